@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Reclaim",
+    products: [
+        .library(name: "Jemalloc", targets: ["Jemalloc"]),
+        .executable(name: "memstat", targets: ["memstat"]),
+        .executable(name: "reclaim-bench", targets: ["reclaim-bench"]),
+        // Preloaded by `memstat run` next to libjemalloc.so.2: routes the
+        // program's jemalloc statistics to a file instead of its stderr.
+        .library(name: "ReclaimPreload", type: .dynamic, targets: ["ReclaimPreload"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJemalloc",
+            path: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        .target(name: "Jemalloc", dependencies: ["CJemalloc"]),
+        .target(name: "ReclaimPreload", dependencies: ["CJemalloc"]),
+        .target(name: "MemstatKit", dependencies: ["Jemalloc"]),
+        .executableTarget(
+            name: "memstat",
+            dependencies: [
+                "MemstatKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "reclaim-bench",
+            dependencies: ["Jemalloc", "CJemalloc"],
+            path: "Benchmarks/reclaim-bench"
+        ),
+        .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
+        .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "memstat"]),
+    ]
+)

@@ -1,0 +1,129 @@
+/// Everything the allocator reports at one moment: totals, each arena with
+/// its bins and large classes, and the build and options. It is made either
+/// by reading the controls of this process (``current()``) or from a JSON
+/// report of any process (``init(document:)``), so both give one shape.
+public struct AllocatorSnapshot: Codable, Sendable {
+    /// One arena and its size classes.
+    public struct ArenaSnapshot: Codable, Sendable {
+        public var stats: ArenaStats
+        /// Every small size class, in size order.
+        public var bins: [BinStats]
+        /// The large size classes with extents in use.
+        public var largeExtents: [LargeExtentStats]
+
+        public init(stats: ArenaStats, bins: [BinStats], largeExtents: [LargeExtentStats]) {
+            self.stats = stats
+            self.bins = bins
+            self.largeExtents = largeExtents
+        }
+    }
+
+    public var version: String
+    public var page: Int
+    public var quantum: Int
+    public var totals: GlobalStats
+    /// All arenas merged.
+    public var merged: ArenaSnapshot
+    /// Each initialised arena, by index.
+    public var arenas: [ArenaSnapshot]
+    /// `config.*`.
+    public var settings: [Setting]
+    /// `opt.*`.
+    public var options: [Setting]
+
+    /// Reads this process's allocator, after advancing the epoch.
+    public static func current() throws(MallctlError) -> AllocatorSnapshot {
+        try Epoch.advance()
+        func arena(_ index: Int) throws(MallctlError) -> ArenaSnapshot {
+            ArenaSnapshot(stats: try ArenaStats.read(arena: index, refresh: false),
+                          bins: try BinStats.readAll(arena: index, refresh: false),
+                          largeExtents: try LargeExtentStats.readInUse(arena: index, refresh: false))
+        }
+        var arenas: [ArenaSnapshot] = []
+        for index in try AllocatorInfo.initializedArenas() { arenas.append(try arena(index)) }
+        return AllocatorSnapshot(
+            version: try BuildConfiguration.version(),
+            page: try AllocatorInfo.page(), quantum: try AllocatorInfo.quantum(),
+            totals: try GlobalStats.read(refresh: false),
+            merged: try arena(ArenaStats.mergedIndex),
+            arenas: arenas,
+            settings: try BuildConfiguration.settings(),
+            options: try BuildConfiguration.options())
+    }
+
+    public init(version: String, page: Int, quantum: Int, totals: GlobalStats, merged: ArenaSnapshot,
+                arenas: [ArenaSnapshot], settings: [Setting], options: [Setting]) {
+        self.version = version
+        self.page = page
+        self.quantum = quantum
+        self.totals = totals
+        self.merged = merged
+        self.arenas = arenas
+        self.settings = settings
+        self.options = options
+    }
+
+    /// Converts a decoded JSON report.
+    ///
+    /// - Throws: ``IncompleteReport`` when the report leaves out a section
+    ///   needed here (totals, arena geometry or per-arena figures).
+    public init(document: StatsDocument) throws(IncompleteReport) {
+        let body = document.jemalloc
+        guard let geometry = body.arenas else { throw IncompleteReport(section: "arenas") }
+        guard let totals = body.stats else { throw IncompleteReport(section: "stats") }
+        guard let records = body.statsArenas, !records.isEmpty else { throw IncompleteReport(section: "stats.arenas") }
+        let binClasses = geometry.bin ?? []
+        let largeClasses = geometry.lextent ?? []
+
+        func arena(_ record: StatsDocument.ArenaRecord, index: Int?) -> ArenaSnapshot {
+            func counters(_ c: StatsDocument.CounterRecord) -> AllocationCounters {
+                AllocationCounters(allocated: c.allocated, nmalloc: c.nmalloc, ndalloc: c.ndalloc, nrequests: c.nrequests)
+            }
+            let stats = ArenaStats(
+                index: index, nthreads: record.nthreads, pactive: record.pactive, pdirty: record.pdirty,
+                pmuzzy: record.pmuzzy, mapped: record.mapped, retained: record.retained, base: record.base,
+                internal: record.internal, resident: record.resident, tcacheBytes: record.tcacheBytes,
+                small: counters(record.small), large: counters(record.large))
+            let bins = zip(binClasses, record.bins ?? []).enumerated().map { bin, pair in
+                BinStats(index: bin, sizeClass: pair.0.size, nregs: pair.0.nregs, slabSize: pair.0.slabSize,
+                         curregs: pair.1.curregs, curslabs: pair.1.curslabs, nonfullSlabs: pair.1.nonfullSlabs,
+                         nmalloc: pair.1.nmalloc, ndalloc: pair.1.ndalloc, nrequests: pair.1.nrequests)
+            }
+            let large = zip(largeClasses, record.lextents ?? []).enumerated().compactMap { index, pair in
+                pair.1.curlextents == 0 ? nil
+                    : LargeExtentStats(index: index, sizeClass: pair.0.size, curlextents: pair.1.curlextents)
+            }
+            return ArenaSnapshot(stats: stats, bins: bins, largeExtents: large)
+        }
+
+        let indexed = records.compactMap { key, record in Int(key).map { ($0, record) } }.sorted { $0.0 < $1.0 }
+        let arenas = indexed.map { arena($0.1, index: $0.0) }
+        // jemalloc writes "merged" only when more than one arena is in use;
+        // with one, that arena is the merged view.
+        let merged: ArenaSnapshot
+        if let record = records["merged"] {
+            merged = arena(record, index: nil)
+        } else {
+            var only = arenas[0]
+            only.stats.index = nil
+            merged = only
+        }
+        func settings(_ dictionary: [String: SettingValue]?) -> [Setting] {
+            (dictionary ?? [:]).map { Setting(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+        }
+        self.init(
+            version: body.version, page: geometry.page, quantum: geometry.quantum,
+            totals: GlobalStats(allocated: totals.allocated, active: totals.active, metadata: totals.metadata,
+                                resident: totals.resident, mapped: totals.mapped, retained: totals.retained),
+            merged: merged, arenas: arenas,
+            settings: settings(body.config), options: settings(body.opt))
+    }
+}
+
+/// A JSON statistics report that lacks a section a snapshot needs.
+public struct IncompleteReport: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The missing section's key.
+    public var section: String
+    public init(section: String) { self.section = section }
+    public var description: String { "jemalloc statistics report has no \"\(section)\" section" }
+}
