@@ -21,22 +21,27 @@ public enum StatsDump {
     /// takes (`J` for JSON, `g`, `m`, `d`, `a`, `b`, `l`, `x`, `e`, `h` to
     /// leave parts out).
     ///
+    /// Arenas are not created, reset or destroyed through ``Arena`` while the
+    /// report is written (jemalloc would abort).
+    ///
     /// Unsafe core: the sink is passed to jemalloc as an unretained opaque
     /// pointer; it lives on this frame for the whole synchronous call, and the
     /// callback only appends the NUL-terminated chunk jemalloc passes, which
     /// is valid during the callback.
     public static func text(options: String = "") -> String {
         let sink = Sink()
-        withExtendedLifetime(sink) {
-            let context = Unmanaged.passUnretained(sink).toOpaque()
-            malloc_stats_print({ context, chunk in
-                guard let context, let chunk else { return }
-                let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
-                let length = strlen(chunk)
-                chunk.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
-                }
-            }, context, options)
+        arenaLifecycleLock.withLock { _ in
+            withExtendedLifetime(sink) {
+                let context = Unmanaged.passUnretained(sink).toOpaque()
+                malloc_stats_print({ context, chunk in
+                    guard let context, let chunk else { return }
+                    let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+                    let length = strlen(chunk)
+                    chunk.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                    }
+                }, context, options)
+            }
         }
         return String(decoding: sink.bytes, as: UTF8.self)
     }

@@ -26,7 +26,7 @@ public struct Arena: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a new arena with the default extent hooks.
     public static func create() throws(MallctlError) -> Arena {
-        Arena(index: Int(try createControl.read()))
+        try arenaLifecycleLock.withLock { _ throws(MallctlError) in Arena(index: Int(try createControl.read())) }
     }
 
     /// The arena the calling thread allocates from by default.
@@ -44,12 +44,16 @@ public struct Arena: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Blocks allocated from it must not be touched afterwards, and blocks of
     /// it still in thread caches must have been flushed first.
-    public func reset() throws(MallctlError) { try Arena.resetCommand.run(index) }
+    public func reset() throws(MallctlError) {
+        try arenaLifecycleLock.withLock { _ throws(MallctlError) in try Arena.resetCommand.run(index) }
+    }
 
     /// Discards every allocation in the arena and destroys it; its index may
     /// be reused by a later ``create()``. Only arenas made by ``create()`` can
     /// be destroyed, and only when no thread is bound to them.
-    public func destroy() throws(MallctlError) { try Arena.destroyCommand.run(index) }
+    public func destroy() throws(MallctlError) {
+        try arenaLifecycleLock.withLock { _ throws(MallctlError) in try Arena.destroyCommand.run(index) }
+    }
 
     /// Milliseconds an unused dirty page stays before it is purged; `-1`
     /// keeps dirty pages forever, `0` purges at once.
