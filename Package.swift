@@ -22,7 +22,14 @@ let package = Package(
             providers: [.apt(["libjemalloc-dev"])]
         ),
         .target(name: "Jemalloc", dependencies: ["CJemalloc"]),
-        .target(name: "ReclaimPreload", dependencies: ["CJemalloc"]),
+        .target(
+            name: "ReclaimPreload",
+            dependencies: ["CJemalloc"],
+            // Run this library's constructor before those of its own
+            // dependencies (the Swift runtime, libstdc++), which allocate
+            // enough to trigger an early stats_interval report.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "initfirst"])]
+        ),
         .target(name: "MemstatKit", dependencies: ["Jemalloc"]),
         .executableTarget(
             name: "memstat",

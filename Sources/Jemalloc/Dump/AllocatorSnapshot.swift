@@ -69,6 +69,7 @@ public struct AllocatorSnapshot: Codable, Sendable {
     ///   needed here (totals, arena geometry or per-arena figures).
     public init(document: StatsDocument) throws(IncompleteReport) {
         let body = document.jemalloc
+        guard let version = body.version else { throw IncompleteReport(section: "version") }
         guard let geometry = body.arenas else { throw IncompleteReport(section: "arenas") }
         guard let totals = body.stats else { throw IncompleteReport(section: "stats") }
         guard let records = body.statsArenas, !records.isEmpty else { throw IncompleteReport(section: "stats.arenas") }
@@ -112,7 +113,7 @@ public struct AllocatorSnapshot: Codable, Sendable {
             (dictionary ?? [:]).map { Setting(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
         }
         self.init(
-            version: body.version, page: geometry.page, quantum: geometry.quantum,
+            version: version, page: geometry.page, quantum: geometry.quantum,
             totals: GlobalStats(allocated: totals.allocated, active: totals.active, metadata: totals.metadata,
                                 resident: totals.resident, mapped: totals.mapped, retained: totals.retained),
             merged: merged, arenas: arenas,

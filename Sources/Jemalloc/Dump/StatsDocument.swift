@@ -8,7 +8,8 @@ public struct StatsDocument: Codable, Sendable {
     public var jemalloc: Body
 
     public struct Body: Codable, Sendable {
-        public var version: String
+        /// Left out of reports printed without general information (option `g`).
+        public var version: String?
         /// `config.*`, by name without the prefix.
         public var config: [String: SettingValue]?
         /// `opt.*`, by name without the prefix.

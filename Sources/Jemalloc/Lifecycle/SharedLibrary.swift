@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the jemalloc shared library this process runs on lives.
+public enum SharedLibrary {
+    /// The path of the `libjemalloc.so*` mapped into this process (from
+    /// `/proc/self/maps`), or `nil` when jemalloc is linked statically or the
+    /// map cannot be read.
+    public static func path() -> String? {
+        for line in readProcFile("/proc/self/maps").split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = line[slash...]
+            if path.split(separator: "/").last?.hasPrefix("libjemalloc.so") == true { return String(path) }
+        }
+        return nil
+    }
+
+    /// Reads a `/proc` file to its end (such files report a size of 0, so
+    /// readers that trust the size see nothing).
+    static func readProcFile(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,141 @@
+import Jemalloc
+
+/// Renders a ``Report`` for people, within 80 columns.
+public enum TextRenderer {
+    /// The report as text, ending with a newline.
+    public static func render(_ report: Report) -> String {
+        var sections = [header(report)]
+        if let totals = report.totals, report.report != .arenas { sections.append(totalsSection(totals)) }
+        if let ratios = report.ratios { sections.append(ratiosSection(ratios)) }
+        if let arenas = report.arenas { sections.append(arenasSection(arenas, merged: report.report == .arenas)) }
+        if let bins = report.bins {
+            sections.append(report.report == .bins ? binsSection(bins) : topBinsSection(bins))
+        }
+        if let large = report.largeExtents, report.report == .bins { sections.append(largeSection(large)) }
+        if let series = report.series, !series.isEmpty { sections.append(seriesSection(series)) }
+        if let settings = report.settings { sections.append(settingsSection("Build configuration (config.*)", settings)) }
+        if let options = report.options { sections.append(settingsSection("Options in force (opt.*)", options)) }
+        return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    static func header(_ report: Report) -> String {
+        let version = report.allocator.version.split(separator: "-").first.map(String.init) ?? report.allocator.version
+        let whose: String
+        if let command = report.source.command {
+            var line = "\(command.joined(separator: " ")) (pid \(report.source.pid)"
+            if let status = report.source.exitStatus { line += ", exit \(status)" }
+            if let elapsed = report.source.elapsedSeconds { line += ", \(Units.seconds(elapsed))" }
+            whose = line + ")"
+        } else {
+            whose = "this memstat process (pid \(report.source.pid))"
+        }
+        let title: String
+        switch report.report {
+        case .summary, .run: title = "summary"
+        case .arenas: title = "arenas"
+        case .bins: title = "size classes"
+        case .config: title = "configuration"
+        }
+        return """
+            memstat \(title) — jemalloc \(version) in \(whose)
+            page \(Units.bytes(report.allocator.page)), quantum \(Units.bytes(report.allocator.quantum))
+            """
+    }
+
+    static func totalsSection(_ totals: GlobalStats) -> String {
+        let rows: [(String, Int, String)] = [
+            ("allocated", totals.allocated, "bytes the program holds"),
+            ("active", totals.active, "pages backing those bytes"),
+            ("resident", totals.resident, "pages physically in memory"),
+            ("mapped", totals.mapped, "address space jemalloc has mapped"),
+            ("retained", totals.retained, "address space kept for reuse, unmapped"),
+            ("metadata", totals.metadata, "jemalloc's own bookkeeping"),
+        ]
+        var table = TextTable([.init("", .left), .init(""), .init("", .left)], showsHeader: false)
+        for (name, value, meaning) in rows { table.append([name, Units.bytes(value), meaning]) }
+        return "Totals\n" + table.render()
+    }
+
+    static func ratiosSection(_ ratios: Report.Ratios) -> String {
+        var table = TextTable([.init("", .left), .init(""), .init("", .left)], showsHeader: false)
+        table.append(["active / allocated", Units.fixed(ratios.activeToAllocated, decimals: 2),
+                      "1.00 means no space lost inside pages"])
+        table.append(["resident / active", Units.fixed(ratios.residentToActive, decimals: 2),
+                      "above 1.00: dirty pages and metadata"])
+        table.append(["metadata share", Units.percent(ratios.metadataShare), "of resident memory"])
+        return "Fragmentation\n" + table.render()
+    }
+
+    static func arenasSection(_ arenas: [Report.ArenaRow], merged: Bool) -> String {
+        var table = TextTable([.init("arena", .left), .init("thr"), .init("allocated"), .init("small"),
+                               .init("large"), .init("active"), .init("dirty"), .init("muzzy"), .init("resident")])
+        for arena in arenas {
+            table.append([arena.index.map(String.init) ?? "all", String(arena.nthreads), Units.bytes(arena.allocated),
+                          Units.bytes(arena.small.allocated), Units.bytes(arena.large.allocated),
+                          Units.bytes(arena.active), Units.bytes(arena.dirty), Units.bytes(arena.muzzy),
+                          Units.bytes(arena.resident)])
+        }
+        let count = arenas.filter { $0.index != nil }.count
+        return "Arenas (\(count) in use)\n" + table.render()
+    }
+
+    static func topBinsSection(_ bins: [Report.BinRow]) -> String {
+        guard !bins.isEmpty else { return "Size classes holding the most bytes\n  (no small allocations)" }
+        return "Size classes holding the most bytes (all arenas)\n" + binTable(bins).render()
+    }
+
+    static func binsSection(_ bins: [Report.BinRow]) -> String {
+        let used = bins.filter { $0.nmalloc > 0 || $0.curregs > 0 }
+        let whose = bins.first?.arena.map { "arena \($0)" } ?? "all arenas"
+        let note = "\n  \(bins.count - used.count) of \(bins.count) size classes never used are not shown"
+        guard !used.isEmpty else { return "Small size classes of \(whose)\n  (none used)" }
+        return "Small size classes of \(whose)\n" + binTable(used).render() + (used.count < bins.count ? note : "")
+    }
+
+    static func binTable(_ bins: [Report.BinRow]) -> TextTable {
+        var table = TextTable([.init("size B"), .init("regions"), .init("slabs"), .init("bytes"),
+                               .init("utilisation", .left), .init("")])
+        for bin in bins {
+            table.append([Units.count(bin.sizeClass), Units.count(bin.curregs), Units.count(bin.curslabs),
+                          Units.bytes(bin.allocatedBytes), Units.bar(bin.utilisation),
+                          bin.curslabs == 0 ? "-" : Units.percent(bin.utilisation)])
+        }
+        return table
+    }
+
+    static func largeSection(_ large: [Report.LargeRow]) -> String {
+        guard !large.isEmpty else { return "Large size classes in use\n  (none)" }
+        var table = TextTable([.init("size"), .init("extents"), .init("bytes")])
+        for row in large {
+            table.append([Units.bytes(row.sizeClass), Units.count(row.curlextents), Units.bytes(row.allocatedBytes)])
+        }
+        return "Large size classes in use\n" + table.render()
+    }
+
+    /// At most this many rows of a time series are printed; longer series are sampled evenly.
+    static let seriesRows = 20
+
+    static func seriesSection(_ series: [Report.SeriesPoint]) -> String {
+        let shown: [Report.SeriesPoint]
+        if series.count <= seriesRows {
+            shown = series
+        } else {
+            shown = (0..<seriesRows).map { series[$0 * (series.count - 1) / (seriesRows - 1)] }
+        }
+        let peak = max(1, series.map(\.allocated).max() ?? 1)
+        var table = TextTable([.init("time"), .init("allocated"), .init("active"), .init("resident"),
+                               .init("allocated, of peak", .left)])
+        for point in shown {
+            table.append([Units.seconds(point.elapsedSeconds), Units.bytes(point.allocated), Units.bytes(point.active),
+                          Units.bytes(point.resident), Units.bar(Double(point.allocated) / Double(peak), width: 24)])
+        }
+        let note = series.count > shown.count ? " (\(shown.count) of \(series.count) points)" : ""
+        return "Over the run\(note)\n" + table.render()
+    }
+
+    static func settingsSection(_ title: String, _ settings: [Setting]) -> String {
+        var table = TextTable([.init("", .left), .init("", .left)], showsHeader: false)
+        for setting in settings { table.append([setting.name, setting.value.description.isEmpty ? "\"\"" : setting.value.description]) }
+        return title + "\n" + table.render()
+    }
+}
