@@ -187,8 +187,8 @@ public struct ProgramRun {
         return String(cString: template)
     }
 
-    /// Starts the program with memstat's stdin, stdout and stderr and
-    /// default signal dispositions.
+    /// Starts the program with memstat's stdin, stdout and stderr, default
+    /// dispositions for SIGINT and SIGQUIT and an empty signal mask.
     func spawn(_ executable: String, environment: [String: String]) throws(Failure) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -198,7 +198,12 @@ public struct ProgramRun {
         sigaddset(&defaults, SIGINT)
         sigaddset(&defaults, SIGQUIT)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        // A program starts with no signal blocked, whatever threads of memstat's
+        // own parent left in the mask.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let arguments = command.map { strdup($0) } + [nil]
         let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -122,6 +122,13 @@ public struct Report: Codable, Sendable {
         public var allocated: Int
         public var active: Int
         public var resident: Int
+
+        public init(elapsedSeconds: Double, allocated: Int, active: Int, resident: Int) {
+            self.elapsedSeconds = elapsedSeconds
+            self.allocated = allocated
+            self.active = active
+            self.resident = resident
+        }
     }
 
     public var schema = Report.schemaName

@@ -32,7 +32,14 @@ public struct AllocatorSnapshot: Codable, Sendable {
     public var options: [Setting]
 
     /// Reads this process's allocator, after advancing the epoch.
+    ///
+    /// Arenas are not created, reset or destroyed through ``Arena`` while the
+    /// snapshot is read, so every arena listed is read whole.
     public static func current() throws(MallctlError) -> AllocatorSnapshot {
+        try arenaLifecycleLock.withLock { _ throws(MallctlError) in try read() }
+    }
+
+    static func read() throws(MallctlError) -> AllocatorSnapshot {
         try Epoch.advance()
         func arena(_ index: Int) throws(MallctlError) -> ArenaSnapshot {
             ArenaSnapshot(stats: try ArenaStats.read(arena: index, refresh: false),
