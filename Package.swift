@@ -40,7 +40,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "reclaim-bench",
-            dependencies: ["Jemalloc", "CJemalloc"],
+            dependencies: [
+                "Jemalloc",
+                "CJemalloc",  // the raw-jemalloc reference runs beside the wrapper
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/reclaim-bench"
         ),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),

@@ -1,1 +1,93 @@
-print("todo")
+import ArgumentParser
+import Foundation
+
+/// `reclaim-bench`: measures Reclaim side by side with its references in one
+/// run. Build it in release mode:
+///
+///     swift run -c release reclaim-bench all --table
+struct ReclaimBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reclaim-bench",
+        abstract: "Side-by-side benchmarks of Reclaim against its references, as JSON lines or a table.")
+
+    enum Suite: String, ExpressibleByArgument, CaseIterable {
+        case alloc, stats, all
+    }
+
+    @Argument(help: "The suite to run: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var suite: Suite = .all
+
+    @Option(help: "Operations per timed round.")
+    var n: Int = 1_000_000
+
+    @Option(help: "Timed rounds per contender; the median is reported.")
+    var rounds: Int = 11
+
+    @Option(name: .customLong("case"), help: "Run only the case of this name.")
+    var caseName: String?
+
+    @Option(name: .customLong("impl"), help: "Run only the contenders of this name (and each case's reference).")
+    var implementation: String?
+
+    @Flag(help: "Print a table with ratios instead of JSON lines.")
+    var table = false
+
+    func validate() throws {
+        guard n > 0, rounds > 0 else { throw ValidationError("--n and --rounds must be positive") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        FileHandle.standardError.write(Data("reclaim-bench: this is a debug build; figures mean little (use -c release)\n".utf8))
+        #endif
+        var cases: [BenchmarkCase] = []
+        if suite == .alloc || suite == .all { cases += AllocSuite.cases(n: n) }
+        if suite == .stats || suite == .all { cases += StatsSuite.cases(n: n) }
+        if let caseName { cases = cases.filter { $0.name == caseName } }
+        if let implementation {
+            for index in cases.indices {
+                cases[index].contenders = cases[index].contenders.enumerated()
+                    .filter { $0.offset == 0 || $0.element.implementation == implementation }.map(\.element)
+            }
+        }
+        var figures: [Figure] = []
+        for benchmark in cases {
+            let measured = measure(benchmark, rounds: rounds)
+            if !table { measured.forEach { print(jsonLine($0)) } }
+            figures += measured
+        }
+        if table { print(renderTable(figures)) }
+    }
+}
+
+/// `{"suite":…,"case":…,"impl":…,"n":…,"ns_per_op":…}`, plus the reference
+/// and ratio for all but the reference.
+func jsonLine(_ figure: Figure) -> String {
+    var fields = [
+        "\"suite\":\"\(figure.suite)\"", "\"case\":\"\(figure.name)\"", "\"impl\":\"\(figure.implementation)\"",
+        "\"n\":\(figure.n)", "\"ns_per_op\":\(rounded(figure.nanosecondsPerOperation))",
+    ]
+    if let reference = figure.reference, let ratio = figure.ratio {
+        fields += ["\"reference\":\"\(reference)\"", "\"ratio\":\(rounded(ratio, places: 3))"]
+    }
+    return "{" + fields.joined(separator: ",") + "}"
+}
+
+func rounded(_ value: Double, places: Int = 2) -> String {
+    String(format: "%.\(places)f", value)
+}
+
+func renderTable(_ figures: [Figure]) -> String {
+    var lines = ["suite   case                impl                     ns/op     vs reference"]
+    for figure in figures {
+        let ratio = figure.ratio.map { "\(rounded($0, places: 3))× \(figure.reference!)" } ?? "(reference)"
+        lines.append(pad(figure.suite, 8) + pad(figure.name, 20) + pad(figure.implementation, 20)
+                     + leftPad(rounded(figure.nanosecondsPerOperation), 10) + "     " + ratio)
+    }
+    return lines.joined(separator: "\n")
+}
+
+func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
+func leftPad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+ReclaimBench.main()

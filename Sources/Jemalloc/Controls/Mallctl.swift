@@ -23,6 +23,7 @@ import Darwin
 //   immortal storage and are copied at once.
 
 /// Maps a non-zero return of `mallctl` or `mallctlbymib` to an error.
+@usableFromInline
 ///
 /// `nameIsKnown` tells `ENOENT` apart: jemalloc answers `ENOENT` both for names
 /// it does not have and for controls that exist but are off in this process.
@@ -49,6 +50,7 @@ func mallctlError(
 }
 
 /// Looks up the management information base (MIB) of a control name.
+@usableFromInline
 func lookUpMIB(_ name: String) -> Result<[Int], MallctlError> {
     // No control name in jemalloc 5.3 has more than 7 components.
     var components = [Int](repeating: 0, count: 8)
@@ -67,7 +69,7 @@ func lookUpMIB(_ name: String) -> Result<[Int], MallctlError> {
 /// true and writes `newValue` when it is non-nil.
 ///
 /// - Parameter mib: the MIB to use, or `nil` to go through the name.
-@inline(__always)
+@inlinable @inline(__always)
 func mallctlAccess<Value: MallctlValue>(
     control: @autoclosure () -> String,
     mib: UnsafeBufferPointer<Int>?,
@@ -107,6 +109,25 @@ func mallctlAccess<Value: MallctlValue>(
                                requestedSize: size, reportedSize: oldLength)
         }
         return read ? Value(cRepresentation: oldSlot.load(as: C.self)) : nil
+    }
+}
+
+/// The read-only fast path of ``mallctlAccess(control:mib:read:newValue:)``
+/// for a control with a MIB: one `mallctlbymib` call into a stack slot.
+@inlinable @inline(__always)
+func mallctlRead<Value: MallctlValue>(
+    mib: UnsafeBufferPointer<Int>, control: @autoclosure () -> String
+) throws(MallctlError) -> Value {
+    typealias C = Value.CRepresentation
+    return try withUnsafeTemporaryAllocation(of: C.self, capacity: 1) { (slot) throws(MallctlError) -> Value in
+        let size = MemoryLayout<C>.size
+        var length = size
+        let code = mallctlbymib(mib.baseAddress, mib.count, slot.baseAddress, &length, nil, 0)
+        guard code == 0 else {
+            throw mallctlError(code, control: control(), nameIsKnown: true, isWrite: false,
+                               requestedSize: size, reportedSize: length)
+        }
+        return Value(cRepresentation: UnsafeRawPointer(slot.baseAddress!).load(as: C.self))
     }
 }
 

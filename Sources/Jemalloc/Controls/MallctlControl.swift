@@ -1,3 +1,43 @@
+/// A control's MIB stored inline (no reference counting on the hot path),
+/// with the positions of its `<i>`/`<j>` placeholders.
+@usableFromInline
+struct InlineMIB: Sendable {
+    /// jemalloc 5.3's deepest control name has 7 components.
+    @usableFromInline static let capacity = 8
+    @usableFromInline var components: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var count = 0
+    /// MIB positions of the first and second placeholder, or -1.
+    @usableFromInline var firstPlaceholder = -1
+    @usableFromInline var secondPlaceholder = -1
+
+    @usableFromInline
+    var placeholderCount: Int { (firstPlaceholder >= 0 ? 1 : 0) + (secondPlaceholder >= 0 ? 1 : 0) }
+
+    init() {}
+
+    /// Calls `body` with the MIB, indices substituted into a stack copy.
+    @inlinable @inline(__always)
+    func withBuffer<R>(
+        _ first: Int?, _ second: Int?,
+        _ body: (UnsafeBufferPointer<Int>) throws(MallctlError) -> R
+    ) throws(MallctlError) -> R {
+        var copy = self
+        if let first { copy.set(first, at: firstPlaceholder) }
+        if let second { copy.set(second, at: secondPlaceholder) }
+        let count = self.count
+        return try withUnsafeBytes(of: &copy.components) { (raw) throws(MallctlError) -> R in
+            try body(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: Int.self), count: count))
+        }
+    }
+
+    @inlinable @inline(__always)
+    mutating func set(_ value: Int, at position: Int) {
+        withUnsafeMutableBytes(of: &components) { raw in
+            raw.baseAddress!.assumingMemoryBound(to: Int.self)[position] = value
+        }
+    }
+}
+
 /// A control whose MIB was looked up once, read and written through
 /// `mallctlbymib` from then on (the fast path for repeated reads).
 ///
@@ -15,60 +55,68 @@
 public struct MallctlControl<Value: MallctlValue>: Sendable {
     /// The name as given, placeholders included.
     public let name: String
-    let lookup: Result<[Int], MallctlError>
-    /// Positions in the MIB of the `<i>` and `<j>` placeholders, in order.
-    let placeholderPositions: [Int]
+    @usableFromInline let storage: InlineMIB
+    /// Why the lookup failed, if it did.
+    @usableFromInline let lookupFailure: MallctlError.Reason?
 
     /// Looks up the MIB of `name`, whose `<i>`/`<j>` placeholders stand for indices.
     public init(_ name: String) {
         self.name = name
-        var positions: [Int] = []
+        var storage = InlineMIB()
         var concrete: [Substring] = []
+        var placeholders: [Int] = []
         for (position, component) in name.split(separator: ".", omittingEmptySubsequences: false).enumerated() {
             if component.first == "<" && component.last == ">" {
-                positions.append(position)
+                placeholders.append(position)
                 concrete.append("0")
             } else {
                 concrete.append(component)
             }
         }
-        self.placeholderPositions = positions
-        self.lookup = lookUpMIB(concrete.joined(separator: "."))
-            .mapError { MallctlError(control: name, reason: $0.reason) }
+        precondition(placeholders.count <= 2, "MallctlControl \"\(name)\": at most 2 placeholders")
+        storage.firstPlaceholder = placeholders.first ?? -1
+        storage.secondPlaceholder = placeholders.count > 1 ? placeholders[1] : -1
+        switch lookUpMIB(concrete.joined(separator: ".")) {
+        case .success(let components) where components.count <= InlineMIB.capacity:
+            storage.count = components.count
+            for (position, component) in components.enumerated() { storage.set(component, at: position) }
+            lookupFailure = nil
+        case .success:
+            lookupFailure = .other(errno: 0)
+        case .failure(let error):
+            lookupFailure = error.reason
+        }
+        self.storage = storage
     }
 
     /// The control's MIB with every placeholder as 0.
-    public func mib() throws(MallctlError) -> [Int] { try lookup.get() }
+    public func mib() throws(MallctlError) -> [Int] {
+        try withMIB(nil, nil) { (buffer) throws(MallctlError) -> [Int] in Array(buffer) }
+    }
 
     /// The name with `indices` in place of the placeholders, for messages.
     public func resolvedName(_ indices: [Int]) -> String {
         var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        for (position, index) in zip(placeholderPositions, indices) { parts[position] = String(index) }
+        for (position, index) in zip([storage.firstPlaceholder, storage.secondPlaceholder], indices) where position >= 0 {
+            parts[position] = String(index)
+        }
         return parts.joined(separator: ".")
     }
 
-    /// Calls `body` with the MIB, indices substituted into a stack copy.
-    @inline(__always)
+    /// Calls `body` with the MIB, the given indices filled in.
+    @inlinable @inline(__always)
     func withMIB<R>(
         _ first: Int?, _ second: Int?,
         _ body: (UnsafeBufferPointer<Int>) throws(MallctlError) -> R
     ) throws(MallctlError) -> R {
-        let components = try lookup.get()
+        if let lookupFailure { throw MallctlError(control: name, reason: lookupFailure) }
         let given = (first == nil ? 0 : 1) + (second == nil ? 0 : 1)
-        precondition(given == placeholderPositions.count,
-                     "MallctlControl \"\(name)\": \(placeholderPositions.count) indices expected, \(given) given")
-        if given == 0 {
-            return try components.withUnsafeBufferPointer { (buffer) throws(MallctlError) -> R in try body(buffer) }
-        }
-        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: components.count) {
-            (copy) throws(MallctlError) -> R in
-            _ = copy.initialize(from: components)
-            copy[placeholderPositions[0]] = first!
-            if let second { copy[placeholderPositions[1]] = second }
-            return try body(UnsafeBufferPointer(copy))
-        }
+        precondition(given == storage.placeholderCount,
+                     "MallctlControl \"\(name)\": \(storage.placeholderCount) indices expected, \(given) given")
+        return try storage.withBuffer(first, second, body)
     }
 
+    @usableFromInline
     func describe(_ first: Int?, _ second: Int?) -> String {
         resolvedName([first, second].compactMap { $0 })
     }
@@ -83,10 +131,10 @@ public struct MallctlControl<Value: MallctlValue>: Sendable {
     @inlinable
     public func read(_ i: Int, _ j: Int) throws(MallctlError) -> Value { try read(.some(i), .some(j)) }
 
-    @usableFromInline
+    @inlinable
     func read(_ first: Int?, _ second: Int?) throws(MallctlError) -> Value {
         try withMIB(first, second) { (mib) throws(MallctlError) -> Value in
-            try mallctlAccess(control: describe(first, second), mib: mib, read: true, newValue: nil as Value?)!
+            try mallctlRead(mib: mib, control: describe(first, second))
         }
     }
 

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One timed implementation of a benchmark case.
+struct Contender {
+    /// The `impl` field: who is measured.
+    var implementation: String
+    /// Runs `n` operations; returns a value that depends on all of them so
+    /// the optimiser cannot drop the work.
+    var body: (_ n: Int) -> Int
+}
+
+/// A benchmark case: contenders measured side by side, the first being the
+/// reference the others' ratios are taken against.
+struct BenchmarkCase {
+    var suite: String
+    var name: String
+    var contenders: [Contender]
+    /// Operations per timed run.
+    var n: Int
+}
+
+/// One measured figure.
+struct Figure {
+    var suite: String
+    var name: String
+    var implementation: String
+    var n: Int
+    var nanosecondsPerOperation: Double
+    /// The reference's implementation name, for all but the reference itself.
+    var reference: String?
+    /// This figure over the reference's (below 1 is faster).
+    var ratio: Double?
+}
+
+@inline(never)
+func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
+
+func nowNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
+
+/// Measures every contender of `benchmark` in alternation (A B A B ...), so
+/// drift in the machine's speed reaches all of them alike, and keeps each
+/// one's median over `rounds` rounds.
+func measure(_ benchmark: BenchmarkCase, rounds: Int) -> [Figure] {
+    var samples = Array(repeating: [Double](), count: benchmark.contenders.count)
+    for contender in benchmark.contenders { blackHole(contender.body(max(1, benchmark.n / 10))) }  // warm up
+    for _ in 0..<rounds {
+        for (index, contender) in benchmark.contenders.enumerated() {
+            let start = nowNanoseconds()
+            blackHole(contender.body(benchmark.n))
+            samples[index].append(Double(nowNanoseconds() - start) / Double(benchmark.n))
+        }
+    }
+    let medians = samples.map { $0.sorted()[$0.count / 2] }
+    return benchmark.contenders.enumerated().map { index, contender in
+        Figure(suite: benchmark.suite, name: benchmark.name, implementation: contender.implementation,
+               n: benchmark.n, nanosecondsPerOperation: medians[index],
+               reference: index == 0 ? nil : benchmark.contenders[0].implementation,
+               ratio: index == 0 ? nil : medians[index] / medians[0])
+    }
+}
