@@ -91,7 +91,8 @@ public struct MallctlControl<Value: MallctlValue>: Sendable {
 
     /// The control's MIB with every placeholder as 0.
     public func mib() throws(MallctlError) -> [Int] {
-        try withMIB(nil, nil) { (buffer) throws(MallctlError) -> [Int] in Array(buffer) }
+        if let lookupFailure { throw MallctlError(control: name, reason: lookupFailure) }
+        return try storage.withBuffer(nil, nil) { (buffer) throws(MallctlError) -> [Int] in Array(buffer) }
     }
 
     /// The name with `indices` in place of the placeholders, for messages.
