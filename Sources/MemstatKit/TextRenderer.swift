@@ -20,26 +20,31 @@ public enum TextRenderer {
 
     static func header(_ report: Report) -> String {
         let version = report.allocator.version.split(separator: "-").first.map(String.init) ?? report.allocator.version
-        let whose: String
-        if let command = report.source.command {
-            var line = "\(command.joined(separator: " ")) (pid \(report.source.pid)"
-            if let status = report.source.exitStatus { line += ", exit \(status)" }
-            if let elapsed = report.source.elapsedSeconds { line += ", \(Units.seconds(elapsed))" }
-            whose = line + ")"
-        } else {
-            whose = "this memstat process (pid \(report.source.pid))"
-        }
         let title: String
         switch report.report {
-        case .summary, .run: title = "summary"
+        case .summary: title = "summary"
+        case .run: title = "run"
         case .arenas: title = "arenas"
         case .bins: title = "size classes"
         case .config: title = "configuration"
         }
-        return """
-            memstat \(title) — jemalloc \(version) in \(whose)
-            page \(Units.bytes(report.allocator.page)), quantum \(Units.bytes(report.allocator.quantum))
-            """
+        var lines = ["memstat \(title) — jemalloc \(version)"]
+        if let command = report.source.command {
+            lines.append("  program  " + truncated(command.joined(separator: " "), to: 69))
+            var facts = ["pid \(report.source.pid)"]
+            if let status = report.source.exitStatus { facts.append("exit status \(status)") }
+            if let elapsed = report.source.elapsedSeconds { facts.append("ran \(Units.seconds(elapsed))") }
+            lines.append("           " + facts.joined(separator: ", "))
+        } else {
+            lines.append("  process  this memstat process, pid \(report.source.pid)")
+        }
+        lines.append("  page \(Units.bytes(report.allocator.page)), quantum \(Units.bytes(report.allocator.quantum))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `text` cut to `width` characters, ending in `…` when cut.
+    static func truncated(_ text: String, to width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
     static func totalsSection(_ totals: GlobalStats) -> String {

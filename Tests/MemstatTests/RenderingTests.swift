@@ -72,7 +72,7 @@ struct RenderingTests {
     @Test("every text report fits 80 columns")
     func eightyColumns() throws {
         let snapshot = try AllocatorSnapshot.current()
-        var run = Report.summary(snapshot, source: .init(process: .program, pid: 1, command: ["prog"], exitStatus: 0,
+        var run = Report.summary(snapshot, source: .init(process: .program, pid: 1, command: ["prog", String(repeating: "argument ", count: 20)], exitStatus: 0,
                                                           elapsedSeconds: 1.5), kind: .run)
         run.series = (0..<50).map { .init(elapsedSeconds: Double($0) / 10, allocated: $0 << 20,
                                           active: $0 << 21, resident: $0 << 22) }

@@ -24,8 +24,11 @@ public struct AllocationOptions: Hashable, Sendable {
     public let arena: Arena?
     /// The cache that serves the allocation.
     public let cache: Cache
-    /// The `flags` argument of `mallocx`, `sdallocx`, `sallocx` and `nallocx`.
+    /// The `flags` argument of `mallocx`.
     public let flags: Int32
+    /// The flags for freeing and size queries: the same arena and cache,
+    /// without `MALLOCX_ZERO`.
+    public let deallocationFlags: Int32
 
     /// Allocation with jemalloc's defaults.
     public static let `default` = AllocationOptions(alignment: nil, zeroed: false, arena: nil, cache: .automatic, flags: 0)
@@ -59,11 +62,8 @@ public struct AllocationOptions: Hashable, Sendable {
         self.arena = arena
         self.cache = cache
         self.flags = flags
+        self.deallocationFlags = flags & ~cjemalloc_mallocx_zero()
     }
-
-    /// The flags for freeing: the same arena and cache, without `MALLOCX_ZERO`.
-    @usableFromInline
-    var deallocationFlags: Int32 { flags & ~cjemalloc_mallocx_zero() }
 }
 
 /// An allocation jemalloc could not satisfy, or a request it must not see.
