@@ -43,16 +43,19 @@ func nowNanoseconds() -> UInt64 {
     return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
-/// Measures every contender of `benchmark` in alternation (A B A B ...), so
-/// drift in the machine's speed reaches all of them alike, and keeps each
-/// one's median over `rounds` rounds.
+/// Measures every contender of `benchmark` in alternation, so drift in the
+/// machine's speed reaches all of them alike, and keeps each one's median
+/// over `rounds` rounds.
 func measure(_ benchmark: BenchmarkCase, rounds: Int) -> [Figure] {
     var samples = Array(repeating: [Double](), count: benchmark.contenders.count)
     for contender in benchmark.contenders { blackHole(contender.body(max(1, benchmark.n / 10))) }  // warm up
-    for _ in 0..<rounds {
-        for (index, contender) in benchmark.contenders.enumerated() {
+    for round in 0..<rounds {
+        // Odd rounds run the contenders in reverse order (A B, B A, ...), so
+        // whoever runs first or second in a round does so equally often.
+        let order = Array(benchmark.contenders.indices)
+        for index in round % 2 == 0 ? order : order.reversed() {
             let start = nowNanoseconds()
-            blackHole(contender.body(benchmark.n))
+            blackHole(benchmark.contenders[index].body(benchmark.n))
             samples[index].append(Double(nowNanoseconds() - start) / Double(benchmark.n))
         }
     }

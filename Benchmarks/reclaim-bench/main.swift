@@ -21,12 +21,12 @@ struct ReclaimBench: ParsableCommand {
     var n: Int = 1_000_000
 
     @Option(help: "Timed rounds per contender; the median is reported.")
-    var rounds: Int = 11
+    var rounds: Int = 21
 
     @Option(name: .customLong("case"), help: "Run only the case of this name.")
     var caseName: String?
 
-    @Option(name: .customLong("impl"), help: "Run only the contenders of this name (and each case's reference).")
+    @Option(name: .customLong("impl"), help: "Run only the contender of this name, without its reference (for profilers and instruction counts).")
     var implementation: String?
 
     @Flag(help: "Print a table with ratios instead of JSON lines.")
@@ -46,10 +46,10 @@ struct ReclaimBench: ParsableCommand {
         if let caseName { cases = cases.filter { $0.name == caseName } }
         if let implementation {
             for index in cases.indices {
-                cases[index].contenders = cases[index].contenders.enumerated()
-                    .filter { $0.offset == 0 || $0.element.implementation == implementation }.map(\.element)
+                cases[index].contenders = cases[index].contenders.filter { $0.implementation == implementation }
             }
         }
+        cases.removeAll { $0.contenders.isEmpty }
         var figures: [Figure] = []
         for benchmark in cases {
             let measured = measure(benchmark, rounds: rounds)
