@@ -84,14 +84,11 @@ public struct AllocatorSnapshot: Codable, Sendable {
         let largeClasses = geometry.lextent ?? []
 
         func arena(_ record: StatsDocument.ArenaRecord, index: Int?) -> ArenaSnapshot {
-            func counters(_ c: StatsDocument.CounterRecord) -> AllocationCounters {
-                AllocationCounters(allocated: c.allocated, nmalloc: c.nmalloc, ndalloc: c.ndalloc, nrequests: c.nrequests)
-            }
             let stats = ArenaStats(
                 index: index, nthreads: record.nthreads, pactive: record.pactive, pdirty: record.pdirty,
                 pmuzzy: record.pmuzzy, mapped: record.mapped, retained: record.retained, base: record.base,
                 internal: record.internal, resident: record.resident, tcacheBytes: record.tcacheBytes,
-                small: counters(record.small), large: counters(record.large))
+                small: record.small, large: record.large)
             let bins = zip(binClasses, record.bins ?? []).enumerated().map { bin, pair in
                 BinStats(index: bin, sizeClass: pair.0.size, nregs: pair.0.nregs, slabSize: pair.0.slabSize,
                          curregs: pair.1.curregs, curslabs: pair.1.curslabs, nonfullSlabs: pair.1.nonfullSlabs,
@@ -121,8 +118,7 @@ public struct AllocatorSnapshot: Codable, Sendable {
         }
         self.init(
             version: version, page: geometry.page, quantum: geometry.quantum,
-            totals: GlobalStats(allocated: totals.allocated, active: totals.active, metadata: totals.metadata,
-                                resident: totals.resident, mapped: totals.mapped, retained: totals.retained),
+            totals: totals,
             merged: merged, arenas: arenas,
             settings: settings(body.config), options: settings(body.opt))
     }

@@ -15,7 +15,8 @@ public struct StatsDocument: Codable, Sendable {
         /// `opt.*`, by name without the prefix.
         public var opt: [String: SettingValue]?
         public var arenas: ArenasSection?
-        public var stats: Totals?
+        /// `stats.*`: the process totals.
+        public var stats: GlobalStats?
         /// Per arena, keyed by the arena index as a string, and `"merged"`
         /// and `"destroyed"` when more than one arena is in use.
         public var statsArenas: [String: ArenaRecord]?
@@ -46,16 +47,6 @@ public struct StatsDocument: Codable, Sendable {
         public var size: Int
     }
 
-    /// `stats.*`: the process totals.
-    public struct Totals: Codable, Sendable {
-        public var allocated: Int
-        public var active: Int
-        public var metadata: Int
-        public var resident: Int
-        public var mapped: Int
-        public var retained: Int
-    }
-
     /// `stats.arenas.<i>.*`.
     public struct ArenaRecord: Codable, Sendable {
         public var nthreads: UInt32
@@ -68,8 +59,8 @@ public struct StatsDocument: Codable, Sendable {
         public var `internal`: Int
         public var resident: Int
         public var tcacheBytes: Int
-        public var small: CounterRecord
-        public var large: CounterRecord
+        public var small: AllocationCounters
+        public var large: AllocationCounters
         public var bins: [BinRecord]?
         public var lextents: [LargeExtentRecord]?
 
@@ -78,13 +69,6 @@ public struct StatsDocument: Codable, Sendable {
             case tcacheBytes = "tcache_bytes"
             case small, large, bins, lextents
         }
-    }
-
-    public struct CounterRecord: Codable, Sendable {
-        public var allocated: Int
-        public var nmalloc: UInt64
-        public var ndalloc: UInt64
-        public var nrequests: UInt64
     }
 
     /// `stats.arenas.<i>.bins.<j>.*`.
