@@ -5,6 +5,7 @@ let package = Package(
     name: "Reclaim",
     products: [
         .library(name: "Jemalloc", targets: ["Jemalloc"]),
+        .library(name: "Reclaim", targets: ["Reclaim"]),
         .executable(name: "memstat", targets: ["memstat"]),
         .executable(name: "reclaim-bench", targets: ["reclaim-bench"]),
         // Preloaded by `memstat run` next to libjemalloc.so.2: routes the
@@ -30,6 +31,7 @@ let package = Package(
             // enough to trigger an early stats_interval report.
             linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "initfirst"])]
         ),
+        .target(name: "Reclaim", dependencies: ["Jemalloc"]),
         .target(name: "MemstatKit", dependencies: ["Jemalloc"]),
         .executableTarget(
             name: "memstat",
@@ -49,5 +51,6 @@ let package = Package(
         ),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
         .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "memstat"]),
+        .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc"]),
     ]
 )

@@ -1,0 +1,269 @@
+/// `dict`: insertion-ordered, as CPython's compact dict.
+///
+/// Payload: count (live entries), used (entries written, deleted ones
+/// included), entry capacity, index capacity (a power of two), address of
+/// the storage block. The block holds the index table — `Int32` per slot:
+/// -1 empty, -2 deleted, else an entry number — followed by the entries
+/// (hash, key, value), in insertion order; a deleted entry's key is 0.
+extension ObjectType {
+    public static let dict = ObjectType(
+        name: "dict", kind: .dict, basicSize: 40, itemSize: 0,
+        traverse: { object, visit in
+            object.forEachDictEntry { key, value in visit(key); visit(value) }
+        },
+        clear: { object, heap in heap.clearDict(object) },
+        dropReferences: { object, heap in heap.clearDict(object) },
+        finalizer: nil,
+        storageBlocks: { object in
+            guard let storage = object.dictLayout.storage else { return [] }
+            return [(UnsafeRawPointer(storage), object.dictLayout.storageByteCount)]
+        },
+        hash: { _ in throw ObjectError.typeError("unhashable type: 'dict'") },
+        equals: nil, equalityFamily: "dict", attributeNames: [], supportsWeakReferences: false)
+}
+
+/// A view of a dict's payload fields.
+struct DictLayout {
+    let object: RawRef
+    var count: Int {
+        get { object.payload.load(as: Int.self) }
+        nonmutating set { object.payload.storeBytes(of: newValue, as: Int.self) }
+    }
+    var used: Int {
+        get { object.payload.load(fromByteOffset: 8, as: Int.self) }
+        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 8, as: Int.self) }
+    }
+    var entryCapacity: Int {
+        get { object.payload.load(fromByteOffset: 16, as: Int.self) }
+        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 16, as: Int.self) }
+    }
+    var indexCapacity: Int {
+        get { object.payload.load(fromByteOffset: 24, as: Int.self) }
+        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 24, as: Int.self) }
+    }
+    var storage: UnsafeMutableRawPointer? {
+        get { object.payload.load(fromByteOffset: 32, as: UnsafeMutableRawPointer?.self) }
+        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 32, as: UnsafeMutableRawPointer?.self) }
+    }
+
+    static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * 4 + 7) & ~7 }
+    static let entrySize = 24
+    static func storageByteCount(indexCapacity: Int, entryCapacity: Int) -> Int {
+        indexBytes(indexCapacity) + entryCapacity * entrySize
+    }
+    var storageByteCount: Int { DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity) }
+
+    var indices: UnsafeMutablePointer<Int32> { storage!.assumingMemoryBound(to: Int32.self) }
+    func entry(_ number: Int) -> UnsafeMutableRawPointer {
+        storage! + DictLayout.indexBytes(indexCapacity) + number * DictLayout.entrySize
+    }
+    static func hash(_ entry: UnsafeMutableRawPointer) -> Int { entry.load(as: Int.self) }
+    static func key(_ entry: UnsafeMutableRawPointer) -> RawRef? {
+        entry.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:))
+    }
+    static func value(_ entry: UnsafeMutableRawPointer) -> RawRef {
+        RawRef(pointer: entry.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self))
+    }
+    static func set(_ entry: UnsafeMutableRawPointer, hash: Int, key: RawRef?, value: RawRef?) {
+        entry.storeBytes(of: hash, as: Int.self)
+        entry.storeBytes(of: key?.pointer, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        entry.storeBytes(of: value?.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+    }
+
+    /// Where `key` is: its index slot and entry number (nil when absent,
+    /// with the slot where it would go).
+    func find(_ key: RawRef, hash: Int) -> (slot: Int, entry: Int?) {
+        let mask = indexCapacity - 1
+        var slot = hash & mask, perturb = UInt(bitPattern: hash), firstDeleted: Int? = nil
+        while true {
+            let number = Int(indices[slot])
+            if number == -1 { return (firstDeleted ?? slot, nil) }
+            if number == -2 {
+                if firstDeleted == nil { firstDeleted = slot }
+            } else {
+                let candidate = entry(number)
+                if let existing = DictLayout.key(candidate),
+                   existing == key || (DictLayout.hash(candidate) == hash && keysEqual(existing, key)) {
+                    return (slot, number)
+                }
+            }
+            perturb >>= 5
+            slot = (slot &* 5 &+ 1 &+ Int(truncatingIfNeeded: perturb)) & mask
+        }
+    }
+}
+
+extension RawRef {
+    var dictLayout: DictLayout { DictLayout(object: self) }
+
+    /// Each live entry of a dict, in insertion order.
+    func forEachDictEntry(_ body: (RawRef, RawRef) -> Void) {
+        let layout = dictLayout
+        guard layout.storage != nil else { return }
+        for number in 0..<layout.used {
+            let entry = layout.entry(number)
+            if let key = DictLayout.key(entry) { body(key, DictLayout.value(entry)) }
+        }
+    }
+
+    /// The hash of a dict key or set member; throws for unhashable types.
+    func hashValueForKey() throws -> Int {
+        guard let hash = type.hash else { throw ObjectError.typeError("unhashable type: '\(type.name)'") }
+        return try hash(self)
+    }
+}
+
+/// Key equality: identity, or equal values of the same equality family.
+func keysEqual(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
+    if lhs == rhs { return true }
+    let a = lhs.type, b = rhs.type
+    guard a.equalityFamily == b.equalityFamily, let equals = a.equals else { return false }
+    return equals(lhs, rhs)
+}
+
+extension Heap {
+    /// A new empty dict.
+    public func dict() throws(AllocationError) -> Ref {
+        Ref(adopting: try allocateObject(of: .dict, itemCount: 0), heap: self)
+    }
+
+    /// Rebuilds a dict's storage with room for `minimumEntries`, dropping deleted entries.
+    func resizeDict(_ dict: RawRef, minimumEntries: Int) throws(AllocationError) {
+        let layout = dict.dictLayout
+        var indexCapacity = 8
+        while indexCapacity * 2 / 3 < minimumEntries { indexCapacity *= 2 }
+        let entryCapacity = indexCapacity * 2 / 3
+        let byteCount = DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity)
+        let block = try allocateBlock(byteCount: byteCount, for: .dict)
+        let oldStorage = layout.storage, oldBytes = layout.storageByteCount, oldUsed = layout.used
+        let oldEntries = oldStorage.map { _ in (0..<oldUsed).map { layout.entry($0) } } ?? []
+        let fresh = DictLayout(object: dict)
+        // Write the new table into the block before publishing it.
+        block.initializeMemory(as: Int32.self, repeating: -1, count: indexCapacity)
+        let entriesStart = block + DictLayout.indexBytes(indexCapacity)
+        var used = 0
+        for entry in oldEntries {
+            guard let key = DictLayout.key(entry) else { continue }
+            let target = entriesStart + used * DictLayout.entrySize
+            DictLayout.set(target, hash: DictLayout.hash(entry), key: key, value: DictLayout.value(entry))
+            used += 1
+        }
+        fresh.storage = block
+        fresh.indexCapacity = indexCapacity
+        fresh.entryCapacity = entryCapacity
+        fresh.used = used
+        for number in 0..<used {
+            let entry = fresh.entry(number)
+            let (slot, _) = fresh.find(DictLayout.key(entry)!, hash: DictLayout.hash(entry))
+            fresh.indices[slot] = Int32(number)
+        }
+        if let oldStorage { freeBlock(oldStorage, byteCount: oldBytes, for: .dict) }
+    }
+
+    /// `dict[key] = value`.
+    func dictSet(_ dict: RawRef, key: RawRef, value: RawRef) throws {
+        checkOwnership(key, "dict.setValue")
+        checkOwnership(value, "dict.setValue")
+        let hash = try key.hashValueForKey()
+        var layout = dict.dictLayout
+        if layout.storage == nil { try resizeDict(dict, minimumEntries: 1); layout = dict.dictLayout }
+        var (slot, number) = layout.find(key, hash: hash)
+        if let number {
+            let entry = layout.entry(number)
+            value.retain()
+            let old = DictLayout.value(entry)
+            DictLayout.set(entry, hash: hash, key: DictLayout.key(entry), value: value)
+            old.release()
+            return
+        }
+        if layout.used == layout.entryCapacity {
+            try resizeDict(dict, minimumEntries: layout.count + 1)
+            layout = dict.dictLayout
+            slot = layout.find(key, hash: hash).slot
+        }
+        key.retain()
+        value.retain()
+        DictLayout.set(layout.entry(layout.used), hash: hash, key: key, value: value)
+        layout.indices[slot] = Int32(layout.used)
+        layout.used += 1
+        layout.count += 1
+    }
+
+    /// `dict.get(key)`: the value (retained) or nil.
+    func dictGet(_ dict: RawRef, key: RawRef) throws -> RawRef? {
+        let layout = dict.dictLayout
+        let hash = try key.hashValueForKey()
+        guard layout.storage != nil, let number = layout.find(key, hash: hash).entry else { return nil }
+        return DictLayout.value(layout.entry(number))
+    }
+
+    /// `dict.pop(key, None)`: removes the entry, handing its value's reference to the caller.
+    func dictRemove(_ dict: RawRef, key: RawRef) throws -> RawRef? {
+        let layout = dict.dictLayout
+        let hash = try key.hashValueForKey()
+        guard layout.storage != nil else { return nil }
+        let (slot, found) = layout.find(key, hash: hash)
+        guard let number = found else { return nil }
+        let entry = layout.entry(number)
+        let oldKey = DictLayout.key(entry)!, value = DictLayout.value(entry)
+        DictLayout.set(entry, hash: 0, key: nil, value: nil)
+        layout.indices[slot] = -2
+        layout.count -= 1
+        oldKey.release()
+        return value
+    }
+
+    /// Releases every key and value and frees the storage: the dict is empty.
+    func clearDict(_ dict: RawRef) {
+        let layout = dict.dictLayout
+        guard let storage = layout.storage else { return }
+        var entries: [(RawRef, RawRef)] = []
+        dict.forEachDictEntry { entries.append(($0, $1)) }
+        let bytes = layout.storageByteCount
+        layout.storage = nil
+        layout.count = 0
+        layout.used = 0
+        layout.entryCapacity = 0
+        layout.indexCapacity = 0
+        freeBlock(storage, byteCount: bytes, for: .dict)
+        for (key, value) in entries {
+            key.release()
+            value.release()
+        }
+    }
+}
+
+extension Ref {
+    /// `dict.get(key)`: the value, or nil when the key is absent.
+    public func value(forKey key: borrowing Ref) throws -> Ref? {
+        try requireKind(.dict, "value(forKey:)")
+        return try heap.dictGet(raw, key: key.raw).map { Ref(retaining: $0, heap: heap) }
+    }
+
+    /// `dict[key] = value`.
+    public func setValue(_ value: borrowing Ref, forKey key: borrowing Ref) throws {
+        try requireKind(.dict, "setValue(_:forKey:)")
+        try heap.dictSet(raw, key: key.raw, value: value.raw)
+    }
+
+    /// `dict.pop(key, None)`: removes the key, returning its value or nil.
+    public func removeValue(forKey key: borrowing Ref) throws -> Ref? {
+        try requireKind(.dict, "removeValue(forKey:)")
+        return try heap.dictRemove(raw, key: key.raw).map { Ref(adopting: $0, heap: heap) }
+    }
+
+    /// Each key and value of a dict, borrowed, in insertion order.
+    public func forEachEntry(_ body: (borrowing Ref, borrowing Ref) throws -> Void) throws {
+        try requireKind(.dict, "forEachEntry")
+        let heap = self.heap
+        let layout = raw.dictLayout
+        var number = 0
+        while layout.storage != nil && number < layout.used {
+            let entry = layout.entry(number)
+            number += 1
+            guard let key = DictLayout.key(entry) else { continue }
+            let value = DictLayout.value(entry)
+            try withBorrowed(key, heap: heap) { key in try withBorrowed(value, heap: heap) { value in try body(key, value) } }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// User classes: instances hold named attributes, one slot each (like a
+/// class with `__slots__`), and may have a finalizer (`__del__`).
+///
+/// Payload: one reference per attribute, 0 while unset.
+extension ObjectType {
+    /// Makes a class whose instances have the attributes `attributes`.
+    ///
+    /// ```swift
+    /// let person = ObjectType.makeClass("Person", attributes: ["name"]) { this in
+    ///     print("\(try this.attribute("name").stringValue()) object is being deleted.")
+    /// }
+    /// ```
+    public static func makeClass(
+        _ name: String, attributes: [String], supportsWeakReferences: Bool = true, finalizer: Finalizer? = nil
+    ) -> ObjectType {
+        precondition(Set(attributes).count == attributes.count, "ObjectType.makeClass \(name): attribute names repeat")
+        return ObjectType(
+            name: name, kind: .instance, basicSize: 8 * attributes.count, itemSize: 0,
+            traverse: { object, visit in object.instanceSlots.forEach { if let value = $0 { visit(value) } } },
+            clear: { object, _ in object.clearInstance() },
+            dropReferences: { object, _ in object.clearInstance() },
+            finalizer: finalizer, storageBlocks: nil,
+            hash: { Hashing.integer(Int(bitPattern: $0.pointer) >> 4) }, equals: { $0 == $1 },
+            equalityFamily: "instance:\(name)", attributeNames: attributes,
+            supportsWeakReferences: supportsWeakReferences)
+    }
+
+    /// The slot of attribute `name`.
+    func slotIndex(of name: String) -> Int? { attributeNames.firstIndex(of: name) }
+}
+
+extension RawRef {
+    /// The attribute slots of an instance (nil: unset).
+    var instanceSlots: UnsafeMutableBufferPointer<RawRef?> {
+        UnsafeMutableBufferPointer(start: payload.assumingMemoryBound(to: RawRef?.self), count: type.attributeNames.count)
+    }
+
+    /// Unsets every attribute, releasing the values.
+    func clearInstance() {
+        let slots = instanceSlots
+        for index in slots.indices {
+            if let value = slots[index] {
+                slots[index] = nil
+                value.release()
+            }
+        }
+    }
+}
+
+extension Heap {
+    /// A new instance of `type` (a class from ``ObjectType/makeClass(_:attributes:supportsWeakReferences:finalizer:)``)
+    /// with every attribute unset.
+    public func instance(of type: ObjectType) throws(AllocationError) -> Ref {
+        precondition(type.kind == .instance, "Heap.instance(of:): \(type.name) is not a class made by ObjectType.makeClass")
+        return Ref(adopting: try allocateObject(of: type, itemCount: 0), heap: self)
+    }
+}
+
+extension Ref {
+    func slot(_ name: String, _ operation: String) throws(ObjectError) -> Int {
+        try requireKind(.instance, operation)
+        guard let index = raw.type.slotIndex(of: name) else {
+            throw .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
+        }
+        return index
+    }
+
+    /// The value of attribute `name`.
+    public func attribute(_ name: String) throws(ObjectError) -> Ref {
+        let index = try slot(name, "attribute")
+        guard let value = raw.instanceSlots[index] else {
+            throw .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
+        }
+        return Ref(retaining: value, heap: heap)
+    }
+
+    /// Sets attribute `name` to `value`.
+    public func setAttribute(_ name: String, to value: borrowing Ref) throws(ObjectError) {
+        let index = try slot(name, "setAttribute")
+        heap.checkOwnership(value.raw, "\(raw.type.name).setAttribute")
+        value.raw.retain()
+        let old = raw.instanceSlots[index]
+        raw.instanceSlots[index] = value.raw
+        old?.release()
+    }
+
+    /// Unsets attribute `name` (`del obj.name`).
+    public func deleteAttribute(_ name: String) throws(ObjectError) {
+        let index = try slot(name, "deleteAttribute")
+        guard let old = raw.instanceSlots[index] else {
+            throw .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
+        }
+        raw.instanceSlots[index] = nil
+        old.release()
+    }
+}

@@ -1,0 +1,104 @@
+/// The atomic scalar types: `NoneType`, `bool`, `int` (64-bit), `float`.
+/// None, True, False and the ints -5…256 are immortal singletons per heap.
+extension ObjectType {
+    public static let none = ObjectType(
+        name: "NoneType", kind: .none, basicSize: 0, itemSize: 0, traverse: nil, clear: nil,
+        dropReferences: nil, finalizer: nil, storageBlocks: nil,
+        hash: { _ in 0x4E6F_6E65 }, equals: { $0 == $1 }, equalityFamily: "NoneType",
+        attributeNames: [], supportsWeakReferences: false)
+
+    public static let bool = ObjectType(
+        name: "bool", kind: .bool, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
+        dropReferences: nil, finalizer: nil, storageBlocks: nil,
+        hash: { Hashing.integer($0.payload.load(as: Int.self)) }, equals: numericEquals, equalityFamily: "number",
+        attributeNames: [], supportsWeakReferences: false)
+
+    public static let int = ObjectType(
+        name: "int", kind: .int, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
+        dropReferences: nil, finalizer: nil, storageBlocks: nil,
+        hash: { Hashing.integer($0.payload.load(as: Int.self)) }, equals: numericEquals, equalityFamily: "number",
+        attributeNames: [], supportsWeakReferences: false)
+
+    public static let float = ObjectType(
+        name: "float", kind: .float, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
+        dropReferences: nil, finalizer: nil, storageBlocks: nil,
+        hash: { Hashing.float($0.payload.load(as: Double.self)) }, equals: numericEquals, equalityFamily: "number",
+        attributeNames: [], supportsWeakReferences: false)
+}
+
+/// `1 == 1.0 == True`: ints and bools compare as integers, anything with a
+/// float as doubles.
+func numericEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
+    let lhsFloat = lhs.type.kind == .float, rhsFloat = rhs.type.kind == .float
+    if !lhsFloat && !rhsFloat { return lhs.payload.load(as: Int.self) == rhs.payload.load(as: Int.self) }
+    let a = lhsFloat ? lhs.payload.load(as: Double.self) : Double(lhs.payload.load(as: Int.self))
+    let b = rhsFloat ? rhs.payload.load(as: Double.self) : Double(rhs.payload.load(as: Int.self))
+    return a == b
+}
+
+extension Heap {
+    func createImmortals() throws {
+        none = try allocateObject(of: .none, itemCount: 0, immortal: true)
+        falseObject = try allocateObject(of: .bool, itemCount: 0, immortal: true)
+        trueObject = try allocateObject(of: .bool, itemCount: 0, immortal: true)
+        trueObject.payload.storeBytes(of: 1, as: Int.self)
+        smallInts = try Heap.smallIntRange.map { value throws(AllocationError) -> RawRef in
+            let object = try allocateObject(of: .int, itemCount: 0, immortal: true)
+            object.payload.storeBytes(of: value, as: Int.self)
+            return object
+        }
+        emptyString = try allocateObject(of: .str, itemCount: 0, immortal: true)
+        emptyString.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
+        emptyTuple = try allocateObject(of: .tuple, itemCount: 0, immortal: true)
+    }
+
+    /// `None`.
+    public func noneRef() -> Ref { Ref(adopting: none, heap: self) }
+
+    /// `True` or `False`.
+    public func bool(_ value: Bool) -> Ref { Ref(adopting: value ? trueObject : falseObject, heap: self) }
+
+    /// An `int`; -5…256 are the heap's immortal small ints.
+    public func int(_ value: Int) throws(AllocationError) -> Ref {
+        if Heap.smallIntRange.contains(value) {
+            return Ref(adopting: smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
+        }
+        let object = try allocateObject(of: .int, itemCount: 0)
+        object.payload.storeBytes(of: value, as: Int.self)
+        return Ref(adopting: object, heap: self)
+    }
+
+    /// A `float`.
+    public func float(_ value: Double) throws(AllocationError) -> Ref {
+        let object = try allocateObject(of: .float, itemCount: 0)
+        object.payload.storeBytes(of: value, as: Double.self)
+        return Ref(adopting: object, heap: self)
+    }
+}
+
+extension Ref {
+    /// Whether this is `None`.
+    public var isNone: Bool { raw.type.kind == .none }
+
+    /// The value of an `int` or `bool`.
+    public func intValue() throws(ObjectError) -> Int {
+        let kind = raw.type.kind
+        guard kind == .int || kind == .bool else { throw .typeError("expected int, got \(raw.type.name)") }
+        return raw.payload.load(as: Int.self)
+    }
+
+    /// The value of a `float` (or an `int` or `bool`, converted).
+    public func floatValue() throws(ObjectError) -> Double {
+        switch raw.type.kind {
+        case .float: return raw.payload.load(as: Double.self)
+        case .int, .bool: return Double(raw.payload.load(as: Int.self))
+        default: throw .typeError("expected float, got \(raw.type.name)")
+        }
+    }
+
+    /// The truth of a `bool`.
+    public func boolValue() throws(ObjectError) -> Bool {
+        guard raw.type.kind == .bool else { throw .typeError("expected bool, got \(raw.type.name)") }
+        return raw.payload.load(as: Int.self) != 0
+    }
+}

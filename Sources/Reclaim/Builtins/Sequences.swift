@@ -1,0 +1,266 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tuple` (items inline, immutable) and `list` (items in an out-of-line
+/// block of the heap's arena, grown as CPython grows lists).
+///
+/// Tuple payload: count, then `count` references. List payload: count,
+/// capacity, address of the item block (or 0).
+extension ObjectType {
+    public static let tuple = ObjectType(
+        name: "tuple", kind: .tuple, basicSize: 8, itemSize: 8,
+        traverse: { object, visit in object.tupleItems.forEach(visit) },
+        clear: { object, heap in heap.clearTuple(object) },
+        dropReferences: { object, _ in object.tupleItems.forEach { $0.release() } },
+        finalizer: nil, storageBlocks: nil,
+        hash: { object in
+            let items = object.tupleItems
+            var hashes: [Int] = []
+            hashes.reserveCapacity(items.count)
+            for item in items { hashes.append(try item.hashValueForKey()) }
+            return Hashing.combine(hashes, count: items.count)
+        },
+        equals: { lhs, rhs in
+            let a = lhs.tupleItems, b = rhs.tupleItems
+            return a.count == b.count && zip(a, b).allSatisfy { keysEqual($0, $1) }
+        },
+        equalityFamily: "tuple", attributeNames: [], supportsWeakReferences: false)
+
+    public static let list = ObjectType(
+        name: "list", kind: .list, basicSize: 24, itemSize: 0,
+        traverse: { object, visit in object.listItems.forEach(visit) },
+        clear: { object, heap in heap.clearList(object) },
+        dropReferences: { object, heap in heap.clearList(object) },
+        finalizer: nil,
+        storageBlocks: { object in
+            let capacity = object.payload.load(fromByteOffset: 8, as: Int.self)
+            guard capacity > 0 else { return [] }
+            return [(UnsafeRawPointer(object.listStorage!), capacity * 8)]
+        },
+        hash: { _ in throw ObjectError.typeError("unhashable type: 'list'") },
+        equals: nil, equalityFamily: "list", attributeNames: [], supportsWeakReferences: false)
+}
+
+extension RawRef {
+    /// The items of a tuple.
+    var tupleItems: UnsafeBufferPointer<RawRef> {
+        UnsafeBufferPointer(start: (payload + 8).assumingMemoryBound(to: RawRef.self), count: payload.load(as: Int.self))
+    }
+
+    var listCount: Int {
+        get { payload.load(as: Int.self) }
+        nonmutating set { payload.storeBytes(of: newValue, as: Int.self) }
+    }
+
+    var listStorage: UnsafeMutablePointer<RawRef>? {
+        get { payload.load(fromByteOffset: 16, as: UnsafeMutablePointer<RawRef>?.self) }
+        nonmutating set { payload.storeBytes(of: newValue, toByteOffset: 16, as: UnsafeMutablePointer<RawRef>?.self) }
+    }
+
+    /// The items of a list.
+    var listItems: UnsafeMutableBufferPointer<RawRef> {
+        UnsafeMutableBufferPointer(start: listStorage, count: listCount)
+    }
+}
+
+extension Heap {
+    /// An empty tuple is the heap's immortal one.
+    public func tuple() -> Ref { Ref(adopting: emptyTuple, heap: self) }
+
+    /// A tuple of `count` items made by `element`.
+    public func tuple(count: Int, element: (Int) throws -> Ref) throws -> Ref {
+        if count == 0 { return tuple() }
+        let object = try allocateObject(of: .tuple, itemCount: count)
+        let items = (object.payload + 8).assumingMemoryBound(to: RawRef.self)
+        // Until filled, slots hold None so a throw midway leaves a valid tuple.
+        for index in 0..<count { items[index] = none }
+        let tuple = Ref(adopting: object, heap: self)
+        for index in 0..<count {
+            let item = try element(index)
+            checkOwnership(item.raw, "tuple")
+            items[index] = item.takeRaw()
+        }
+        return tuple
+    }
+
+    /// A tuple holding `items` (each retained).
+    public func tuple(_ items: [RawRef]) throws(AllocationError) -> Ref {
+        if items.isEmpty { return tuple() }
+        let object = try allocateObject(of: .tuple, itemCount: items.count)
+        let storage = (object.payload + 8).assumingMemoryBound(to: RawRef.self)
+        for (index, item) in items.enumerated() {
+            checkOwnership(item, "tuple")
+            item.retain()
+            storage[index] = item
+        }
+        return Ref(adopting: object, heap: self)
+    }
+
+    /// A new empty list with room for `capacity` items.
+    public func list(capacity: Int = 0) throws(AllocationError) -> Ref {
+        let object = try allocateObject(of: .list, itemCount: 0)
+        let list = Ref(adopting: object, heap: self)
+        if capacity > 0 { try resizeList(object, capacity: capacity) }
+        return list
+    }
+
+    func resizeList(_ list: RawRef, capacity: Int) throws(AllocationError) {
+        let old = list.listStorage, oldCapacity = list.payload.load(fromByteOffset: 8, as: Int.self)
+        let block = try allocateBlock(byteCount: capacity * 8, for: .list).assumingMemoryBound(to: RawRef.self)
+        if let old {
+            block.update(from: old, count: list.listCount)
+            freeBlock(UnsafeMutableRawPointer(old), byteCount: oldCapacity * 8, for: .list)
+        }
+        list.listStorage = block
+        list.payload.storeBytes(of: capacity, toByteOffset: 8, as: Int.self)
+    }
+
+    /// Appends `item` (retained) to a list, growing it as CPython does.
+    func listAppend(_ list: RawRef, _ item: RawRef) throws(AllocationError) {
+        checkOwnership(item, "list.append")
+        let count = list.listCount
+        if count == list.payload.load(fromByteOffset: 8, as: Int.self) {
+            let wanted = count + 1
+            try resizeList(list, capacity: (wanted + (wanted >> 3) + 6) & ~3)
+        }
+        item.retain()
+        list.listStorage![count] = item
+        list.listCount = count + 1
+    }
+
+    /// Releases every item and frees the item block: the list is empty.
+    func clearList(_ list: RawRef) {
+        guard let storage = list.listStorage else { return }
+        let count = list.listCount, capacity = list.payload.load(fromByteOffset: 8, as: Int.self)
+        // Detach first: releasing items can run code that looks at the list.
+        list.listCount = 0
+        list.listStorage = nil
+        list.payload.storeBytes(of: 0, toByteOffset: 8, as: Int.self)
+        for index in 0..<count { storage[index].release() }
+        freeBlock(UnsafeMutableRawPointer(storage), byteCount: capacity * 8, for: .list)
+    }
+
+    /// Replaces every item of a tuple by None, releasing them.
+    func clearTuple(_ tuple: RawRef) {
+        let items = UnsafeMutableBufferPointer(mutating: tuple.tupleItems)
+        for index in items.indices {
+            let item = items[index]
+            items[index] = none
+            item.release()
+        }
+    }
+}
+
+extension Ref {
+    func requireKind(_ kind: ObjectType.Kind, _ operation: String) throws(ObjectError) {
+        guard raw.type.kind == kind else {
+            throw .typeError("\(operation): expected \(Self.kindName(kind)), got \(raw.type.name)")
+        }
+    }
+
+    static func kindName(_ kind: ObjectType.Kind) -> String {
+        switch kind {
+        case .none: return "NoneType"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .str: return "str"
+        case .bytes: return "bytes"
+        case .tuple: return "tuple"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .set: return "set"
+        case .instance: return "instance"
+        case .custom: return "object"
+        }
+    }
+
+    /// Appends `item` to a list (`list.append`).
+    public func append(_ item: borrowing Ref) throws {
+        try requireKind(.list, "append")
+        try heap.listAppend(raw, item.raw)
+    }
+
+    /// `len()` of a str (bytes of UTF-8), bytes, tuple, list, dict or set.
+    public func length() throws(ObjectError) -> Int {
+        switch raw.type.kind {
+        case .str, .bytes, .tuple, .list, .dict, .set: return raw.payload.load(as: Int.self)
+        default: throw .typeError("object of type '\(raw.type.name)' has no len()")
+        }
+    }
+
+    func sequenceItems(_ operation: String) throws(ObjectError) -> UnsafeBufferPointer<RawRef> {
+        switch raw.type.kind {
+        case .tuple: return raw.tupleItems
+        case .list: return UnsafeBufferPointer(raw.listItems)
+        default: throw .typeError("\(operation): '\(raw.type.name)' object is not a tuple or list")
+        }
+    }
+
+    /// Item `index` of a tuple or list (negative indices count from the end).
+    public func item(at index: Int) throws(ObjectError) -> Ref {
+        let items = try sequenceItems("item(at:)")
+        let position = index < 0 ? index + items.count : index
+        guard position >= 0 && position < items.count else {
+            throw .indexError("\(raw.type.name) index \(index) out of range for length \(items.count)")
+        }
+        return Ref(retaining: items[position], heap: heap)
+    }
+
+    /// Replaces item `index` of a list.
+    public func setItem(at index: Int, to value: borrowing Ref) throws(ObjectError) {
+        try requireKind(.list, "setItem(at:to:)")
+        let count = raw.listCount
+        let position = index < 0 ? index + count : index
+        guard position >= 0 && position < count else {
+            throw .indexError("list assignment index \(index) out of range for length \(count)")
+        }
+        heap.checkOwnership(value.raw, "list.setItem")
+        value.raw.retain()
+        let old = raw.listStorage![position]
+        raw.listStorage![position] = value.raw
+        old.release()
+    }
+
+    /// Removes and returns the last item of a list (`list.pop()`).
+    public func pop() throws(ObjectError) -> Ref {
+        try requireKind(.list, "pop")
+        let count = raw.listCount
+        guard count > 0 else { throw .indexError("pop from empty list") }
+        raw.listCount = count - 1
+        return Ref(adopting: raw.listStorage![count - 1], heap: heap)
+    }
+
+    /// Calls `body` with each item of a tuple, list, set or the keys of a
+    /// dict, borrowed: no reference count changes.
+    public func forEach(_ body: (borrowing Ref) throws -> Void) throws {
+        let heap = self.heap
+        switch raw.type.kind {
+        case .tuple, .list:
+            // A list may change under `body`; walk it by index.
+            var index = 0
+            while true {
+                let items = try sequenceItems("forEach")
+                guard index < items.count else { break }
+                try withBorrowed(items[index], heap: heap, body)
+                index += 1
+            }
+        case .dict:
+            try forEachEntry { key, _ in try body(key) }
+        case .set:
+            for member in raw.setMembers() { try withBorrowed(member, heap: heap, body) }
+        default:
+            throw ObjectError.typeError("'\(raw.type.name)' object is not iterable")
+        }
+    }
+}
+
+/// Lends `raw` to `body` as a `Ref` without changing its count.
+func withBorrowed<R, E: Error>(_ raw: RawRef, heap: Heap, _ body: (borrowing Ref) throws(E) -> R) throws(E) -> R {
+    let borrowed = Ref(adopting: raw, heap: heap)
+    let result: Result<R, E>
+    do throws(E) { result = .success(try body(borrowed)) } catch { result = .failure(error) }
+    _ = borrowed.takeRaw()
+    return try result.get()
+}

@@ -1,0 +1,75 @@
+/// `str` (UTF-8, inline, hash cached) and `bytes` (inline): atomic,
+/// variable-size types.
+///
+/// Payload of `str`: count (Int), cached hash (Int, `Int.min` until
+/// computed), then `count` UTF-8 bytes. Payload of `bytes`: count, then the bytes.
+extension ObjectType {
+    public static let str = ObjectType(
+        name: "str", kind: .str, basicSize: 16, itemSize: 1, traverse: nil, clear: nil,
+        dropReferences: nil, finalizer: nil, storageBlocks: nil,
+        hash: { object in
+            let cached = object.payload.load(fromByteOffset: 8, as: Int.self)
+            if cached != Int.min { return cached }
+            let hash = Hashing.bytes(object.stringBytes)
+            object.payload.storeBytes(of: hash, toByteOffset: 8, as: Int.self)
+            return hash
+        },
+        equals: { lhs, rhs in lhs.stringBytes.elementsEqual(rhs.stringBytes) },
+        equalityFamily: "str", attributeNames: [], supportsWeakReferences: false)
+
+    public static let bytes = ObjectType(
+        name: "bytes", kind: .bytes, basicSize: 8, itemSize: 1, traverse: nil, clear: nil,
+        dropReferences: nil, finalizer: nil, storageBlocks: nil,
+        hash: { Hashing.bytes($0.byteContents) },
+        equals: { lhs, rhs in lhs.byteContents.elementsEqual(rhs.byteContents) },
+        equalityFamily: "bytes", attributeNames: [], supportsWeakReferences: false)
+}
+
+extension RawRef {
+    /// The UTF-8 bytes of a `str`.
+    var stringBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: payload + 16, count: payload.load(as: Int.self))
+    }
+
+    /// The contents of a `bytes`.
+    var byteContents: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: payload + 8, count: payload.load(as: Int.self))
+    }
+}
+
+extension Heap {
+    /// A `str`; the empty string is the heap's immortal one.
+    public func str(_ value: String) throws(AllocationError) -> Ref {
+        var value = value
+        let count = value.utf8.count
+        if count == 0 { return Ref(adopting: emptyString, heap: self) }
+        let object = try allocateObject(of: .str, itemCount: count)
+        object.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
+        value.withUTF8 { utf8 in
+            UnsafeMutableRawBufferPointer(start: object.payload + 16, count: count).copyMemory(from: UnsafeRawBufferPointer(utf8))
+        }
+        return Ref(adopting: object, heap: self)
+    }
+
+    /// A `bytes`.
+    public func bytes(_ value: some Collection<UInt8>) throws(AllocationError) -> Ref {
+        let object = try allocateObject(of: .bytes, itemCount: value.count)
+        let target = UnsafeMutableRawBufferPointer(start: object.payload + 8, count: value.count)
+        _ = target.initializeMemory(as: UInt8.self, from: value)
+        return Ref(adopting: object, heap: self)
+    }
+}
+
+extension Ref {
+    /// The value of a `str`.
+    public func stringValue() throws(ObjectError) -> String {
+        guard raw.type.kind == .str else { throw .typeError("expected str, got \(raw.type.name)") }
+        return String(decoding: raw.stringBytes, as: UTF8.self)
+    }
+
+    /// The contents of a `bytes`.
+    public func bytesValue() throws(ObjectError) -> [UInt8] {
+        guard raw.type.kind == .bytes else { throw .typeError("expected bytes, got \(raw.type.name)") }
+        return Array(raw.byteContents)
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What happens when an object's last strong reference goes, as in CPython:
+///
+/// 1. **Finalize.** If the type has a finalizer and the object was never
+///    finalized, the finalizer runs with the object briefly alive again
+///    (count 1) and the object is marked finalized. If the finalizer stored a
+///    new reference somewhere, the object is *resurrected*: it stays, and its
+///    finalizer will never run again (PEP 442).
+/// 2. **Drop references.** The type's `dropReferences` releases every object
+///    this one refers to and frees its out-of-line storage.
+/// 3. **Free.** The object's block returns to the heap's arena.
+///
+/// Bounded stack (the trashcan): releasing a reference inside step 2 can end
+/// another object, and so on down a chain. Up to `maximumNesting` objects
+/// are destroyed recursively, like CPython; deeper ones are queued and
+/// destroyed by the outermost call in a loop, so a chain of ten million
+/// objects needs no more stack than one of a hundred.
+extension Heap {
+    static let maximumNesting = 48
+
+    /// Entry point from ``RawRef/release()`` when the count is 1.
+    @usableFromInline
+    static func releaseLastReference(_ object: RawRef) {
+        HeapRegistry.heap(id: object.heapID).destroyObject(object)
+    }
+
+    func destroyObject(_ object: RawRef) {
+        object.refcount = 0
+        object.flags.insert(.destroying)
+        if destructionDepth >= Heap.maximumNesting {
+            deferredDestructions.append(object)
+            return
+        }
+        destructionDepth += 1
+        destroyNow(object)
+        destructionDepth -= 1
+        if destructionDepth == 0 {
+            while let next = deferredDestructions.popLast() {
+                destructionDepth = 1
+                destroyNow(next)
+                destructionDepth = 0
+            }
+        }
+    }
+
+    private func destroyNow(_ object: RawRef) {
+        let type = object.type
+        if type.finalizer != nil && !object.flags.contains(.finalized) {
+            if runFinalizer(object, type: type) == .resurrected { return }
+        }
+        if object.flags.contains(.tracked) { untrack(object) }
+        type.dropReferences?(object, self)
+        free(object, type: type)
+    }
+
+    enum FinalizerOutcome { case died, resurrected }
+
+    /// Runs the finalizer with the object alive at count 1 and marks it
+    /// finalized; a count above 1 afterwards means the finalizer kept it.
+    func runFinalizer(_ object: RawRef, type: ObjectType) -> FinalizerOutcome {
+        object.refcount = 1
+        object.flags.remove(.destroying)
+        object.flags.insert(.finalized)
+        let reference = Ref(adopting: object, heap: self)
+        do {
+            try type.finalizer!(reference)
+        } catch {
+            unraisableHook(UnraisableError(error: error, context: "finalizer of \(type.name) object"))
+        }
+        _ = reference.takeRaw()
+        let count = object.refcount
+        if count > 1 {
+            object.refcount = count - 1
+            return .resurrected
+        }
+        object.refcount = 0
+        object.flags.insert(.destroying)
+        return .died
+    }
+
+    /// Returns the object's block to the arena.
+    func free(_ object: RawRef, type: ObjectType) {
+        counters(of: type).pointee.count -= 1
+        freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type)
+    }
+}
+
+/// An error a finalizer threw, handed to ``Heap/unraisableHook``.
+public struct UnraisableError: Error, CustomStringConvertible {
+    /// What was thrown.
+    public var error: any Error
+    /// Where: for example `finalizer of Person object`.
+    public var context: String
+
+    public init(error: any Error, context: String) {
+        self.error = error
+        self.context = context
+    }
+
+    public var description: String { "Exception ignored in: \(context)\n\(error)" }
+
+    /// The default hook: the error on stderr, as CPython prints it.
+    public static func printToStandardError(_ unraisable: UnraisableError) {
+        var standardError = StandardError()
+        print(unraisable.description, to: &standardError)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        let bytes = Array(string.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,262 @@
+import Jemalloc
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A managed heap: objects in blocks of a jemalloc arena of its own, freed by
+/// reference counting with CPython's semantics.
+///
+/// Every block of the heap's objects — headers, inline payloads and the
+/// out-of-line storage of lists, dicts and sets — comes from the heap's
+/// arena through a thread cache created for it, so the arena's statistics
+/// are the heap's real footprint (after ``flushCache()``).
+///
+/// A heap is used by one thread at a time; different heaps run on different
+/// threads in parallel without sharing a lock on any hot path. Destroying a
+/// heap (``destroy()``, or its deinitialisation) frees every object in it at
+/// once, referenced or not, without running finalizers, and destroys its
+/// arena; ``Ref``s still held afterwards do nothing when they go.
+public final class Heap: @unchecked Sendable {
+    /// The jemalloc arena the heap allocates from.
+    public let arena: Arena
+    let cache: ThreadCache
+    let options: AllocationOptions
+    /// This heap's identifier in object headers and its registration generation.
+    @usableFromInline private(set) var identity: (id: UInt16, generation: UInt32) = (0, 0)
+    public private(set) var isDestroyed = false
+
+    /// Bytes of all live blocks, size-class rounding included.
+    public internal(set) var liveBlockBytes = 0
+    /// Live blocks (object blocks and out-of-line storage).
+    public internal(set) var liveBlockCount = 0
+    /// Per type index: live objects and their bytes. Owned buffer (not an
+    /// array) so the hot paths update it without uniqueness checks.
+    var typeCounters = UnsafeMutablePointer<TypeCounters>.allocate(capacity: 0)
+    var typeCounterCapacity = 0
+
+    /// Containers the collector tracks, each knowing its index (its gc word).
+    var trackedObjects: [RawRef] = []
+
+    /// Objects whose destruction is deferred to keep the stack bounded (the
+    /// trashcan); see `Destruction.swift`.
+    var destructionDepth = 0
+    var deferredDestructions: [RawRef] = []
+
+    /// Size class of requests up to `sizeClassCacheLimit` bytes, by size / 8.
+    var sizeClassCache: [Int]
+
+    /// Receives errors thrown by finalizers, which cannot propagate (CPython's
+    /// `sys.unraisablehook`). The default prints them to stderr.
+    public var unraisableHook: (UnraisableError) -> Void = UnraisableError.printToStandardError
+
+    // Immortal singletons (PEP 683): never freed, counting them is free.
+    public internal(set) var none: RawRef! = nil
+    public internal(set) var trueObject: RawRef! = nil
+    public internal(set) var falseObject: RawRef! = nil
+    public internal(set) var emptyString: RawRef! = nil
+    public internal(set) var emptyTuple: RawRef! = nil
+    var smallInts: [RawRef] = []
+    static let smallIntRange = -5...256
+
+    /// Creates a heap with a new arena and thread cache.
+    ///
+    /// - Throws: ``HeapError`` when jemalloc cannot create them or 65,535 heaps exist.
+    public init() throws {
+        do {
+            arena = try Arena.create()
+            cache = try ThreadCache.create()
+            options = try AllocationOptions(arena: arena, cache: .explicit(cache))
+        } catch {
+            throw HeapError.allocatorSetupFailed(String(describing: error))
+        }
+        sizeClassCache = Array(repeating: 0, count: Heap.sizeClassCacheLimit / 8 + 1)
+        guard let registration = HeapRegistry.register(self) else {
+            try? cache.destroy()
+            try? arena.destroy()
+            throw HeapError.tooManyHeaps
+        }
+        identity = registration
+        do {
+            try createImmortals()
+        } catch {
+            destroy()
+            throw error
+        }
+    }
+
+    deinit {
+        if !isDestroyed { destroy() }
+        typeCounters.deallocate()
+    }
+
+    /// Frees every object of the heap at once and destroys its arena.
+    /// Finalizers do not run. Idempotent.
+    public func destroy() {
+        guard !isDestroyed else { return }
+        isDestroyed = true
+        HeapRegistry.unregister(identity.id)
+        try? cache.destroy()
+        try? arena.destroy()
+        trackedObjects = []
+        deferredDestructions = []
+        typeCounters.update(repeating: TypeCounters(), count: typeCounterCapacity)
+        liveBlockBytes = 0
+        liveBlockCount = 0
+    }
+
+    /// Returns the blocks held in the heap's thread cache to its arena, so the
+    /// arena's statistics count exactly the live blocks.
+    public func flushCache() throws(MallctlError) { try cache.flush() }
+
+    // MARK: Blocks
+
+    static let sizeClassCacheLimit = 4096
+
+    /// The size class jemalloc rounds `byteCount` up to in this heap.
+    @inline(__always)
+    func sizeClass(_ byteCount: Int) -> Int {
+        if byteCount <= Heap.sizeClassCacheLimit {
+            let slot = (byteCount + 7) >> 3
+            let cached = sizeClassCache[slot]
+            if cached != 0 { return cached }
+            let size = Allocator.sizeClass(forByteCount: max(1, slot << 3), options: options) ?? byteCount
+            sizeClassCache[slot] = size
+            return size
+        }
+        return Allocator.sizeClass(forByteCount: byteCount, options: options) ?? byteCount
+    }
+
+    /// Allocates a block of the heap's arena, counted against `type`.
+    ///
+    /// Requests are rounded up to a multiple of 8 bytes, which never changes
+    /// their size class.
+    @inline(__always)
+    func allocateBlock(byteCount: Int, for type: ObjectType) throws(AllocationError) -> UnsafeMutableRawPointer {
+        let rounded = (byteCount + 7) & ~7
+        let block = try Allocator.allocate(byteCount: rounded, options: options)
+        let real = sizeClass(rounded)
+        liveBlockBytes += real
+        liveBlockCount += 1
+        counters(of: type).pointee.bytes += real
+        return block
+    }
+
+    /// Frees a block allocated by ``allocateBlock(byteCount:for:)`` with the same byte count.
+    @inline(__always)
+    func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType) {
+        let rounded = (byteCount + 7) & ~7
+        let real = sizeClass(rounded)
+        #if DEBUG
+        // Poison the block so a stale reference is caught; the object's type
+        // reference (bytes 8..<16 of its header) is left for the message.
+        Heap.poison(block, byteCount: rounded)
+        #endif
+        Allocator.deallocate(block, byteCount: rounded, options: options)
+        liveBlockBytes -= real
+        liveBlockCount -= 1
+        counters(of: type).pointee.bytes -= real
+    }
+
+    @inline(__always)
+    func counters(of type: ObjectType) -> UnsafeMutablePointer<TypeCounters> {
+        let index = type.index
+        if index >= typeCounterCapacity { growCounters(to: index) }
+        return typeCounters + index
+    }
+
+    func growCounters(to index: Int) {
+        let capacity = max(64, (index + 1) * 2)
+        let grown = UnsafeMutablePointer<TypeCounters>.allocate(capacity: capacity)
+        grown.moveInitialize(from: typeCounters, count: typeCounterCapacity)
+        (grown + typeCounterCapacity).initialize(repeating: TypeCounters(), count: capacity - typeCounterCapacity)
+        typeCounters.deallocate()
+        typeCounters = grown
+        typeCounterCapacity = capacity
+    }
+
+    static func poison(_ block: UnsafeMutableRawPointer, byteCount: Int) {
+        memset(block, Int32(ObjectHeader.poisonByte), byteCount)
+    }
+
+    // MARK: Objects
+
+    /// Allocates an object of `type` with `itemCount` items and a fresh
+    /// header (reference count 1); the payload is zeroed.
+    public func allocateObject(of type: ObjectType, itemCount: Int = 0) throws(AllocationError) -> RawRef {
+        try allocateObject(of: type, itemCount: itemCount, immortal: false)
+    }
+
+    func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
+        precondition(!isDestroyed, "Heap.allocateObject: the heap has been destroyed")
+        let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
+        let payload = type.basicSize + type.itemSize * itemCount
+        let byteCount = gc + ObjectHeader.size + payload
+        let block = try allocateBlock(byteCount: byteCount, for: type)
+        let object = RawRef.initialize(block: block, type: type, heapID: identity.id,
+                                       hasGCWord: gc != 0, immortal: immortal)
+        if payload > 0 { memset(object.payload, 0, payload) }
+        if type.itemSize > 0 { object.payload.storeBytes(of: itemCount, as: Int.self) }
+        counters(of: type).pointee.count += 1
+        if type.isContainer { track(object) }
+        return object
+    }
+
+    /// The bytes of an object's own block, as allocated.
+    func objectBlockByteCount(_ object: RawRef, type: ObjectType) -> Int {
+        let gc = object.flags.contains(.hasGCWord) ? ObjectHeader.gcWordSize : 0
+        let items = type.itemSize > 0 ? object.payload.load(as: Int.self) : 0
+        return gc + ObjectHeader.size + type.basicSize + type.itemSize * items
+    }
+
+    /// Adds a container to the tracking table.
+    func track(_ object: RawRef) {
+        object.gcWord = UInt64(trackedObjects.count)
+        trackedObjects.append(object)
+        object.flags.insert(.tracked)
+    }
+
+    /// Removes a container from the tracking table (swap with the last entry).
+    func untrack(_ object: RawRef) {
+        guard object.flags.contains(.tracked) else { return }
+        let index = Int(object.gcWord)
+        let last = trackedObjects.removeLast()
+        if index < trackedObjects.count {
+            trackedObjects[index] = last
+            last.gcWord = UInt64(index)
+        }
+        object.gcWord = RawRef.untrackedGCWord
+        object.flags.remove(.tracked)
+    }
+
+    // MARK: Checks
+
+    /// Stops with a message when `object` belongs to another heap.
+    @inline(__always)
+    func checkOwnership(_ object: RawRef, _ operation: @autoclosure () -> String) {
+        if object.heapID != identity.id {
+            object.reportMisuse("\(operation()): the \(object.type.name) object belongs to another heap")
+        }
+    }
+}
+
+/// Live objects and bytes of one type in one heap.
+public struct TypeCounters: Equatable, Sendable {
+    /// Live objects.
+    public var count = 0
+    /// Bytes of their blocks (size-class rounded), out-of-line storage included.
+    public var bytes = 0
+}
+
+/// A heap could not be created.
+public enum HeapError: Error, Equatable, CustomStringConvertible {
+    case allocatorSetupFailed(String)
+    case tooManyHeaps
+
+    public var description: String {
+        switch self {
+        case .allocatorSetupFailed(let why): return "Heap.init: could not set up the heap's arena: \(why)"
+        case .tooManyHeaps: return "Heap.init: 65,535 heaps exist already"
+        }
+    }
+}

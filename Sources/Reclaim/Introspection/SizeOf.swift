@@ -1,0 +1,100 @@
+import Jemalloc
+
+/// The size of an object two ways.
+public struct ObjectSize: Equatable, Sendable, CustomStringConvertible {
+    /// What `sys.getsizeof` reports: header (gc word included) and payload,
+    /// plus the bytes asked for out-of-line storage (a list's item array).
+    public var logical: Int
+    /// What jemalloc holds for it: the real size (`sallocx`) of each of its
+    /// blocks, size-class rounding included.
+    public var real: Int
+
+    public init(logical: Int, real: Int) {
+        self.logical = logical
+        self.real = real
+    }
+
+    public static func + (lhs: ObjectSize, rhs: ObjectSize) -> ObjectSize {
+        ObjectSize(logical: lhs.logical + rhs.logical, real: lhs.real + rhs.real)
+    }
+
+    public var description: String { "\(logical) bytes (\(real) held by jemalloc)" }
+}
+
+/// Live objects and bytes of one type in a heap.
+public struct TypeStatistics: Equatable, Sendable {
+    public var typeName: String
+    public var count: Int
+    /// Bytes of their blocks, size-class rounded, out-of-line storage included.
+    public var bytes: Int
+}
+
+extension Heap {
+    /// `sys.getsizeof(object)`, with the real bytes beside it.
+    public func sizeOf(_ object: borrowing Ref) -> ObjectSize { sizeOf(object.raw) }
+
+    /// ``sizeOf(_:)`` for the unsafe layer.
+    public func sizeOf(_ object: RawRef) -> ObjectSize {
+        let type = object.type
+        var logical = objectBlockByteCount(object, type: type)
+        var real = Allocator.realSize(of: object.blockStart, options: options)
+        for (block, byteCount) in type.storageBlocks?(object) ?? [] {
+            logical += byteCount
+            real += Allocator.realSize(of: block, options: options)
+        }
+        return ObjectSize(logical: logical, real: real)
+    }
+
+    /// The size of everything reachable from `object` through strong
+    /// references, each object counted once (pympler's `asizeof`).
+    public func deepSizeOf(_ object: borrowing Ref) -> ObjectSize {
+        var seen: Set<RawRef> = [object.raw]
+        var pending = [object.raw]
+        var total = ObjectSize(logical: 0, real: 0)
+        while let next = pending.popLast() {
+            total = total + sizeOf(next)
+            next.type.traverse?(next) { referent in
+                if seen.insert(referent).inserted { pending.append(referent) }
+            }
+        }
+        return total
+    }
+
+    /// The objects `object` refers to directly (`gc.get_referents`).
+    public func referents(of object: RawRef) -> [RawRef] {
+        var referents: [RawRef] = []
+        object.type.traverse?(object) { referents.append($0) }
+        return referents
+    }
+
+    /// Live objects and bytes per type, most bytes first.
+    public func typeStatistics() -> [TypeStatistics] {
+        ObjectType.registry.withLock { types in
+            types.compactMap { type -> TypeStatistics? in
+                guard type.index < typeCounterCapacity else { return nil }
+                let counters = typeCounters[type.index]
+                guard counters.count > 0 || counters.bytes > 0 else { return nil }
+                return TypeStatistics(typeName: type.name, count: counters.count, bytes: counters.bytes)
+            }
+        }.sorted { ($0.bytes, $1.typeName) > ($1.bytes, $0.typeName) }
+    }
+
+    /// Live objects in the heap, immortal ones included.
+    public var liveObjectCount: Int {
+        (0..<typeCounterCapacity).reduce(0) { $0 + typeCounters[$1].count }
+    }
+
+    /// Live objects of `type`.
+    public func liveObjectCount(of type: ObjectType) -> Int {
+        type.index < typeCounterCapacity ? typeCounters[type.index].count : 0
+    }
+
+    /// Containers the collector tracks (`gc.get_objects()`).
+    public var trackedObjectsSnapshot: [RawRef] { trackedObjects }
+
+    /// Whether the collector tracks `object` (`gc.is_tracked`).
+    public func isTracked(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.tracked) }
+
+    /// Whether `object`'s finalizer has run (`gc.is_finalized`).
+    public func isFinalized(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.finalized) }
+}

@@ -1,0 +1,116 @@
+import Synchronization
+
+/// A type descriptor: what the heap and the collector need to know about
+/// the objects of one type. The built-in types are made through this same
+/// API; so are yours.
+///
+/// Layout: every object has ``basicSize`` payload bytes after its header,
+/// plus ``itemSize`` bytes per item for variable-size types, whose first
+/// payload word then holds the item count (and counts toward `basicSize`).
+///
+/// A type with a ``traverse`` function is a *container*: its objects carry
+/// a gc word and are tracked by the cycle collector. A type without one is
+/// *atomic* and never tracked.
+public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Hashable {
+    /// Calls `visit` with each object this one holds a strong reference to.
+    public typealias Traverse = (_ object: RawRef, _ visit: (RawRef) -> Void) -> Void
+    /// Releases every reference the object holds and frees its out-of-line
+    /// storage; leaves the object's own block alone. Runs when it dies.
+    public typealias DropReferences = (_ object: RawRef, _ heap: Heap) -> Void
+    /// Drops the object's references so a cycle through it breaks, leaving
+    /// it valid (empty) — used by the collector.
+    public typealias Clear = (_ object: RawRef, _ heap: Heap) -> Void
+    /// CPython's `__del__`: runs once before the object dies; may resurrect it.
+    public typealias Finalizer = (_ object: borrowing Ref) throws -> Void
+    /// The out-of-line blocks of an object (for sizes and accounting):
+    /// address and requested byte count of each.
+    public typealias StorageBlocks = (_ object: RawRef) -> [(block: UnsafeRawPointer, byteCount: Int)]
+    /// A hash for use as a dict key or set member; throws when unhashable.
+    public typealias Hash = (_ object: RawRef) throws -> Int
+    /// Equality for dict keys and set members (both of this type, or of any
+    /// type in the same ``equalityFamily``).
+    public typealias Equals = (_ lhs: RawRef, _ rhs: RawRef) -> Bool
+
+    public let name: String
+    public let basicSize: Int
+    public let itemSize: Int
+    public let traverse: Traverse?
+    public let clear: Clear?
+    public let dropReferences: DropReferences?
+    public let finalizer: Finalizer?
+    public let storageBlocks: StorageBlocks?
+    public let hash: Hash?
+    public let equals: Equals?
+    /// Types whose values can compare equal to each other (`1 == 1.0 == True`).
+    public let equalityFamily: String
+    /// For instance types: the attribute names, one slot each.
+    public let attributeNames: [String]
+    /// Whether weak references to its objects may be made.
+    public let supportsWeakReferences: Bool
+
+    /// Index of this type in per-heap counters.
+    let index: Int
+    /// Which built-in this is, for fast type checks.
+    let kind: Kind
+
+    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, custom }
+
+    /// Creates a type.
+    ///
+    /// - Parameters:
+    ///   - basicSize: fixed payload bytes (a multiple of 8), including the
+    ///     item count word of a variable-size type.
+    ///   - itemSize: bytes per item, 0 for fixed-size types.
+    ///   - traverse: makes the type a container the collector tracks.
+    public convenience init(
+        name: String, basicSize: Int, itemSize: Int = 0,
+        traverse: Traverse? = nil, clear: Clear? = nil, dropReferences: DropReferences? = nil,
+        finalizer: Finalizer? = nil, storageBlocks: StorageBlocks? = nil,
+        hash: Hash? = nil, equals: Equals? = nil, supportsWeakReferences: Bool = false
+    ) {
+        self.init(name: name, kind: .custom, basicSize: basicSize, itemSize: itemSize, traverse: traverse,
+                  clear: clear, dropReferences: dropReferences, finalizer: finalizer,
+                  storageBlocks: storageBlocks, hash: hash, equals: equals, equalityFamily: name,
+                  attributeNames: [], supportsWeakReferences: supportsWeakReferences)
+    }
+
+    init(name: String, kind: Kind, basicSize: Int, itemSize: Int, traverse: Traverse?, clear: Clear?,
+         dropReferences: DropReferences?, finalizer: Finalizer?, storageBlocks: StorageBlocks?,
+         hash: Hash?, equals: Equals?, equalityFamily: String, attributeNames: [String],
+         supportsWeakReferences: Bool) {
+        precondition(basicSize >= 0 && basicSize % 8 == 0, "ObjectType \(name): basicSize must be a multiple of 8")
+        precondition(itemSize >= 0, "ObjectType \(name): itemSize must not be negative")
+        precondition(itemSize == 0 || basicSize >= 8, "ObjectType \(name): a variable-size type needs its count word")
+        self.name = name
+        self.kind = kind
+        self.basicSize = basicSize
+        self.itemSize = itemSize
+        self.traverse = traverse
+        self.clear = clear
+        self.dropReferences = dropReferences
+        self.finalizer = finalizer
+        self.storageBlocks = storageBlocks
+        self.hash = hash
+        self.equals = equals
+        self.equalityFamily = equalityFamily
+        self.attributeNames = attributeNames
+        self.supportsWeakReferences = supportsWeakReferences
+        self.index = ObjectType.nextIndex.add(1, ordering: .relaxed).oldValue
+        ObjectType.keepAlive(self)
+    }
+
+    /// Whether objects of this type are tracked by the collector.
+    public var isContainer: Bool { traverse != nil }
+
+    public var description: String { "<class '\(name)'>" }
+
+    public static func == (lhs: ObjectType, rhs: ObjectType) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    static let nextIndex = Atomic<Int>(0)
+
+    /// Object headers refer to their type without retaining it, so every
+    /// type lives as long as the process.
+    static let registry = Mutex<[ObjectType]>([])
+    static func keepAlive(_ type: ObjectType) { registry.withLock { $0.append(type) } }
+}
