@@ -58,6 +58,8 @@ public final class Heap: @unchecked Sendable {
     public internal(set) var emptyTuple: RawRef! = nil
     var smallInts: [RawRef] = []
     static let smallIntRange = -5...256
+    /// How many immortal small ints every heap holds (-5…256).
+    public static let immortalSmallIntCount = smallIntRange.count
 
     /// Creates a heap with a new arena and thread cache.
     ///
