@@ -38,18 +38,18 @@ func numericEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
 
 extension Heap {
     func createImmortals() throws {
-        none = try allocateObject(of: .none, itemCount: 0, immortal: true)
-        falseObject = try allocateObject(of: .bool, itemCount: 0, immortal: true)
-        trueObject = try allocateObject(of: .bool, itemCount: 0, immortal: true)
+        immortalNone = try allocateObject(of: .none, itemCount: 0, immortal: true)
+        immortalFalse = try allocateObject(of: .bool, itemCount: 0, immortal: true)
+        immortalTrue = try allocateObject(of: .bool, itemCount: 0, immortal: true)
         trueObject.payload.storeBytes(of: 1, as: Int.self)
         smallInts = try Heap.smallIntRange.map { value throws(AllocationError) -> RawRef in
             let object = try allocateObject(of: .int, itemCount: 0, immortal: true)
             object.payload.storeBytes(of: value, as: Int.self)
             return object
         }
-        emptyString = try allocateObject(of: .str, itemCount: 0, immortal: true)
+        immortalEmptyString = try allocateObject(of: .str, itemCount: 0, immortal: true)
         emptyString.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
-        emptyTuple = try allocateObject(of: .tuple, itemCount: 0, immortal: true)
+        immortalEmptyTuple = try allocateObject(of: .tuple, itemCount: 0, immortal: true)
     }
 
     /// `None`.

@@ -107,7 +107,8 @@ extension Heap {
 
     func resizeList(_ list: RawRef, capacity: Int) throws(AllocationError) {
         let old = list.listStorage, oldCapacity = list.payload.load(fromByteOffset: 8, as: Int.self)
-        let block = try allocateBlock(byteCount: capacity * 8, for: .list).assumingMemoryBound(to: RawRef.self)
+        let block = try allocateBlock(byteCount: Heap.byteCount(capacity, times: 8), for: .list)
+            .assumingMemoryBound(to: RawRef.self)
         if let old {
             block.update(from: old, count: list.listCount)
             freeBlock(UnsafeMutableRawPointer(old), byteCount: oldCapacity * 8, for: .list)

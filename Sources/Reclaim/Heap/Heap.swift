@@ -51,11 +51,22 @@ public final class Heap: @unchecked Sendable {
     public var unraisableHook: (UnraisableError) -> Void = UnraisableError.printToStandardError
 
     // Immortal singletons (PEP 683): never freed, counting them is free.
-    public internal(set) var none: RawRef! = nil
-    public internal(set) var trueObject: RawRef! = nil
-    public internal(set) var falseObject: RawRef! = nil
-    public internal(set) var emptyString: RawRef! = nil
-    public internal(set) var emptyTuple: RawRef! = nil
+    // Set once by `createImmortals()` during initialisation.
+    var immortalNone: RawRef?
+    var immortalTrue: RawRef?
+    var immortalFalse: RawRef?
+    var immortalEmptyString: RawRef?
+    var immortalEmptyTuple: RawRef?
+    /// The heap's `None`.
+    public var none: RawRef { immortalNone! }
+    /// The heap's `True`.
+    public var trueObject: RawRef { immortalTrue! }
+    /// The heap's `False`.
+    public var falseObject: RawRef { immortalFalse! }
+    /// The heap's `''`.
+    public var emptyString: RawRef { immortalEmptyString! }
+    /// The heap's `()`.
+    public var emptyTuple: RawRef { immortalEmptyTuple! }
     var smallInts: [RawRef] = []
     static let smallIntRange = -5...256
     /// How many immortal small ints every heap holds (-5…256).
@@ -114,6 +125,15 @@ public final class Heap: @unchecked Sendable {
     // MARK: Blocks
 
     static let sizeClassCacheLimit = 4096
+    /// Larger requests fail at once (jemalloc's largest size class is below 2^63).
+    static let maximumBlockSize = 1 << 56
+
+    /// `count × size` in bytes, or a request that is sure to fail when it overflows.
+    @inline(__always)
+    static func byteCount(_ count: Int, times size: Int) -> Int {
+        let (product, overflow) = count.multipliedReportingOverflow(by: size)
+        return overflow || count < 0 ? Int.max : product
+    }
 
     /// The size class jemalloc rounds `byteCount` up to in this heap.
     @inline(__always)
@@ -135,6 +155,9 @@ public final class Heap: @unchecked Sendable {
     /// their size class.
     @inline(__always)
     func allocateBlock(byteCount: Int, for type: ObjectType) throws(AllocationError) -> UnsafeMutableRawPointer {
+        guard byteCount <= Heap.maximumBlockSize else {
+            throw AllocationError(byteCount: byteCount, alignment: nil, reason: .outOfMemory)
+        }
         let rounded = (byteCount + 7) & ~7
         let block = try Allocator.allocate(byteCount: rounded, options: options)
         let real = sizeClass(rounded)
@@ -192,7 +215,11 @@ public final class Heap: @unchecked Sendable {
     func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
         precondition(!isDestroyed, "Heap.allocateObject: the heap has been destroyed")
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
-        let payload = type.basicSize + type.itemSize * itemCount
+        let items = Heap.byteCount(itemCount, times: type.itemSize)
+        guard items <= Heap.maximumBlockSize else {
+            throw AllocationError(byteCount: items, alignment: nil, reason: .outOfMemory)
+        }
+        let payload = type.basicSize + items
         let byteCount = gc + ObjectHeader.size + payload
         let block = try allocateBlock(byteCount: byteCount, for: type)
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id,
