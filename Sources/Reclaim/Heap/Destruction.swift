@@ -84,7 +84,7 @@ extension Heap {
     /// Returns the object's block to the arena.
     func free(_ object: RawRef, type: ObjectType) {
         counters(of: type).pointee.count -= 1
-        freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type)
+        freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)
     }
 }
 

@@ -168,14 +168,18 @@ public final class Heap: @unchecked Sendable {
     }
 
     /// Frees a block allocated by ``allocateBlock(byteCount:for:)`` with the same byte count.
+    ///
+    /// In checked builds the block is poisoned first, so a stale reference
+    /// is caught; `object`, when the block is an object's, keeps its type
+    /// reference for the message.
     @inline(__always)
-    func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType) {
+    func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType, object: RawRef? = nil) {
         let rounded = (byteCount + 7) & ~7
         let real = sizeClass(rounded)
         #if DEBUG
-        // Poison the block so a stale reference is caught; the object's type
-        // reference (bytes 8..<16 of its header) is left for the message.
         Heap.poison(block, byteCount: rounded)
+        object?.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
+                                   toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
         #endif
         Allocator.deallocate(block, byteCount: rounded, options: options)
         liveBlockBytes -= real

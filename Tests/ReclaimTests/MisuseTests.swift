@@ -1,0 +1,70 @@
+import Foundation
+import Reclaim
+import Testing
+
+/// Misuse stops the process with a message naming the type and the
+/// operation. Each case runs in a child: this test bundle again, filtered to
+/// `misuseChild`, told by an environment variable which misuse to commit.
+@Suite("misuse is reported, not silently corrupting")
+struct MisuseTests {
+    static let variable = "RECLAIM_MISUSE_CASE"
+
+    enum Case: String, CaseIterable {
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict
+    }
+
+    static let expectedMessages: [Case: String] = [
+        .overRelease: "Point.release: the object at",
+        .useAfterFree: "str.retain: the object at",
+        .foreignHeap: "list.append: the int object belongs to another heap",
+        .foreignHeapDict: "dict.setValue: the str object belongs to another heap",
+    ]
+
+    @Test("each misuse stops the child with its message", arguments: Case.allCases)
+    func misuse(_ misuse: Case) throws {
+        let bundle = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: bundle)
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "misuseChild"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.variable] = misuse.rawValue
+        child.environment = environment
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("misuse-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        child.standardError = try FileHandle(forWritingTo: errors)
+        child.standardOutput = FileHandle.nullDevice
+        try child.run()
+        child.waitUntilExit()
+        let stderr = try String(contentsOf: errors, encoding: .utf8)
+        #expect(child.terminationReason == .uncaughtSignal, "the child must stop, not carry on")
+        let expected = try #require(Self.expectedMessages[misuse])
+        #expect(stderr.contains(expected), "stderr: \(stderr.prefix(600))")
+    }
+
+    @Test("child side", .enabled(if: ProcessInfo.processInfo.environment[variable] != nil))
+    func misuseChild() throws {
+        let misuse = try #require(Case(rawValue: ProcessInfo.processInfo.environment[Self.variable]!))
+        let heap = try Heap()
+        switch misuse {
+        case .overRelease:
+            let point = ObjectType.makeClass("Point", attributes: ["x"])
+            let raw = try heap.instance(of: point).takeRaw()
+            raw.release()
+            raw.release()
+        case .useAfterFree:
+            let raw = try heap.str("gone").takeRaw()
+            raw.release()
+            raw.retain()
+        case .foreignHeap:
+            let other = try Heap()
+            let list = try heap.list()
+            try list.append(other.int(1000))
+        case .foreignHeapDict:
+            let other = try Heap()
+            let dict = try heap.dict()
+            try dict.setValue(heap.noneRef(), forKey: other.str("key"))
+        }
+        Issue.record("the misuse \(misuse) was not caught")
+    }
+}
