@@ -44,6 +44,7 @@ let package = Package(
             name: "reclaim-bench",
             dependencies: [
                 "Jemalloc",
+                "Reclaim",
                 "CJemalloc",  // the raw-jemalloc reference runs beside the wrapper
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

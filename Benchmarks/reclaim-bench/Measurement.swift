@@ -9,6 +9,20 @@ struct Contender {
     /// Runs `n` operations; returns a value that depends on all of them so
     /// the optimiser cannot drop the work.
     var body: (_ n: Int) -> Int
+    /// For contenders measured in another process (CPython): runs `n`
+    /// operations there and returns the nanoseconds per operation it measured.
+    var external: ((_ n: Int) -> Double)? = nil
+
+    init(implementation: String, body: @escaping (_ n: Int) -> Int) {
+        self.implementation = implementation
+        self.body = body
+    }
+
+    init(implementation: String, external: @escaping (_ n: Int) -> Double) {
+        self.implementation = implementation
+        self.body = { _ in 0 }
+        self.external = external
+    }
 }
 
 /// A benchmark case: contenders measured side by side, the first being the
@@ -34,8 +48,10 @@ struct Figure {
     var ratio: Double?
 }
 
-@inline(never)
-func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
+/// An opaque sink: the optimiser may assume it reads and writes anything,
+/// so work whose result reaches it is not removed.
+@inline(never) @_optimize(none)
+func blackHole<T>(_ value: T) {}
 
 func nowNanoseconds() -> UInt64 {
     var now = timespec()
@@ -48,12 +64,18 @@ func nowNanoseconds() -> UInt64 {
 /// over `rounds` rounds.
 func measure(_ benchmark: BenchmarkCase, rounds: Int) -> [Figure] {
     var samples = Array(repeating: [Double](), count: benchmark.contenders.count)
-    for contender in benchmark.contenders { blackHole(contender.body(max(1, benchmark.n / 10))) }  // warm up
+    for contender in benchmark.contenders where contender.external == nil {
+        blackHole(contender.body(max(1, benchmark.n / 10)))  // warm up
+    }
     for round in 0..<rounds {
         // Odd rounds run the contenders in reverse order (A B, B A, ...), so
         // whoever runs first or second in a round does so equally often.
         let order = Array(benchmark.contenders.indices)
         for index in round % 2 == 0 ? order : order.reversed() {
+            if let external = benchmark.contenders[index].external {
+                samples[index].append(external(benchmark.n))
+                continue
+            }
             let start = nowNanoseconds()
             blackHole(benchmark.contenders[index].body(benchmark.n))
             samples[index].append(Double(nowNanoseconds() - start) / Double(benchmark.n))

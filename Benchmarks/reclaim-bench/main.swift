@@ -11,7 +11,7 @@ struct ReclaimBench: ParsableCommand {
         abstract: "Side-by-side benchmarks of Reclaim against its references, as JSON lines or a table.")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case alloc, stats, all
+        case alloc, stats, objects, all
     }
 
     @Argument(help: "The suite to run: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -43,6 +43,7 @@ struct ReclaimBench: ParsableCommand {
         var cases: [BenchmarkCase] = []
         if suite == .alloc || suite == .all { cases += AllocSuite.cases(n: n) }
         if suite == .stats || suite == .all { cases += StatsSuite.cases(n: n) }
+        if suite == .objects || suite == .all { cases += ObjectsSuite.cases(n: n) }
         if let caseName { cases = cases.filter { $0.name == caseName } }
         if let implementation {
             for index in cases.indices {
@@ -57,6 +58,20 @@ struct ReclaimBench: ParsableCommand {
             figures += measured
         }
         if table { print(renderTable(figures)) }
+        if (suite == .objects || suite == .all) && caseName == nil {
+            let sizes = ObjectsSuite.sizeLines()
+            if table {
+                print("\nobject sizes in bytes (reclaim / cpython sys.getsizeof)")
+                for pair in stride(from: 0, to: sizes.count - 1, by: 2) {
+                    let name = sizes[pair].split(separator: "\"")[7]
+                    let ours = sizes[pair].split(separator: ":").last!.dropLast()
+                    let theirs = sizes[pair + 1].split(separator: ":").last!.dropLast()
+                    print("  \(pad(String(name), 26)) \(leftPad(String(ours), 4)) / \(leftPad(String(theirs), 4))")
+                }
+            } else {
+                sizes.forEach { print($0) }
+            }
+        }
     }
 }
 

@@ -32,7 +32,8 @@ extension ObjectType {
 extension RawRef {
     /// The attribute slots of an instance (nil: unset).
     var instanceSlots: UnsafeMutableBufferPointer<RawRef?> {
-        UnsafeMutableBufferPointer(start: payload.assumingMemoryBound(to: RawRef?.self), count: type.attributeNames.count)
+        UnsafeMutableBufferPointer(start: payload.assumingMemoryBound(to: RawRef?.self),
+                                   count: typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount })
     }
 
     /// Unsets every attribute, releasing the values.
@@ -56,7 +57,52 @@ extension Heap {
     }
 }
 
+extension RawRef {
+    /// The unsafe layer's attribute store: sets slot `index` of an instance
+    /// to `value` (retained), releasing the old value. No checks in release builds.
+    @inlinable
+    public func setSlot(_ index: Int, to value: RawRef) {
+        #if DEBUG
+        checkSlot(index, "setSlot")
+        #endif
+        value.retain()
+        let slot = (pointer + 16 + index * 8).assumingMemoryBound(to: RawRef?.self)
+        let old = slot.pointee
+        slot.pointee = value
+        old?.release()
+    }
+
+    /// The value in slot `index` of an instance (unretained), nil when unset.
+    @inlinable
+    public func slot(_ index: Int) -> RawRef? {
+        #if DEBUG
+        checkSlot(index, "slot")
+        #endif
+        return (pointer + 16 + index * 8).assumingMemoryBound(to: RawRef?.self).pointee
+    }
+
+    @usableFromInline
+    func checkSlot(_ index: Int, _ operation: StaticString) {
+        checkLive(operation)
+        let type = self.type
+        precondition(index >= 0 && index < type.instanceSlotCount,
+                     "\(type.name).\(operation): no attribute slot \(index)")
+    }
+}
+
 extension Ref {
+    /// Sets the attribute in slot `index` (the position of its name in the
+    /// class's attribute list): the fast path of ``setAttribute(_:to:)``.
+    @inlinable
+    public func setAttribute(slot index: Int, to value: borrowing Ref) throws(ObjectError) {
+        let slots = raw.typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount }
+        guard index >= 0 && index < slots else {
+            throw .attributeError("'\(raw.type.name)' object has no attribute slot \(index)")
+        }
+        if value.heapID != heapID { value.raw.reportMisuse("\(raw.type.name).setAttribute: the \(value.raw.type.name) object belongs to another heap") }
+        raw.setSlot(index, to: value.raw)
+    }
+
     func slot(_ name: String, _ operation: String) throws(ObjectError) -> Int {
         try requireKind(.instance, operation)
         guard let index = raw.type.slotIndex(of: name) else {

@@ -38,18 +38,19 @@ func numericEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
 
 extension Heap {
     func createImmortals() throws {
-        immortalNone = try allocateObject(of: .none, itemCount: 0, immortal: true)
-        immortalFalse = try allocateObject(of: .bool, itemCount: 0, immortal: true)
-        immortalTrue = try allocateObject(of: .bool, itemCount: 0, immortal: true)
-        trueObject.payload.storeBytes(of: 1, as: Int.self)
-        smallInts = try Heap.smallIntRange.map { value throws(AllocationError) -> RawRef in
-            let object = try allocateObject(of: .int, itemCount: 0, immortal: true)
-            object.payload.storeBytes(of: value, as: Int.self)
+        func make(_ type: ObjectType, _ value: Int? = nil) throws(AllocationError) -> RawRef {
+            let object = try allocateObject(of: type, itemCount: 0, immortal: true)
+            if let value { object.payload.storeBytes(of: value, as: Int.self) }
             return object
         }
-        immortalEmptyString = try allocateObject(of: .str, itemCount: 0, immortal: true)
-        emptyString.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
-        immortalEmptyTuple = try allocateObject(of: .tuple, itemCount: 0, immortal: true)
+        core.pointee.none = try make(.none)
+        core.pointee.falseObject = try make(.bool, 0)
+        core.pointee.trueObject = try make(.bool, 1)
+        for value in Heap.smallIntRange { core.pointee.smallInts.append(try make(.int, value)) }
+        let empty = try make(.str)
+        empty.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
+        core.pointee.emptyString = empty
+        core.pointee.emptyTuple = try make(.tuple)
     }
 
     /// `None`.
@@ -61,7 +62,7 @@ extension Heap {
     /// An `int`; -5…256 are the heap's immortal small ints.
     public func int(_ value: Int) throws(AllocationError) -> Ref {
         if Heap.smallIntRange.contains(value) {
-            return Ref(adopting: smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
+            return Ref(adopting: core.pointee.smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
         }
         let object = try allocateObject(of: .int, itemCount: 0)
         object.payload.storeBytes(of: value, as: Int.self)

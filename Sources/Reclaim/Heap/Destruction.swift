@@ -24,36 +24,38 @@ extension Heap {
     /// Entry point from ``RawRef/release()`` when the count is 1.
     @usableFromInline
     static func releaseLastReference(_ object: RawRef) {
-        HeapRegistry.heap(id: object.heapID).destroyObject(object)
+        HeapRegistry.withHeap(id: object.heapID) { $0.destroyObject(object) }
     }
 
     func destroyObject(_ object: RawRef) {
         object.refcount = 0
         object.flags.insert(.destroying)
-        if destructionDepth >= Heap.maximumNesting {
-            deferredDestructions.append(object)
+        let core = self.core
+        if core.pointee.destructionDepth >= Heap.maximumNesting {
+            core.pointee.deferred.append(object)
             return
         }
-        destructionDepth += 1
+        core.pointee.destructionDepth += 1
         destroyNow(object)
-        destructionDepth -= 1
-        if destructionDepth == 0 {
-            while let next = deferredDestructions.popLast() {
-                destructionDepth = 1
+        core.pointee.destructionDepth -= 1
+        if core.pointee.destructionDepth == 0 {
+            while let next = core.pointee.deferred.popLast() {
+                core.pointee.destructionDepth = 1
                 destroyNow(next)
-                destructionDepth = 0
+                core.pointee.destructionDepth = 0
             }
         }
     }
 
     private func destroyNow(_ object: RawRef) {
-        let type = object.type
-        if type.finalizer != nil && !object.flags.contains(.finalized) {
-            if runFinalizer(object, type: type) == .resurrected { return }
+        object.typeReference._withUnsafeGuaranteedRef { type in
+            if type.hasFinalizer && !object.flags.contains(.finalized) {
+                if runFinalizer(object, type: type) == .resurrected { return }
+            }
+            if object.flags.contains(.tracked) { untrack(object) }
+            if let drop = type.dropReferences { drop(object, self) }
+            free(object, type: type)
         }
-        if object.flags.contains(.tracked) { untrack(object) }
-        type.dropReferences?(object, self)
-        free(object, type: type)
     }
 
     enum FinalizerOutcome { case died, resurrected }

@@ -23,73 +23,58 @@ public final class Heap: @unchecked Sendable {
     let cache: ThreadCache
     let options: AllocationOptions
     /// This heap's identifier in object headers and its registration generation.
-    @usableFromInline private(set) var identity: (id: UInt16, generation: UInt32) = (0, 0)
-    public private(set) var isDestroyed = false
+    @usableFromInline let identity: (id: UInt16, generation: UInt32)
+    /// The hot mutable state (see `HeapCore`).
+    let core: UnsafeMutablePointer<HeapCore>
+    /// Whether ``destroy()`` has run.
+    public var isDestroyed: Bool { core.pointee.isDestroyed }
 
     /// Bytes of all live blocks, size-class rounding included.
-    public internal(set) var liveBlockBytes = 0
+    public var liveBlockBytes: Int { core.pointee.liveBlockBytes }
     /// Live blocks (object blocks and out-of-line storage).
-    public internal(set) var liveBlockCount = 0
-    /// Per type index: live objects and their bytes. Owned buffer (not an
-    /// array) so the hot paths update it without uniqueness checks.
-    var typeCounters = UnsafeMutablePointer<TypeCounters>.allocate(capacity: 0)
-    var typeCounterCapacity = 0
-
-    /// Containers the collector tracks, each knowing its index (its gc word).
-    var trackedObjects: [RawRef] = []
-
-    /// Objects whose destruction is deferred to keep the stack bounded (the
-    /// trashcan); see `Destruction.swift`.
-    var destructionDepth = 0
-    var deferredDestructions: [RawRef] = []
-
-    /// Size class of requests up to `sizeClassCacheLimit` bytes, by size / 8.
-    var sizeClassCache: [Int]
+    public var liveBlockCount: Int { core.pointee.liveBlockCount }
 
     /// Receives errors thrown by finalizers, which cannot propagate (CPython's
     /// `sys.unraisablehook`). The default prints them to stderr.
-    public var unraisableHook: (UnraisableError) -> Void = UnraisableError.printToStandardError
+    public var unraisableHook: (UnraisableError) -> Void {
+        get { core.pointee.unraisableHook }
+        set { core.pointee.unraisableHook = newValue }
+    }
 
     // Immortal singletons (PEP 683): never freed, counting them is free.
-    // Set once by `createImmortals()` during initialisation.
-    var immortalNone: RawRef?
-    var immortalTrue: RawRef?
-    var immortalFalse: RawRef?
-    var immortalEmptyString: RawRef?
-    var immortalEmptyTuple: RawRef?
     /// The heap's `None`.
-    public var none: RawRef { immortalNone! }
+    public var none: RawRef { core.pointee.none! }
     /// The heap's `True`.
-    public var trueObject: RawRef { immortalTrue! }
+    public var trueObject: RawRef { core.pointee.trueObject! }
     /// The heap's `False`.
-    public var falseObject: RawRef { immortalFalse! }
+    public var falseObject: RawRef { core.pointee.falseObject! }
     /// The heap's `''`.
-    public var emptyString: RawRef { immortalEmptyString! }
+    public var emptyString: RawRef { core.pointee.emptyString! }
     /// The heap's `()`.
-    public var emptyTuple: RawRef { immortalEmptyTuple! }
-    var smallInts: [RawRef] = []
+    public var emptyTuple: RawRef { core.pointee.emptyTuple! }
     static let smallIntRange = -5...256
     /// How many immortal small ints every heap holds (-5…256).
     public static let immortalSmallIntCount = smallIntRange.count
 
     /// Creates a heap with a new arena and thread cache.
     ///
-    /// - Throws: ``HeapError`` when jemalloc cannot create them or 65,535 heaps exist.
+    /// - Throws: ``HeapError`` when jemalloc cannot create them or 65,535
+    ///   heaps exist; ``AllocationError`` when its immortal objects cannot be made.
     public init() throws {
+        guard let identity = HeapRegistry.reserve() else { throw HeapError.tooManyHeaps }
         do {
             arena = try Arena.create()
             cache = try ThreadCache.create()
             options = try AllocationOptions(arena: arena, cache: .explicit(cache))
         } catch {
+            HeapRegistry.unregister(identity.id)
             throw HeapError.allocatorSetupFailed(String(describing: error))
         }
-        sizeClassCache = Array(repeating: 0, count: Heap.sizeClassCacheLimit / 8 + 1)
-        guard let registration = HeapRegistry.register(self) else {
-            try? cache.destroy()
-            try? arena.destroy()
-            throw HeapError.tooManyHeaps
-        }
-        identity = registration
+        self.identity = identity
+        core = UnsafeMutablePointer<HeapCore>.allocate(capacity: 1)
+        core.initialize(to: HeapCore())
+        core.pointee.sizeClassCache.resize(to: Heap.sizeClassCacheLimit / 8 + 1, filling: 0)
+        HeapRegistry.activate(identity.id, self)
         do {
             try createImmortals()
         } catch {
@@ -100,22 +85,24 @@ public final class Heap: @unchecked Sendable {
 
     deinit {
         if !isDestroyed { destroy() }
-        typeCounters.deallocate()
+        core.pointee.release()
+        core.deinitialize(count: 1)
+        core.deallocate()
     }
 
     /// Frees every object of the heap at once and destroys its arena.
     /// Finalizers do not run. Idempotent.
     public func destroy() {
         guard !isDestroyed else { return }
-        isDestroyed = true
+        core.pointee.isDestroyed = true
         HeapRegistry.unregister(identity.id)
         try? cache.destroy()
         try? arena.destroy()
-        trackedObjects = []
-        deferredDestructions = []
-        typeCounters.update(repeating: TypeCounters(), count: typeCounterCapacity)
-        liveBlockBytes = 0
-        liveBlockCount = 0
+        core.pointee.tracked.removeAll()
+        core.pointee.deferred.removeAll()
+        for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
+        core.pointee.liveBlockBytes = 0
+        core.pointee.liveBlockCount = 0
     }
 
     /// Returns the blocks held in the heap's thread cache to its arena, so the
@@ -140,10 +127,10 @@ public final class Heap: @unchecked Sendable {
     func sizeClass(_ byteCount: Int) -> Int {
         if byteCount <= Heap.sizeClassCacheLimit {
             let slot = (byteCount + 7) >> 3
-            let cached = sizeClassCache[slot]
+            let cached = core.pointee.sizeClassCache[slot]
             if cached != 0 { return cached }
             let size = Allocator.sizeClass(forByteCount: max(1, slot << 3), options: options) ?? byteCount
-            sizeClassCache[slot] = size
+            core.pointee.sizeClassCache[slot] = size
             return size
         }
         return Allocator.sizeClass(forByteCount: byteCount, options: options) ?? byteCount
@@ -161,8 +148,8 @@ public final class Heap: @unchecked Sendable {
         let rounded = (byteCount + 7) & ~7
         let block = try Allocator.allocate(byteCount: rounded, options: options)
         let real = sizeClass(rounded)
-        liveBlockBytes += real
-        liveBlockCount += 1
+        core.pointee.liveBlockBytes += real
+        core.pointee.liveBlockCount += 1
         counters(of: type).pointee.bytes += real
         return block
     }
@@ -182,26 +169,23 @@ public final class Heap: @unchecked Sendable {
                                    toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
         #endif
         Allocator.deallocate(block, byteCount: rounded, options: options)
-        liveBlockBytes -= real
-        liveBlockCount -= 1
+        core.pointee.liveBlockBytes -= real
+        core.pointee.liveBlockCount -= 1
         counters(of: type).pointee.bytes -= real
     }
 
     @inline(__always)
     func counters(of type: ObjectType) -> UnsafeMutablePointer<TypeCounters> {
         let index = type.index
-        if index >= typeCounterCapacity { growCounters(to: index) }
-        return typeCounters + index
+        if index >= core.pointee.typeCounters.count {
+            core.pointee.typeCounters.resize(to: max(64, (index + 1) * 2), filling: TypeCounters())
+        }
+        return core.pointee.typeCounters.storage! + index
     }
 
-    func growCounters(to index: Int) {
-        let capacity = max(64, (index + 1) * 2)
-        let grown = UnsafeMutablePointer<TypeCounters>.allocate(capacity: capacity)
-        grown.moveInitialize(from: typeCounters, count: typeCounterCapacity)
-        (grown + typeCounterCapacity).initialize(repeating: TypeCounters(), count: capacity - typeCounterCapacity)
-        typeCounters.deallocate()
-        typeCounters = grown
-        typeCounterCapacity = capacity
+    /// Live objects and bytes of the type with index `index`.
+    func counters(atIndex index: Int) -> TypeCounters {
+        index < core.pointee.typeCounters.count ? core.pointee.typeCounters[index] : TypeCounters()
     }
 
     static func poison(_ block: UnsafeMutableRawPointer, byteCount: Int) {
@@ -216,8 +200,8 @@ public final class Heap: @unchecked Sendable {
         try allocateObject(of: type, itemCount: itemCount, immortal: false)
     }
 
+    @inline(__always)
     func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
-        precondition(!isDestroyed, "Heap.allocateObject: the heap has been destroyed")
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
         let items = Heap.byteCount(itemCount, times: type.itemSize)
         guard items <= Heap.maximumBlockSize else {
@@ -243,19 +227,21 @@ public final class Heap: @unchecked Sendable {
     }
 
     /// Adds a container to the tracking table.
+    @inline(__always)
     func track(_ object: RawRef) {
-        object.gcWord = UInt64(trackedObjects.count)
-        trackedObjects.append(object)
+        object.gcWord = UInt64(core.pointee.tracked.count)
+        core.pointee.tracked.append(object)
         object.flags.insert(.tracked)
     }
 
     /// Removes a container from the tracking table (swap with the last entry).
+    @inline(__always)
     func untrack(_ object: RawRef) {
         guard object.flags.contains(.tracked) else { return }
         let index = Int(object.gcWord)
-        let last = trackedObjects.removeLast()
-        if index < trackedObjects.count {
-            trackedObjects[index] = last
+        let last = core.pointee.tracked.removeLast()
+        if index < core.pointee.tracked.count {
+            core.pointee.tracked[index] = last
             last.gcWord = UInt64(index)
         }
         object.gcWord = RawRef.untrackedGCWord
@@ -274,7 +260,7 @@ public final class Heap: @unchecked Sendable {
 }
 
 /// Live objects and bytes of one type in one heap.
-public struct TypeCounters: Equatable, Sendable {
+public struct TypeCounters: Equatable, Sendable, BitwiseCopyable {
     /// Live objects.
     public var count = 0
     /// Bytes of their blocks (size-class rounded), out-of-line storage included.

@@ -24,14 +24,18 @@ enum HeapRegistry {
     }()
     static let lock = Mutex<[UInt16]>(Array((0..<UInt16.max).reversed()))
 
-    /// Gives `heap` a free identifier and its generation.
-    static func register(_ heap: Heap) -> (id: UInt16, generation: UInt32)? {
+    /// Reserves a free identifier and gives its new generation.
+    static func reserve() -> (id: UInt16, generation: UInt32)? {
         lock.withLock { free -> (UInt16, UInt32)? in
             guard let id = free.popLast() else { return nil }
             slots[Int(id)].generation &+= 1
-            slots[Int(id)].heap = Unmanaged.passUnretained(heap)
             return (id, slots[Int(id)].generation)
         }
+    }
+
+    /// Publishes `heap` under its reserved identifier.
+    static func activate(_ id: UInt16, _ heap: Heap) {
+        lock.withLock { _ in slots[Int(id)].heap = Unmanaged.passUnretained(heap) }
     }
 
     /// Takes back `id`; references still holding its old generation see the heap as gone.
@@ -50,6 +54,15 @@ enum HeapRegistry {
             preconditionFailure("Heap: object refers to heap \(id), which has been destroyed")
         }
         return heap.takeUnretainedValue()
+    }
+
+    /// Calls `body` with the live heap `id`, without retaining it.
+    @inline(__always)
+    static func withHeap<R>(id: UInt16, _ body: (Heap) -> R) -> R {
+        guard let heap = slots[Int(id)].heap else {
+            preconditionFailure("Heap: object refers to heap \(id), which has been destroyed")
+        }
+        return heap._withUnsafeGuaranteedRef(body)
     }
 
     /// Whether the heap `id` of `generation` is still alive.

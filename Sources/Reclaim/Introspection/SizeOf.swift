@@ -71,8 +71,7 @@ extension Heap {
     public func typeStatistics() -> [TypeStatistics] {
         ObjectType.registry.withLock { types in
             types.compactMap { type -> TypeStatistics? in
-                guard type.index < typeCounterCapacity else { return nil }
-                let counters = typeCounters[type.index]
+                let counters = self.counters(atIndex: type.index)
                 guard counters.count > 0 || counters.bytes > 0 else { return nil }
                 return TypeStatistics(typeName: type.name, count: counters.count, bytes: counters.bytes)
             }
@@ -81,16 +80,16 @@ extension Heap {
 
     /// Live objects in the heap, immortal ones included.
     public var liveObjectCount: Int {
-        (0..<typeCounterCapacity).reduce(0) { $0 + typeCounters[$1].count }
+        (0..<core.pointee.typeCounters.count).reduce(0) { $0 + core.pointee.typeCounters[$1].count }
     }
 
     /// Live objects of `type`.
     public func liveObjectCount(of type: ObjectType) -> Int {
-        type.index < typeCounterCapacity ? typeCounters[type.index].count : 0
+        counters(atIndex: type.index).count
     }
 
     /// Containers the collector tracks (`gc.get_objects()`).
-    public var trackedObjectsSnapshot: [RawRef] { trackedObjects }
+    public var trackedObjectsSnapshot: [RawRef] { core.pointee.tracked.elements }
 
     /// Whether the collector tracks `object` (`gc.is_tracked`).
     public func isTracked(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.tracked) }

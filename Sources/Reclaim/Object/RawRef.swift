@@ -7,7 +7,7 @@
 /// with a message naming the type and the operation; release builds do not.
 /// Prefer ``Ref``, which releases itself.
 @frozen
-public struct RawRef: Hashable, @unchecked Sendable, CustomStringConvertible {
+public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStringConvertible {
     /// The address of the object's header.
     public let pointer: UnsafeMutableRawPointer
 
@@ -74,6 +74,7 @@ public struct RawRef: Hashable, @unchecked Sendable, CustomStringConvertible {
         reportMisuse("\(type.name).\(operation): the object at \(pointer) was already freed (use after free or over-release)")
     }
 
+    @usableFromInline
     func reportMisuse(_ message: String) -> Never {
         preconditionFailure(message)
     }

@@ -51,8 +51,11 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// Index of this type in per-heap counters.
     let index: Int
     /// Which built-in this is, for fast type checks.
-    let kind: Kind
+    @usableFromInline let kind: Kind
+    /// Attribute slots of an instance type; 0 for every other type.
+    @usableFromInline let instanceSlotCount: Int
 
+    @usableFromInline
     enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, custom }
 
     /// Creates a type.
@@ -86,6 +89,8 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.basicSize = basicSize
         self.itemSize = itemSize
         self.traverse = traverse
+        self.isContainer = traverse != nil
+        self.hasFinalizer = finalizer != nil
         self.clear = clear
         self.dropReferences = dropReferences
         self.finalizer = finalizer
@@ -94,13 +99,15 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.equals = equals
         self.equalityFamily = equalityFamily
         self.attributeNames = attributeNames
+        self.instanceSlotCount = kind == .instance ? attributeNames.count : 0
         self.supportsWeakReferences = supportsWeakReferences
         self.index = ObjectType.nextIndex.add(1, ordering: .relaxed).oldValue
         ObjectType.keepAlive(self)
     }
 
-    /// Whether objects of this type are tracked by the collector.
-    public var isContainer: Bool { traverse != nil }
+    /// Whether objects of this type are tracked by the collector (it has ``traverse``).
+    public let isContainer: Bool
+    let hasFinalizer: Bool
 
     public var description: String { "<class '\(name)'>" }
 

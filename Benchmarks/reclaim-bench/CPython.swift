@@ -1,0 +1,53 @@
+import Foundation
+
+/// Runs a timing script with the machine's `python3` and reads the
+/// nanoseconds per operation it prints. The script times `n` runs of
+/// `statement` after `setup` with `time.perf_counter_ns`, minus an empty
+/// loop of the same length, so only the statement's own cost is counted.
+enum CPython {
+    static func nanosecondsPerOperation(setup: String, statement: String, n: Int) -> Double {
+        let script = """
+            import time
+            \(setup)
+            def run(n):
+                t0 = time.perf_counter_ns()
+                for _ in range(n):
+                    \(statement)
+                t1 = time.perf_counter_ns()
+                for _ in range(n):
+                    pass
+                t2 = time.perf_counter_ns()
+                return ((t1 - t0) - (t2 - t1)) / n
+            run(\(max(1, n / 10)))
+            print(run(\(n)))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do {
+            try process.run()
+        } catch {
+            FileHandle.standardError.write(Data("reclaim-bench: cannot run python3: \(error)\n".utf8))
+            return .nan
+        }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+    }
+
+    /// `sys.getsizeof` of each expression, in order.
+    static func sizes(setup: String, expressions: [String]) -> [Int] {
+        let script = "import sys\n\(setup)\n" + expressions.map { "print(sys.getsizeof(\($0)))" }.joined(separator: "\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return expressions.map { _ in -1 } }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).split(separator: "\n").map { Int($0) ?? -1 }
+    }
+}

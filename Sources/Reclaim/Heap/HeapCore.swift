@@ -1,0 +1,110 @@
+/// The mutable state of a heap that its hot paths touch, kept behind one
+/// pointer the `Heap` object owns.
+///
+/// Why not stored properties: Swift checks exclusive access to a class's
+/// `var`s at run time (`swift_beginAccess`), which cost more than the rest
+/// of an object's allocation. Behind a pointer the state is plain memory.
+///
+/// Invariants: allocated and initialised by `Heap.init`, deinitialised and
+/// freed by `Heap.deinit`; used only by the thread using the heap.
+struct HeapCore {
+    /// Bytes of all live blocks, size-class rounded.
+    var liveBlockBytes = 0
+    /// Live blocks (object blocks and out-of-line storage).
+    var liveBlockCount = 0
+    /// Live objects and bytes per type index.
+    var typeCounters = GrowableBuffer<TypeCounters>()
+    /// Containers in the tracking table; each knows its index (its gc word).
+    var tracked = GrowableBuffer<RawRef>()
+    /// Nesting of destructions in progress, and those deferred (the trashcan).
+    var destructionDepth = 0
+    var deferred = GrowableBuffer<RawRef>()
+    /// Size class of requests up to `Heap.sizeClassCacheLimit` bytes, by size / 8 (0: unknown yet).
+    var sizeClassCache = GrowableBuffer<Int>()
+    /// Where finalizer errors go (`Heap.unraisableHook`).
+    var unraisableHook: (UnraisableError) -> Void = UnraisableError.printToStandardError
+    /// Set by `Heap.destroy()`.
+    var isDestroyed = false
+    /// The immortal singletons, set once while the heap is made.
+    var none: RawRef?
+    var trueObject: RawRef?
+    var falseObject: RawRef?
+    var emptyString: RawRef?
+    var emptyTuple: RawRef?
+    /// The immortal ints -5…256.
+    var smallInts = GrowableBuffer<RawRef>()
+
+    mutating func release() {
+        typeCounters.release()
+        tracked.release()
+        deferred.release()
+        sizeClassCache.release()
+        smallInts.release()
+    }
+}
+
+/// A growable array of trivial values in manually managed memory: no
+/// uniqueness checks, no reference counting. Freed explicitly by `release()`.
+///
+/// Invariants: `storage` holds `capacity` slots of which the first `count`
+/// are initialised; `Element` is trivial (BitwiseCopyable), so slots need no
+/// deinitialisation.
+struct GrowableBuffer<Element: BitwiseCopyable> {
+    private(set) var storage: UnsafeMutablePointer<Element>?
+    private(set) var count = 0
+    private(set) var capacity = 0
+
+    init() {}
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get { storage![index] }
+        set { storage![index] = newValue }
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(to: max(16, capacity * 2)) }
+        (storage! + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeLast() -> Element {
+        count -= 1
+        return storage![count]
+    }
+
+    mutating func popLast() -> Element? { count == 0 ? nil : removeLast() }
+
+    /// Grows to `capacity` slots, new ones set to `filler`.
+    mutating func resize(to newCapacity: Int, filling filler: Element) {
+        if newCapacity > capacity { grow(to: newCapacity) }
+        while count < newCapacity { append(filler) }
+    }
+
+    mutating func grow(to newCapacity: Int) {
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if let storage {
+            grown.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+        }
+        storage = grown
+        capacity = newCapacity
+    }
+
+    /// Forgets every element, keeping the memory.
+    mutating func removeAll() { count = 0 }
+
+    /// The elements as an array copy.
+    var elements: [Element] { storage.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [] }
+
+    mutating func release() {
+        storage?.deallocate()
+        storage = nil
+        count = 0
+        capacity = 0
+    }
+}
