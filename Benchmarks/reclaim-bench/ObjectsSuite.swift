@@ -50,6 +50,19 @@ enum ObjectsSuite {
             }
             return checksum
         }
+        // The same on an arena and thread cache of its own, as a heap allocates.
+        let ownArena = try! AllocationOptions(arena: Arena.create(), cache: .explicit(ThreadCache.create()))
+        let rawOwnArena = Contender(implementation: "mallocx-own-arena") { n in
+            var checksum = 0
+            for _ in 0..<n {
+                let block = mallocx(blockSize, ownArena.flags)!
+                block.storeBytes(of: oneRaw.pointer, toByteOffset: 24, as: UnsafeMutableRawPointer.self)
+                block.storeBytes(of: twoRaw.pointer, toByteOffset: 32, as: UnsafeMutableRawPointer.self)
+                checksum &+= Int(bitPattern: block)
+                sdallocx(block, blockSize, ownArena.deallocationFlags)
+            }
+            return checksum
+        }
         let unsafeLayer = Contender(implementation: "reclaim-raw") { n in
             var checksum = 0
             for _ in 0..<n {
@@ -121,8 +134,8 @@ enum ObjectsSuite {
             return swiftObject.a
         }
         return [
-            BenchmarkCase(suite: "objects", name: "instance-2-slots", contenders: [raw, unsafeLayer, safeLayer, swift, cpython], n: n),
-            BenchmarkCase(suite: "objects", name: "retain-release", contenders: [retainSwift, retainRaw, retainRef], n: n * 10),
+            BenchmarkCase(suite: "objects", name: "instance-2-slots", contenders: [raw, rawOwnArena, unsafeLayer, safeLayer, swift, cpython], n: n),
+            BenchmarkCase(suite: "objects", name: "retain-release", contenders: [retainSwift, retainRaw, retainRef], n: n),
         ]
     }
 

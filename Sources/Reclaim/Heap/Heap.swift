@@ -98,6 +98,7 @@ public final class Heap: @unchecked Sendable {
         HeapRegistry.unregister(identity.id)
         try? cache.destroy()
         try? arena.destroy()
+        core.pointee.freeLists.forget()
         core.pointee.tracked.removeAll()
         core.pointee.deferred.removeAll()
         for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
@@ -105,9 +106,14 @@ public final class Heap: @unchecked Sendable {
         core.pointee.liveBlockCount = 0
     }
 
-    /// Returns the blocks held in the heap's thread cache to its arena, so the
-    /// arena's statistics count exactly the live blocks.
-    public func flushCache() throws(MallctlError) { try cache.flush() }
+    /// Returns the blocks kept in the heap's free lists and thread cache to
+    /// its arena, so the arena's statistics count exactly the live blocks.
+    public func flushCache() throws(MallctlError) {
+        core.pointee.freeLists.drain { block, byteCount in
+            Allocator.deallocate(block, byteCount: byteCount, options: options)
+        }
+        try cache.flush()
+    }
 
     // MARK: Blocks
 
@@ -146,7 +152,12 @@ public final class Heap: @unchecked Sendable {
             throw AllocationError(byteCount: byteCount, alignment: nil, reason: .outOfMemory)
         }
         let rounded = (byteCount + 7) & ~7
-        let block = try Allocator.allocate(byteCount: rounded, options: options)
+        let block: UnsafeMutableRawPointer
+        if rounded <= FreeLists.maximumSize, let kept = core.pointee.freeLists.pop(rounded) {
+            block = kept
+        } else {
+            block = try Allocator.allocate(byteCount: rounded, options: options)
+        }
         let real = sizeClass(rounded)
         core.pointee.liveBlockBytes += real
         core.pointee.liveBlockCount += 1
@@ -168,7 +179,9 @@ public final class Heap: @unchecked Sendable {
         object?.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
                                    toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
         #endif
-        Allocator.deallocate(block, byteCount: rounded, options: options)
+        if rounded > FreeLists.maximumSize || !core.pointee.freeLists.push(block, rounded) {
+            Allocator.deallocate(block, byteCount: rounded, options: options)
+        }
         core.pointee.liveBlockBytes -= real
         core.pointee.liveBlockCount -= 1
         counters(of: type).pointee.bytes -= real
