@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Reclaim", targets: ["Reclaim"]),
         .executable(name: "memstat", targets: ["memstat"]),
         .executable(name: "reclaim-bench", targets: ["reclaim-bench"]),
+        .executable(name: "reclaim-stress", targets: ["reclaim-stress"]),
         // Preloaded by `memstat run` next to libjemalloc.so.2: routes the
         // program's jemalloc statistics to a file instead of its stderr.
         .library(name: "ReclaimPreload", type: .dynamic, targets: ["ReclaimPreload"]),
@@ -50,6 +51,7 @@ let package = Package(
             ],
             path: "Benchmarks/reclaim-bench"
         ),
+        .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim"], path: "Stress/reclaim-stress"),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
         .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "memstat"]),
         .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc"]),

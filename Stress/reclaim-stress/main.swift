@@ -1,0 +1,71 @@
+import Foundation
+import Reclaim
+
+/// `reclaim-stress`: the heavy runs the tests do at a smaller size.
+///
+///     swift run -c release reclaim-stress chain [LENGTH]    a chain of instances (default 10,000,000)
+///     swift run -c release reclaim-stress nesting [DEPTH]   lists nested in lists (default 1,000,000)
+///
+/// Each builds the structure on a thread with a 256 KiB stack, drops it,
+/// and checks that every object was freed; the exit status is 0 when so.
+func runOnSmallStack(_ body: @escaping @Sendable () -> Bool) -> Bool {
+    final class Outcome: @unchecked Sendable { var ok = false }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        outcome.ok = body()
+        done.signal()
+    }
+    thread.stackSize = 256 << 10
+    thread.start()
+    done.wait()
+    return outcome.ok
+}
+
+func chain(_ length: Int) -> Bool {
+    runOnSmallStack {
+        let heap = try! Heap()
+        let node = ObjectType.makeClass("Node", attributes: ["next"])
+        let start = Date()
+        var head = try! heap.instance(of: node)
+        for _ in 1..<length {
+            let new = try! heap.instance(of: node)
+            try! new.setAttribute(slot: 0, to: head)
+            head = new
+        }
+        let built = Date()
+        print("chain: built \(length) instances in \(String(format: "%.2f", built.timeIntervalSince(start))) s, "
+              + "\(heap.liveBlockBytes >> 20) MiB live")
+        _ = consume head
+        let freed = Date()
+        let left = heap.liveObjectCount(of: node)
+        print("chain: destroyed in \(String(format: "%.2f", freed.timeIntervalSince(built))) s; \(left) left")
+        return left == 0
+    }
+}
+
+func nesting(_ depth: Int) -> Bool {
+    runOnSmallStack {
+        let heap = try! Heap()
+        var outer = try! heap.list()
+        for _ in 1..<depth {
+            let wrapper = try! heap.list()
+            try! wrapper.append(outer)
+            outer = wrapper
+        }
+        _ = consume outer
+        let left = heap.liveObjectCount(of: .list)
+        print("nesting: \(depth) nested lists destroyed; \(left) left")
+        return left == 0
+    }
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+let size = arguments.dropFirst().first.flatMap(Int.init)
+switch arguments.first {
+case "chain": exit(chain(size ?? 10_000_000) ? 0 : 1)
+case "nesting": exit(nesting(size ?? 1_000_000) ? 0 : 1)
+default:
+    FileHandle.standardError.write(Data("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH]\n".utf8))
+    exit(2)
+}
