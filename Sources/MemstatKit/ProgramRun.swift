@@ -184,7 +184,7 @@ public struct ProgramRun {
         var template = Array((NSTemporaryDirectory() + "/memstat-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
         guard made else { throw .spawnFailed(program: command[0], errno: errno) }
-        return String(cString: template)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Starts the program with memstat's stdin, stdout and stderr, default

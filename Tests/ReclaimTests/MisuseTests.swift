@@ -30,7 +30,7 @@ struct MisuseTests {
         environment[Self.variable] = misuse.rawValue
         child.environment = environment
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("misuse-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         child.standardError = try FileHandle(forWritingTo: errors)
         child.standardOutput = FileHandle.nullDevice

@@ -260,6 +260,7 @@ extension Ref {
 extension Heap {
     /// Lends `raw` (an object of this heap) to `body` as a borrowed `Ref`,
     /// without changing its reference count.
+    @discardableResult
     public func withBorrowed<R, E: Error>(_ raw: RawRef, _ body: (borrowing Ref) throws(E) -> R) throws(E) -> R {
         checkOwnership(raw, "Heap.withBorrowed")
         return try Reclaim.withBorrowed(raw, heap: self, body)
