@@ -1,3 +1,4 @@
+import Jemalloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -84,9 +85,30 @@ extension Heap {
     }
 
     /// Returns the object's block to the arena.
+    @inline(__always)
     func free(_ object: RawRef, type: ObjectType) {
-        counters(of: type).pointee.count -= 1
-        freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)
+        guard type.itemSize == 0 else {
+            counters(of: type).pointee.count -= 1
+            freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)
+            return
+        }
+        // Fixed-size types: sizes come precomputed from the type.
+        let size = type.fixedBlockSize, real = type.fixedRealSize
+        let block = object.blockStart
+        #if DEBUG
+        Heap.poison(block, byteCount: size)
+        object.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
+                                  toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
+        #endif
+        let core = self.core
+        if size > FreeLists.maximumSize || !core.pointee.freeLists.push(block, size) {
+            Allocator.deallocate(block, byteCount: size, options: options)
+        }
+        core.pointee.liveBlockBytes &-= real
+        core.pointee.liveBlockCount &-= 1
+        let counters = self.counters(of: type)
+        counters.pointee.bytes &-= real
+        counters.pointee.count &-= 1
     }
 }
 

@@ -215,6 +215,7 @@ public final class Heap: @unchecked Sendable {
 
     @inline(__always)
     func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
+        if type.itemSize == 0 && !immortal { return try allocateFixedObject(of: type) }
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
         let items = Heap.byteCount(itemCount, times: type.itemSize)
         guard items <= Heap.maximumBlockSize else {
@@ -232,8 +233,44 @@ public final class Heap: @unchecked Sendable {
         return object
     }
 
+    /// The fast path of `allocateObject` for fixed-size types: sizes come
+    /// precomputed from the type, small blocks from the free lists.
+    @inline(__always)
+    func allocateFixedObject(of type: ObjectType) throws(AllocationError) -> RawRef {
+        let size = type.fixedBlockSize, real = type.fixedRealSize
+        let core = self.core
+        let block: UnsafeMutableRawPointer
+        if size <= FreeLists.maximumSize, let kept = core.pointee.freeLists.pop(size) {
+            block = kept
+        } else {
+            block = try Allocator.allocate(byteCount: size, options: options)
+        }
+        core.pointee.liveBlockBytes &+= real
+        core.pointee.liveBlockCount &+= 1
+        let counters = self.counters(of: type)
+        counters.pointee.bytes &+= real
+        counters.pointee.count &+= 1
+        // Header: refcount 1, flags, heap id, type; then a zeroed payload.
+        let flags = type.initialFlags
+        let hasGCWord = flags & HeaderFlags.hasGCWord.rawValue != 0
+        let object = RawRef(pointer: hasGCWord ? block + ObjectHeader.gcWordSize : block)
+        object.pointer.storeBytes(of: 1, as: UInt32.self)
+        object.pointer.storeBytes(of: flags, toByteOffset: ObjectHeader.flagsOffset, as: UInt16.self)
+        object.pointer.storeBytes(of: identity.id, toByteOffset: ObjectHeader.heapOffset, as: UInt16.self)
+        object.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
+                                  toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
+        var offset = 0
+        while offset < type.basicSize {
+            object.payload.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
+            offset &+= 8
+        }
+        if hasGCWord { track(object) }
+        return object
+    }
+
     /// The bytes of an object's own block, as allocated.
     func objectBlockByteCount(_ object: RawRef, type: ObjectType) -> Int {
+        if type.itemSize == 0 { return type.fixedBlockSize }
         let gc = object.flags.contains(.hasGCWord) ? ObjectHeader.gcWordSize : 0
         let items = type.itemSize > 0 ? object.payload.load(as: Int.self) : 0
         return gc + ObjectHeader.size + type.basicSize + type.itemSize * items

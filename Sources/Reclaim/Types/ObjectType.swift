@@ -1,3 +1,4 @@
+import Jemalloc
 import Synchronization
 
 /// A type descriptor: what the heap and the collector need to know about
@@ -54,6 +55,12 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     @usableFromInline let kind: Kind
     /// Attribute slots of an instance type; 0 for every other type.
     @usableFromInline let instanceSlotCount: Int
+    /// For fixed-size types: the bytes of an object's block (gc word,
+    /// header, payload, rounded to 8) and the size class jemalloc gives it.
+    let fixedBlockSize: Int
+    let fixedRealSize: Int
+    /// The header flags a new object of this type starts with.
+    let initialFlags: UInt16
 
     @usableFromInline
     enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, custom }
@@ -100,6 +107,10 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.equalityFamily = equalityFamily
         self.attributeNames = attributeNames
         self.instanceSlotCount = kind == .instance ? attributeNames.count : 0
+        let gc = traverse != nil ? ObjectHeader.gcWordSize : 0
+        self.fixedBlockSize = (gc + ObjectHeader.size + basicSize + 7) & ~7
+        self.fixedRealSize = Allocator.sizeClass(forByteCount: fixedBlockSize) ?? fixedBlockSize
+        self.initialFlags = HeaderFlags.liveMagic.rawValue | (gc != 0 ? HeaderFlags.hasGCWord.rawValue : 0)
         self.supportsWeakReferences = supportsWeakReferences
         self.index = ObjectType.nextIndex.add(1, ordering: .relaxed).oldValue
         ObjectType.keepAlive(self)
