@@ -32,7 +32,8 @@ let package = Package(
             // enough to trigger an early stats_interval report.
             linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "initfirst"])]
         ),
-        .target(name: "Reclaim", dependencies: ["Jemalloc"]),
+        .target(name: "CReclaimRegistry"),
+        .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry"]),
         .target(name: "MemstatKit", dependencies: ["Jemalloc"]),
         .executableTarget(
             name: "memstat",

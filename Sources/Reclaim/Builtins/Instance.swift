@@ -60,7 +60,7 @@ extension Heap {
 extension RawRef {
     /// The unsafe layer's attribute store: sets slot `index` of an instance
     /// to `value` (retained), releasing the old value. No checks in release builds.
-    @inlinable
+    @inlinable @inline(__always)
     public func setSlot(_ index: Int, to value: RawRef) {
         #if DEBUG
         checkSlot(index, "setSlot")
@@ -93,7 +93,7 @@ extension RawRef {
 extension Ref {
     /// Sets the attribute in slot `index` (the position of its name in the
     /// class's attribute list): the fast path of ``setAttribute(_:to:)``.
-    @inlinable
+    @inlinable @inline(__always)
     public func setAttribute(slot index: Int, to value: borrowing Ref) throws(ObjectError) {
         let slots = raw.typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount }
         guard index >= 0 && index < slots else {

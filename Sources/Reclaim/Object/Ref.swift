@@ -28,7 +28,7 @@ public struct Ref: ~Copyable, @unchecked Sendable {
         self.init(adopting: raw, heap: heap)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     deinit {
         if HeapRegistry.isAlive(id: heapID, generation: heapGeneration) { raw.release() }
     }
