@@ -30,7 +30,10 @@ extension Heap {
 
     func destroyObject(_ object: RawRef) {
         object.refcount = 0
+        #if DEBUG
+        // Lets a release during destruction be reported as an over-release.
         object.flags.insert(.destroying)
+        #endif
         let core = self.core
         if core.pointee.destructionDepth >= Heap.maximumNesting {
             core.pointee.deferred.append(object)
@@ -94,7 +97,7 @@ extension Heap {
         }
         // Fixed-size types: sizes come precomputed from the type.
         let size = type.fixedBlockSize, real = type.fixedRealSize
-        let block = object.blockStart
+        let block = type.isContainer ? object.pointer - ObjectHeader.gcWordSize : object.pointer
         #if DEBUG
         Heap.poison(block, byteCount: size)
         object.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
@@ -104,8 +107,6 @@ extension Heap {
         if size > FreeLists.maximumSize || !core.pointee.freeLists.push(block, size) {
             Allocator.deallocate(block, byteCount: size, options: options)
         }
-        core.pointee.liveBlockBytes &-= real
-        core.pointee.liveBlockCount &-= 1
         let counters = self.counters(of: type)
         counters.pointee.bytes &-= real
         counters.pointee.count &-= 1

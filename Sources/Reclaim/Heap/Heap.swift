@@ -29,10 +29,11 @@ public final class Heap: @unchecked Sendable {
     /// Whether ``destroy()`` has run.
     public var isDestroyed: Bool { core.pointee.isDestroyed }
 
-    /// Bytes of all live blocks, size-class rounding included.
-    public var liveBlockBytes: Int { core.pointee.liveBlockBytes }
-    /// Live blocks (object blocks and out-of-line storage).
-    public var liveBlockCount: Int { core.pointee.liveBlockCount }
+    /// Bytes of all live blocks (object blocks and out-of-line storage),
+    /// size-class rounding included: the sum of the per-type counters.
+    public var liveBlockBytes: Int {
+        (0..<core.pointee.typeCounters.count).reduce(0) { $0 + core.pointee.typeCounters[$1].bytes }
+    }
 
     /// Receives errors thrown by finalizers, which cannot propagate (CPython's
     /// `sys.unraisablehook`). The default prints them to stderr.
@@ -102,8 +103,6 @@ public final class Heap: @unchecked Sendable {
         core.pointee.tracked.removeAll()
         core.pointee.deferred.removeAll()
         for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
-        core.pointee.liveBlockBytes = 0
-        core.pointee.liveBlockCount = 0
     }
 
     /// Returns the blocks kept in the heap's free lists and thread cache to
@@ -159,8 +158,6 @@ public final class Heap: @unchecked Sendable {
             block = try Allocator.allocate(byteCount: rounded, options: options)
         }
         let real = sizeClass(rounded)
-        core.pointee.liveBlockBytes += real
-        core.pointee.liveBlockCount += 1
         counters(of: type).pointee.bytes += real
         return block
     }
@@ -182,8 +179,6 @@ public final class Heap: @unchecked Sendable {
         if rounded > FreeLists.maximumSize || !core.pointee.freeLists.push(block, rounded) {
             Allocator.deallocate(block, byteCount: rounded, options: options)
         }
-        core.pointee.liveBlockBytes -= real
-        core.pointee.liveBlockCount -= 1
         counters(of: type).pointee.bytes -= real
     }
 
@@ -245,8 +240,6 @@ public final class Heap: @unchecked Sendable {
         } else {
             block = try Allocator.allocate(byteCount: size, options: options)
         }
-        core.pointee.liveBlockBytes &+= real
-        core.pointee.liveBlockCount &+= 1
         let counters = self.counters(of: type)
         counters.pointee.bytes &+= real
         counters.pointee.count &+= 1

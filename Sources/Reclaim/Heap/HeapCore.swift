@@ -8,10 +8,6 @@
 /// Invariants: allocated and initialised by `Heap.init`, deinitialised and
 /// freed by `Heap.deinit`; used only by the thread using the heap.
 struct HeapCore {
-    /// Bytes of all live blocks, size-class rounded.
-    var liveBlockBytes = 0
-    /// Live blocks (object blocks and out-of-line storage).
-    var liveBlockCount = 0
     /// Live objects and bytes per type index.
     var typeCounters = GrowableBuffer<TypeCounters>()
     /// Containers in the tracking table; each knows its index (its gc word).
@@ -121,7 +117,7 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
 /// Invariants: a listed block is a block of this heap's arena of exactly
 /// `index × 8` requested bytes, no longer part of any object; its first 8
 /// bytes hold the next block of the list. Blocks here are not counted as
-/// live (`liveBlockBytes`), but jemalloc counts them as allocated until flushed.
+/// live (`Heap.liveBlockBytes`), but jemalloc counts them as allocated until flushed.
 struct FreeLists {
     static let maximumSize = 256
     static let maximumCount = 1024
