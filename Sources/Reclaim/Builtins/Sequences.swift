@@ -10,7 +10,10 @@ import Glibc
 extension ObjectType {
     public static let tuple = ObjectType(
         name: "tuple", kind: .tuple, basicSize: 8, itemSize: 8,
-        traverse: { object, visit in object.tupleItems.forEach(visit) },
+        // A tuple being built holds zeroed slots (no reference) until filled.
+        traverse: { object, visit in
+            for item in object.tupleItems where Int(bitPattern: item.pointer) != 0 { visit(item) }
+        },
         clear: { object, heap in heap.clearTuple(object) },
         dropReferences: { object, _ in object.tupleItems.forEach { $0.release() } },
         finalizer: nil, storageBlocks: nil,

@@ -56,7 +56,11 @@ extension Heap {
             if type.hasFinalizer && !object.flags.contains(.finalized) {
                 if runFinalizer(object, type: type) == .resurrected { return }
             }
-            if object.flags.contains(.tracked) { untrack(object) }
+            if type.isContainer {
+                if object.flags.contains(.tracked) { untrack(object) }
+                // A container gone counts against generation 0's allocations, as in CPython.
+                if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
+            }
             if let drop = type.dropReferences { drop(object, self) }
             free(object, type: type)
         }

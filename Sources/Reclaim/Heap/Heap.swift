@@ -100,7 +100,7 @@ public final class Heap: @unchecked Sendable {
         try? cache.destroy()
         try? arena.destroy()
         core.pointee.freeLists.forget()
-        core.pointee.tracked.removeAll()
+        for generation in 0..<4 { core.pointee.generations[generation].removeAll() }
         core.pointee.deferred.removeAll()
         for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
     }
@@ -210,6 +210,7 @@ public final class Heap: @unchecked Sendable {
 
     @inline(__always)
     func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
+        if type.isContainer && !immortal { collectIfDue() }
         if type.itemSize == 0 && !immortal { return try allocateFixedObject(of: type) }
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
         let items = Heap.byteCount(itemCount, times: type.itemSize)
@@ -224,7 +225,7 @@ public final class Heap: @unchecked Sendable {
         if payload > 0 { memset(object.payload, 0, payload) }
         if type.itemSize > 0 { object.payload.storeBytes(of: itemCount, as: Int.self) }
         counters(of: type).pointee.count += 1
-        if type.isContainer { track(object) }
+        if type.isContainer && !immortal { track(object) }
         return object
     }
 
@@ -269,23 +270,26 @@ public final class Heap: @unchecked Sendable {
         return gc + ObjectHeader.size + type.basicSize + type.itemSize * items
     }
 
-    /// Adds a container to the tracking table.
+    /// Adds a container to generation `generation`'s table.
     @inline(__always)
-    func track(_ object: RawRef) {
-        object.gcWord = UInt64(core.pointee.tracked.count)
-        core.pointee.tracked.append(object)
+    func track(_ object: RawRef, generation: Int = 0) {
+        let table = core.pointee.generations + generation
+        object.gcWord = GCWord.make(generation: generation, index: table.pointee.count)
+        table.pointee.append(object)
         object.flags.insert(.tracked)
     }
 
-    /// Removes a container from the tracking table (swap with the last entry).
+    /// Removes a container from its generation's table (swap with the last entry).
     @inline(__always)
     func untrack(_ object: RawRef) {
         guard object.flags.contains(.tracked) else { return }
-        let index = Int(object.gcWord)
-        let last = core.pointee.tracked.removeLast()
-        if index < core.pointee.tracked.count {
-            core.pointee.tracked[index] = last
-            last.gcWord = UInt64(index)
+        let word = object.gcWord
+        let table = core.pointee.generations + GCWord.generation(word)
+        let index = GCWord.index(word)
+        let last = table.pointee.removeLast()
+        if index < table.pointee.count {
+            table.pointee[index] = last
+            last.gcWord = word
         }
         object.gcWord = RawRef.untrackedGCWord
         object.flags.remove(.tracked)

@@ -10,8 +10,16 @@
 struct HeapCore {
     /// Live objects and bytes per type index.
     var typeCounters = GrowableBuffer<TypeCounters>()
-    /// Containers in the tracking table; each knows its index (its gc word).
-    var tracked = GrowableBuffer<RawRef>()
+    /// The collector's tables of tracked containers, by generation (0, 1,
+    /// 2, and 3 for the permanent generation of frozen objects); each
+    /// container's gc word holds its generation and index.
+    let generations: UnsafeMutablePointer<GrowableBuffer<RawRef>> = {
+        let tables = UnsafeMutablePointer<GrowableBuffer<RawRef>>.allocate(capacity: 4)
+        tables.initialize(repeating: GrowableBuffer(), count: 4)
+        return tables
+    }()
+    /// Counters, thresholds and statistics of the collector.
+    var collector = CollectorState()
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()
@@ -35,7 +43,9 @@ struct HeapCore {
     mutating func release() {
         freeLists.release()
         typeCounters.release()
-        tracked.release()
+        for generation in 0..<4 { generations[generation].release() }
+        generations.deinitialize(count: 4)
+        generations.deallocate()
         deferred.release()
         sizeClassCache.release()
         smallInts.release()

@@ -88,8 +88,10 @@ extension Heap {
         counters(atIndex: type.index).count
     }
 
-    /// Containers the collector tracks (`gc.get_objects()`).
-    public var trackedObjectsSnapshot: [RawRef] { core.pointee.tracked.elements }
+    /// Containers the collector tracks, all generations (`gc.get_objects()`).
+    public var trackedObjectsSnapshot: [RawRef] {
+        (0..<4).flatMap { core.pointee.generations[$0].elements }
+    }
 
     /// Whether the collector tracks `object` (`gc.is_tracked`).
     public func isTracked(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.tracked) }

@@ -1,0 +1,337 @@
+/// The cycle collector: CPython's trial deletion over the containers a heap
+/// tracks, in three generations.
+///
+/// Reference counting frees everything but cycles. To find unreachable
+/// cycles among the containers of the generations being collected (the
+/// *candidates*), a collection runs these phases, one function each:
+///
+/// 1. `gatherCandidates` — take the candidates out of their tables and give
+///    each a scratch count equal to its reference count.
+/// 2. `subtractInternalReferences` — for every reference from one candidate
+///    to another, subtract one from the target's scratch count. What is
+///    left is the number of references from outside the candidates.
+/// 3. `markReachable` — a candidate with references from outside is
+///    reachable, and so is everything reachable from it; the rest is
+///    unreachable.
+/// 4. `promoteSurvivors` — reachable candidates move to the next older
+///    generation (the oldest stays).
+/// 5. `finalizeUnreachable` — with the unreachable objects held (so nothing
+///    frees them meanwhile) and their cycles intact, run each finalizer that
+///    has not run yet (PEP 442) and mark the object finalized.
+/// 6. `removeResurrected` — repeat the count over the unreachable set: any
+///    object a finalizer made reachable again, and everything it reaches,
+///    survives into the oldest generation.
+/// 7. `clearGarbage` — break the cycles with each type's `clear`, then
+///    release the references held since phase 5: reference counting frees
+///    the objects, each exactly once.
+///
+/// Collections never nest: a collection requested while one runs (from a
+/// finalizer) does nothing and returns 0, and allocations during a
+/// collection do not start one.
+struct CollectorState {
+    /// Generation 0: container allocations minus deallocations since its
+    /// last collection; generations 1 and 2: collections of the generation
+    /// below since their last collection.
+    var counts: (Int, Int, Int) = (0, 0, 0)
+    var thresholds: (Int, Int, Int) = (700, 10, 10)
+    var isEnabled = true
+    var isCollecting = false
+    /// Objects in generation 2 after its last collection, and objects
+    /// promoted into it since (CPython's guard against quadratic full collections).
+    var longLivedTotal = 0
+    var longLivedPending = 0
+    var statistics: [GenerationStatistics] = Array(repeating: GenerationStatistics(), count: 3)
+}
+
+/// Collections of one generation so far (`gc.get_stats()`).
+public struct GenerationStatistics: Equatable, Sendable {
+    /// Collections of this generation.
+    public var collections = 0
+    /// Unreachable objects found and freed.
+    public var collected = 0
+    /// Unreachable objects that could not be freed: their type has no
+    /// `clear` to break the cycle (finalizers never stop collection, PEP 442).
+    public var uncollectable = 0
+}
+
+extension Heap {
+    // MARK: Scheduling
+
+    /// Called before a container is allocated: counts it and runs the
+    /// collection the thresholds call for.
+    @inline(__always)
+    func collectIfDue() {
+        core.pointee.collector.counts.0 &+= 1
+        let state = core.pointee.collector
+        if state.counts.0 > state.thresholds.0 && state.isEnabled && !state.isCollecting && state.thresholds.0 > 0 {
+            collectScheduledGeneration()
+        }
+    }
+
+    /// Picks the oldest generation whose count exceeds its threshold, as
+    /// CPython does; a full collection also needs the objects promoted into
+    /// generation 2 since its last collection to exceed 25% of it.
+    func collectScheduledGeneration() {
+        let state = core.pointee.collector
+        var generation = 0
+        if state.counts.2 > state.thresholds.2 && state.longLivedPending > state.longLivedTotal / 4 {
+            generation = 2
+        } else if state.counts.1 > state.thresholds.1 {
+            generation = 1
+        }
+        _ = collect(generation: generation)
+    }
+
+    // MARK: Collection
+
+    /// Collects generations 0 through `generation` and returns how many
+    /// unreachable objects it found (`gc.collect(generation)`); 0 when a
+    /// collection is already running.
+    @discardableResult
+    public func collect(generation: Int = 2) -> Int {
+        precondition((0...2).contains(generation), "Heap.collect: generation \(generation) is not 0, 1 or 2")
+        precondition(!isDestroyed, "Heap.collect: the heap has been destroyed")
+        guard !core.pointee.collector.isCollecting else { return 0 }
+        core.pointee.collector.isCollecting = true
+        defer { core.pointee.collector.isCollecting = false }
+
+        var work = CollectionWork(candidates: gatherCandidates(through: generation))
+        subtractInternalReferences(&work)
+        markReachable(&work)
+        let unreachable = work.unreachable
+        promoteSurvivors(work, from: generation)
+        finalizeUnreachable(unreachable)
+        let garbage = removeResurrected(unreachable)
+        let uncollectable = clearGarbage(garbage, generation: generation)
+
+        updateCounts(afterCollecting: generation)
+        core.pointee.collector.statistics[generation].collections += 1
+        core.pointee.collector.statistics[generation].collected += unreachable.count - uncollectable
+        return unreachable.count
+    }
+
+    /// The candidates and their scratch counts. Each candidate's gc word
+    /// holds its position here while the collection runs.
+    struct CollectionWork {
+        var candidates: [RawRef]
+        var scratch: [Int]
+        var reachable: [Bool]
+
+        init(candidates: [RawRef]) {
+            self.candidates = candidates
+            scratch = candidates.map { Int($0.refcount) }
+            reachable = Array(repeating: false, count: candidates.count)
+        }
+
+        var unreachable: [RawRef] {
+            candidates.indices.compactMap { reachable[$0] ? nil : candidates[$0] }
+        }
+    }
+
+    /// Phase 1: takes every container of generations 0…`generation` out of
+    /// its table, marking it `collecting` with its position in the gc word.
+    func gatherCandidates(through generation: Int) -> [RawRef] {
+        var candidates: [RawRef] = []
+        for level in 0...generation {
+            let table = core.pointee.generations + level
+            candidates.reserveCapacity(candidates.count + table.pointee.count)
+            for index in 0..<table.pointee.count { candidates.append(table.pointee[index]) }
+            table.pointee.removeAll()
+        }
+        for (position, object) in candidates.enumerated() {
+            object.gcWord = UInt64(position)
+            object.flags.remove(.tracked)
+            object.flags.insert(.collecting)
+        }
+        return candidates
+    }
+
+    /// Phase 2: subtracts every reference between candidates.
+    func subtractInternalReferences(_ work: inout CollectionWork) {
+        for object in work.candidates {
+            object.type.traverse?(object) { referent in
+                if referent.flags.contains(.collecting) { work.scratch[Int(referent.gcWord)] -= 1 }
+            }
+        }
+    }
+
+    /// Phase 3: marks candidates referenced from outside, and all they reach.
+    func markReachable(_ work: inout CollectionWork) {
+        var pending: [Int] = []
+        for position in work.candidates.indices where work.scratch[position] > 0 {
+            work.reachable[position] = true
+            pending.append(position)
+        }
+        while let position = pending.popLast() {
+            let object = work.candidates[position]
+            object.type.traverse?(object) { referent in
+                guard referent.flags.contains(.collecting) else { return }
+                let target = Int(referent.gcWord)
+                if !work.reachable[target] {
+                    work.reachable[target] = true
+                    pending.append(target)
+                }
+            }
+        }
+    }
+
+    /// Phase 4: reachable candidates go to the next older generation;
+    /// unreachable ones stay out of every table, untracked, until freed or
+    /// resurrected.
+    func promoteSurvivors(_ work: CollectionWork, from generation: Int) {
+        let older = min(generation + 1, 2)
+        var promoted = 0
+        for (position, object) in work.candidates.enumerated() {
+            object.flags.remove(.collecting)
+            object.gcWord = RawRef.untrackedGCWord
+            if work.reachable[position] {
+                track(object, generation: older)
+                promoted += 1
+            }
+        }
+        if generation == 1 { core.pointee.collector.longLivedPending += promoted }
+        if generation == 2 {
+            core.pointee.collector.longLivedTotal = core.pointee.generations[2].count
+            core.pointee.collector.longLivedPending = 0
+        }
+    }
+
+    /// Phase 5: holds every unreachable object, then runs the finalizers
+    /// that have not run yet, with the cycles intact.
+    func finalizeUnreachable(_ unreachable: [RawRef]) {
+        for object in unreachable { object.retain() }
+        for object in unreachable {
+            let type = object.type
+            guard let finalizer = type.finalizer, !object.flags.contains(.finalized) else { continue }
+            object.flags.insert(.finalized)
+            let borrowed = Ref(adopting: object, heap: self)
+            do {
+                try finalizer(borrowed)
+            } catch {
+                unraisableHook(UnraisableError(error: error, context: "finalizer of \(type.name) object"))
+            }
+            _ = borrowed.takeRaw()
+        }
+    }
+
+    /// Phase 6: counts again over the unreachable set; what a finalizer made
+    /// reachable from outside, and all it reaches, survives into generation
+    /// 2. Returns the garbage left.
+    func removeResurrected(_ unreachable: [RawRef]) -> [RawRef] {
+        guard !unreachable.isEmpty else { return [] }
+        var work = CollectionWork(candidates: unreachable)
+        for (position, object) in unreachable.enumerated() {
+            object.gcWord = UInt64(position)
+            object.flags.insert(.collecting)
+            work.scratch[position] -= 1   // the reference phase 5 holds
+        }
+        subtractInternalReferences(&work)
+        markReachable(&work)
+        var garbage: [RawRef] = []
+        for (position, object) in unreachable.enumerated() {
+            object.flags.remove(.collecting)
+            object.gcWord = RawRef.untrackedGCWord
+            if work.reachable[position] {
+                track(object, generation: 2)
+                object.release()
+            } else {
+                garbage.append(object)
+            }
+        }
+        return garbage
+    }
+
+    /// Phase 7: breaks the cycles, then drops the references held since
+    /// phase 5, so reference counting frees every object once. An object
+    /// whose type has no `clear` cannot break its cycle: it goes back to
+    /// generation 2 and counts as uncollectable. Returns how many did.
+    @discardableResult
+    func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+        var uncollectable = 0
+        for object in garbage {
+            if let clear = object.type.clear {
+                clear(object, self)
+            } else {
+                track(object, generation: 2)
+                uncollectable += 1
+            }
+        }
+        for object in garbage { object.release() }
+        core.pointee.collector.statistics[generation].uncollectable += uncollectable
+        return uncollectable
+    }
+
+    func updateCounts(afterCollecting generation: Int) {
+        switch generation {
+        case 0:
+            core.pointee.collector.counts.0 = 0
+            core.pointee.collector.counts.1 += 1
+        case 1:
+            core.pointee.collector.counts.0 = 0
+            core.pointee.collector.counts.1 = 0
+            core.pointee.collector.counts.2 += 1
+        default:
+            core.pointee.collector.counts = (0, 0, 0)
+        }
+    }
+
+    // MARK: The gc module's surface
+
+    /// Whether automatic collection is on (`gc.isenabled()`).
+    public var isCollectorEnabled: Bool {
+        get { core.pointee.collector.isEnabled }
+        set { core.pointee.collector.isEnabled = newValue }
+    }
+
+    /// The three generation counts (`gc.get_count()`).
+    public var collectorCounts: (Int, Int, Int) { core.pointee.collector.counts }
+
+    /// The three thresholds (`gc.get_threshold()` / `gc.set_threshold()`);
+    /// a first threshold of 0 turns automatic collection off.
+    public var collectorThresholds: (Int, Int, Int) {
+        get { core.pointee.collector.thresholds }
+        set { core.pointee.collector.thresholds = newValue }
+    }
+
+    /// Per-generation statistics (`gc.get_stats()`).
+    public var collectorStatistics: [GenerationStatistics] { core.pointee.collector.statistics }
+
+    /// The containers tracked in `generation` (0…2), or in all of them
+    /// (`gc.get_objects(generation)`).
+    public func trackedObjects(generation: Int? = nil) -> [RawRef] {
+        if let generation { return core.pointee.generations[generation].elements }
+        return (0..<3).flatMap { core.pointee.generations[$0].elements }
+    }
+
+    /// Moves every tracked container into the permanent generation, which
+    /// collections ignore (`gc.freeze()`).
+    public func freeze() {
+        for generation in 0..<3 {
+            for object in core.pointee.generations[generation].elements {
+                untrack(object)
+                track(object, generation: 3)
+            }
+        }
+        core.pointee.collector.counts = (0, 0, 0)
+    }
+
+    /// Moves the permanent generation back into the oldest (`gc.unfreeze()`).
+    public func unfreeze() {
+        for object in core.pointee.generations[3].elements {
+            untrack(object)
+            track(object, generation: 2)
+        }
+    }
+
+    /// Containers in the permanent generation (`gc.get_freeze_count()`).
+    public var freezeCount: Int { core.pointee.generations[3].count }
+
+    /// The tracked containers that refer to `object` (`gc.get_referrers`).
+    public func referrers(of object: RawRef) -> [RawRef] {
+        trackedObjectsSnapshot.filter { candidate in
+            var refers = false
+            candidate.type.traverse?(candidate) { if $0 == object { refers = true } }
+            return refers
+        }
+    }
+}

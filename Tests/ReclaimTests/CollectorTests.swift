@@ -1,0 +1,220 @@
+import Reclaim
+import Testing
+
+/// Scenarios of CPython's test_gc.py that apply to this model.
+@Suite("cycle collector")
+struct CollectorTests {
+    @Test("a self-referencing list survives reference counting and is collected")
+    func selfReferencingList() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let baseline = heap.liveBlockBytes
+        do {
+            let list = try heap.list()
+            try list.append(list)
+        }
+        #expect(heap.liveObjectCount(of: .list) == 1)
+        #expect(heap.collect() == 1)
+        #expect(heap.liveObjectCount(of: .list) == 0)
+        #expect(heap.liveBlockBytes == baseline)
+    }
+
+    @Test("a self-referencing dict and instance are collected")
+    func selfReferencingDictAndInstance() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let node = ObjectType.makeClass("Node", attributes: ["me"])
+        do {
+            let dict = try heap.dict()
+            try dict.setValue(dict, forKey: heap.str("self"))
+            let instance = try heap.instance(of: node)
+            try instance.setAttribute("me", to: instance)
+        }
+        #expect(heap.collect() == 2)
+        #expect(heap.liveObjectCount(of: .dict) == 0 && heap.liveObjectCount(of: node) == 0)
+    }
+
+    @Test("a cycle through a list, a dict, a set-held tuple and an instance is collected whole")
+    func cycleThroughSeveralTypes() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let holder = ObjectType.makeClass("Holder", attributes: ["list"])
+        let objects = heap.liveObjectCount
+        do {
+            let list = try heap.list()
+            let dict = try heap.dict()
+            let instance = try heap.instance(of: holder)
+            let tuple = try heap.tuple(count: 1) { _ in instance.copy() }
+            try list.append(dict)
+            try dict.setValue(tuple, forKey: heap.int(1000))
+            try instance.setAttribute("list", to: list)
+        }
+        #expect(heap.liveObjectCount == objects + 5, "the cycle and the int key")
+        #expect(heap.collect() == 4)
+        #expect(heap.liveObjectCount == objects)
+    }
+
+    @Test("reachable objects survive and move to the next generation")
+    func survivorsArePromoted() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let list = try heap.list()
+        try list.append(list)
+        #expect(heap.trackedObjects(generation: 0).contains(list.raw))
+        #expect(heap.collect(generation: 0) == 0)
+        #expect(heap.trackedObjects(generation: 1).contains(list.raw))
+        #expect(heap.collect(generation: 1) == 0)
+        #expect(heap.trackedObjects(generation: 2).contains(list.raw))
+        #expect(heap.collectorStatistics.map(\.collections) == [1, 1, 0])
+    }
+
+    @Test("the articles' example: a pair pointing at each other dies only in collect(), which returns 2")
+    func articlePair() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let out = Transcript()
+        let myClass = ObjectType.makeClass("MyClass", attributes: ["name", "ref"]) { this in
+            out.print("\(try this.attribute("name").stringValue()) is being deleted")
+        }
+        do {
+            let obj1 = try heap.instance(of: myClass)
+            try obj1.setAttribute("name", to: heap.str("obj1"))
+            let obj2 = try heap.instance(of: myClass)
+            try obj2.setAttribute("name", to: heap.str("obj2"))
+            try obj1.setAttribute("ref", to: obj2)
+            try obj2.setAttribute("ref", to: obj1)
+        }                                              // del obj1, del obj2
+        #expect(out.lines.isEmpty)
+        out.print(String(heap.collect()))
+        let python = try cpythonLines("""
+            import gc
+            gc.disable()
+            class MyClass:
+                def __init__(self, name):
+                    self.name = name
+                def __del__(self):
+                    print(f"{self.name} is being deleted")
+            obj1 = MyClass("obj1")
+            obj2 = MyClass("obj2")
+            obj1.ref = obj2
+            obj2.ref = obj1
+            del obj1
+            del obj2
+            print(gc.collect())
+            """)
+        #expect(out.lines == python)
+        #expect(out.lines == ["obj1 is being deleted", "obj2 is being deleted", "2"])
+    }
+
+    @Test("a finalizer in a cycle may resurrect it: it survives, finalized, and dies later without a second finalizer call")
+    func resurrectionInCycle() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let keeper = try heap.list()
+        let keeperRaw = keeper.raw
+        let out = Transcript()
+        let lazarus = ObjectType.makeClass("Lazarus", attributes: ["partner"]) { this in
+            out.print("finalizer")
+            try heap.withBorrowed(keeperRaw) { try $0.append(this) }
+        }
+        do {
+            let a = try heap.instance(of: lazarus), b = try heap.instance(of: lazarus)
+            try a.setAttribute("partner", to: b)
+            try b.setAttribute("partner", to: a)
+        }
+        #expect(heap.collect() == 2)
+        #expect(out.lines.count == 2)
+        #expect(heap.liveObjectCount(of: lazarus) == 2, "both resurrected")
+        let survivor = try keeper.item(at: 0)
+        let finalized = heap.isFinalized(survivor)
+        #expect(finalized)
+        _ = consume survivor
+        try heap.withBorrowed(keeperRaw) { keeper in _ = try keeper.pop(); _ = try keeper.pop() }
+        #expect(heap.collect() == 2)
+        #expect(out.lines.count == 2, "finalizers run once")
+        #expect(heap.liveObjectCount(of: lazarus) == 0)
+    }
+
+    @Test("collect() from a finalizer returns 0; errors from finalizers go to the hook and the collection goes on")
+    func noNestingAndErrors() throws {
+        struct Oops: Error {}
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        var nested: [Int] = []
+        var reported = 0
+        heap.unraisableHook = { _ in reported += 1 }
+        let odd = ObjectType.makeClass("Odd", attributes: ["other"]) { _ in
+            nested.append(heap.collect())
+            throw Oops()
+        }
+        do {
+            let a = try heap.instance(of: odd), b = try heap.instance(of: odd)
+            try a.setAttribute("other", to: b)
+            try b.setAttribute("other", to: a)
+        }
+        #expect(heap.collect() == 2)
+        #expect(nested == [0, 0])
+        #expect(reported == 2)
+        #expect(heap.liveObjectCount(of: odd) == 0)
+    }
+
+    @Test("automatic collection runs when allocations pass threshold 0, and not while disabled")
+    func thresholds() throws {
+        let heap = try Heap()
+        #expect(heap.collectorThresholds == (700, 10, 10))
+        heap.collectorThresholds = (50, 10, 10)
+        heap.isCollectorEnabled = false
+        func makeGarbageCycles(_ count: Int) throws {
+            for _ in 0..<count {
+                let list = try heap.list()
+                try list.append(list)
+            }
+        }
+        try makeGarbageCycles(200)
+        #expect(heap.liveObjectCount(of: .list) == 200)
+        #expect(heap.collectorStatistics[0].collections == 0)
+        #expect(heap.collectorCounts.0 == 200)
+        heap.isCollectorEnabled = true
+        try makeGarbageCycles(200)
+        #expect(heap.collectorStatistics[0].collections >= 3)
+        #expect(heap.liveObjectCount(of: .list) <= 50, "collections freed the garbage as it came")
+        #expect(heap.collectorCounts.0 <= 51)
+    }
+
+    @Test("frozen objects are ignored by collections until unfrozen")
+    func freeze() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        do {
+            let list = try heap.list()
+            try list.append(list)
+        }
+        heap.freeze()
+        #expect(heap.freezeCount == 1)
+        #expect(heap.collect() == 0)
+        heap.unfreeze()
+        #expect(heap.freezeCount == 0)
+        #expect(heap.collect() == 1)
+    }
+
+    @Test("referrers and referents")
+    func referrersAndReferents() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let target = try heap.list()
+        let a = try heap.list(), b = try heap.dict()
+        try a.append(target)
+        try b.setValue(target, forKey: heap.str("k"))
+        let referrers = Set(heap.referrers(of: target.raw))
+        #expect(referrers == [a.raw, b.raw])
+        #expect(heap.referents(of: a.raw) == [target.raw])
+    }
+
+    @Test("tracking: containers are tracked, atomic objects and immortals are not")
+    func tracking() throws {
+        let heap = try Heap()
+        let list = try heap.list(), number = try heap.int(1000), empty = heap.tuple()
+        let listTracked = heap.isTracked(list), numberTracked = heap.isTracked(number), emptyTracked = heap.isTracked(empty)
+        #expect(listTracked && !numberTracked && !emptyTracked)
+    }
+}
