@@ -11,7 +11,7 @@ struct ReclaimBench: ParsableCommand {
         abstract: "Side-by-side benchmarks of Reclaim against its references, as JSON lines or a table.")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case alloc, stats, objects, all
+        case alloc, stats, objects, gc, all
     }
 
     @Argument(help: "The suite to run: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -29,6 +29,12 @@ struct ReclaimBench: ParsableCommand {
     @Option(name: .customLong("impl"), help: "Run only the contender of this name, without its reference (for profilers and instruction counts).")
     var implementation: String?
 
+    @Option(help: "gc suite: the graph shape (rings, tree, random; default all).")
+    var shape: String?
+
+    @Option(help: "gc suite: live or garbage (default both).")
+    var state: String?
+
     @Flag(help: "Print a table with ratios instead of JSON lines.")
     var table = false
 
@@ -37,6 +43,19 @@ struct ReclaimBench: ParsableCommand {
     }
 
     func run() throws {
+        if suite == .gc {
+            let shapes = try shape.map { name in
+                guard let shape = GCSuite.Shape(rawValue: name) else { throw ValidationError("unknown shape \(name)") }
+                return [shape]
+            } ?? GCSuite.Shape.allCases
+            let states = try state.map { name in
+                guard let state = GCSuite.State(rawValue: name) else { throw ValidationError("unknown state \(name)") }
+                return [state]
+            } ?? GCSuite.State.allCases
+            GCSuite.run(n: n == 1_000_000 && CommandLine.arguments.contains("--n") == false ? 100_000 : n,
+                        shapes: shapes, states: states, rounds: min(rounds, 3), table: table)
+            return
+        }
         #if DEBUG
         FileHandle.standardError.write(Data("reclaim-bench: this is a debug build; figures mean little (use -c release)\n".utf8))
         #endif

@@ -148,9 +148,11 @@ extension Heap {
 
     /// Phase 2: subtracts every reference between candidates.
     func subtractInternalReferences(_ work: inout CollectionWork) {
-        for object in work.candidates {
-            object.type.traverse?(object) { referent in
-                if referent.flags.contains(.collecting) { work.scratch[Int(referent.gcWord)] -= 1 }
+        work.scratch.withUnsafeMutableBufferPointer { scratch in
+            for object in work.candidates {
+                object.traverseReferents { referent in
+                    if referent.isCollecting { scratch[Int(referent.gcWord)] -= 1 }
+                }
             }
         }
     }
@@ -162,14 +164,15 @@ extension Heap {
             work.reachable[position] = true
             pending.append(position)
         }
-        while let position = pending.popLast() {
-            let object = work.candidates[position]
-            object.type.traverse?(object) { referent in
-                guard referent.flags.contains(.collecting) else { return }
-                let target = Int(referent.gcWord)
-                if !work.reachable[target] {
-                    work.reachable[target] = true
-                    pending.append(target)
+        work.reachable.withUnsafeMutableBufferPointer { reachable in
+            while let position = pending.popLast() {
+                work.candidates[position].traverseReferents { referent in
+                    guard referent.isCollecting else { return }
+                    let target = Int(referent.gcWord)
+                    if !reachable[target] {
+                        reachable[target] = true
+                        pending.append(target)
+                    }
                 }
             }
         }
@@ -201,8 +204,10 @@ extension Heap {
     func finalizeUnreachable(_ unreachable: [RawRef]) {
         for object in unreachable { object.retain() }
         for object in unreachable {
+            guard object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }),
+                  !object.flags.contains(.finalized) else { continue }
             let type = object.type
-            guard let finalizer = type.finalizer, !object.flags.contains(.finalized) else { continue }
+            let finalizer = type.finalizer!
             object.flags.insert(.finalized)
             let borrowed = Ref(adopting: object, heap: self)
             do {
@@ -249,9 +254,12 @@ extension Heap {
     func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         var uncollectable = 0
         for object in garbage {
-            if let clear = object.type.clear {
+            let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+                guard let clear = type.clear else { return false }
                 clear(object, self)
-            } else {
+                return true
+            }
+            if !cleared {
                 track(object, generation: 2)
                 uncollectable += 1
             }
@@ -333,5 +341,20 @@ extension Heap {
             candidate.type.traverse?(candidate) { if $0 == object { refers = true } }
             return refers
         }
+    }
+}
+
+extension RawRef {
+    /// Calls `visit` with each object this one refers to, through its
+    /// type's `traverse`, without retaining the type.
+    @inline(__always)
+    func traverseReferents(_ visit: (RawRef) -> Void) {
+        typeReference._withUnsafeGuaranteedRef { type in type.traverse?(self, visit) }
+    }
+
+    /// Whether the object is a candidate of the running collection.
+    @inline(__always)
+    var isCollecting: Bool {
+        pointer.load(fromByteOffset: ObjectHeader.flagsOffset, as: UInt16.self) & HeaderFlags.collecting.rawValue != 0
     }
 }
