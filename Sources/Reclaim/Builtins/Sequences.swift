@@ -176,6 +176,7 @@ extension Ref {
         case .dict: return "dict"
         case .set: return "set"
         case .instance: return "instance"
+        case .weakReference: return "weakref"
         case .custom: return "object"
         }
     }

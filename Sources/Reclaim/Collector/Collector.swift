@@ -15,14 +15,17 @@
 ///    unreachable.
 /// 4. `promoteSurvivors` — reachable candidates move to the next older
 ///    generation (the oldest stays).
-/// 5. `finalizeUnreachable` — with the unreachable objects held (so nothing
+/// 5. `handleWeakReferences` — clear every weak reference to an
+///    unreachable object, and run the callbacks of those weak references
+///    that are not garbage themselves (CPython's `handle_weakrefs`).
+/// 6. `finalizeUnreachable` — with the unreachable objects held (so nothing
 ///    frees them meanwhile) and their cycles intact, run each finalizer that
 ///    has not run yet (PEP 442) and mark the object finalized.
-/// 6. `removeResurrected` — repeat the count over the unreachable set: any
+/// 7. `removeResurrected` — repeat the count over the unreachable set: any
 ///    object a finalizer made reachable again, and everything it reaches,
 ///    survives into the oldest generation.
-/// 7. `clearGarbage` — break the cycles with each type's `clear`, then
-///    release the references held since phase 5: reference counting frees
+/// 8. `clearGarbage` — break the cycles with each type's `clear`, then
+///    release the references held since phase 6: reference counting frees
 ///    the objects, each exactly once.
 ///
 /// Collections never nest: a collection requested while one runs (from a
@@ -100,6 +103,7 @@ extension Heap {
         markReachable(&work)
         let unreachable = work.unreachable
         promoteSurvivors(work, from: generation)
+        handleWeakReferences(unreachable)
         finalizeUnreachable(unreachable)
         let garbage = removeResurrected(unreachable)
         let uncollectable = clearGarbage(garbage, generation: generation)
@@ -199,7 +203,25 @@ extension Heap {
         }
     }
 
-    /// Phase 5: holds every unreachable object, then runs the finalizers
+    /// Phase 5: clears weak references to unreachable objects before any
+    /// finalizer or clear can see them; a callback runs only when its weak
+    /// reference is not itself unreachable.
+    func handleWeakReferences(_ unreachable: [RawRef]) {
+        let garbage = Set(unreachable)
+        var pending: [(RawRef, WeakReferenceCallback)] = []
+        for object in unreachable where object.flags.contains(.hasWeakReferences) {
+            for (weak, callback) in clearWeakReferences(to: object) {
+                if garbage.contains(weak) {
+                    weak.release()   // garbage itself: its callback never runs
+                } else {
+                    pending.append((weak, callback))
+                }
+            }
+        }
+        runWeakReferenceCallbacks(pending)
+    }
+
+    /// Phase 6: holds every unreachable object, then runs the finalizers
     /// that have not run yet, with the cycles intact.
     func finalizeUnreachable(_ unreachable: [RawRef]) {
         for object in unreachable { object.retain() }
@@ -219,7 +241,7 @@ extension Heap {
         }
     }
 
-    /// Phase 6: counts again over the unreachable set; what a finalizer made
+    /// Phase 7: counts again over the unreachable set; what a finalizer made
     /// reachable from outside, and all it reaches, survives into generation
     /// 2. Returns the garbage left.
     func removeResurrected(_ unreachable: [RawRef]) -> [RawRef] {
@@ -228,7 +250,7 @@ extension Heap {
         for (position, object) in unreachable.enumerated() {
             object.gcWord = UInt64(position)
             object.flags.insert(.collecting)
-            work.scratch[position] -= 1   // the reference phase 5 holds
+            work.scratch[position] -= 1   // the reference phase 6 holds
         }
         subtractInternalReferences(&work)
         markReachable(&work)
@@ -246,8 +268,8 @@ extension Heap {
         return garbage
     }
 
-    /// Phase 7: breaks the cycles, then drops the references held since
-    /// phase 5, so reference counting frees every object once. An object
+    /// Phase 8: breaks the cycles, then drops the references held since
+    /// phase 6, so reference counting frees every object once. An object
     /// whose type has no `clear` cannot break its cycle: it goes back to
     /// generation 2 and counts as uncollectable. Returns how many did.
     @discardableResult

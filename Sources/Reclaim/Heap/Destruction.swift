@@ -10,11 +10,12 @@ import Glibc
 ///    (count 1) and the object is marked finalized. If the finalizer stored a
 ///    new reference somewhere, the object is *resurrected*: it stays, and its
 ///    finalizer will never run again (PEP 442).
-/// 2. **Drop references.** The type's `dropReferences` releases every object
+/// 2. **Clear weak references** to it, running their callbacks.
+/// 3. **Drop references.** The type's `dropReferences` releases every object
 ///    this one refers to and frees its out-of-line storage.
-/// 3. **Free.** The object's block returns to the heap's arena.
+/// 4. **Free.** The object's block returns to the heap's arena.
 ///
-/// Bounded stack (the trashcan): releasing a reference inside step 2 can end
+/// Bounded stack (the trashcan): releasing a reference inside step 3 can end
 /// another object, and so on down a chain. Up to `maximumNesting` objects
 /// are destroyed recursively, like CPython; deeper ones are queued and
 /// destroyed by the outermost call in a loop, so a chain of ten million
@@ -55,6 +56,9 @@ extension Heap {
         object.typeReference._withUnsafeGuaranteedRef { type in
             if type.hasFinalizer && !object.flags.contains(.finalized) {
                 if runFinalizer(object, type: type) == .resurrected { return }
+            }
+            if object.flags.contains(.hasWeakReferences) {
+                runWeakReferenceCallbacks(clearWeakReferences(to: object))
             }
             if type.isContainer {
                 if object.flags.contains(.tracked) { untrack(object) }

@@ -20,6 +20,8 @@ struct HeapCore {
     }()
     /// Counters, thresholds and statistics of the collector.
     var collector = CollectorState()
+    /// Weak references by referent, and their callbacks.
+    var weakReferences = WeakReferenceTable()
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()

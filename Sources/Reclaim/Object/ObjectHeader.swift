@@ -61,8 +61,10 @@ struct HeaderFlags: OptionSet {
     static let destroying = HeaderFlags(rawValue: 1 << 2)
     /// The block has a gc word before the header.
     static let hasGCWord = HeaderFlags(rawValue: 1 << 3)
-    /// The collector's own mark (issue 4 uses it).
+    /// A candidate of the running collection.
     static let collecting = HeaderFlags(rawValue: 1 << 4)
+    /// Weak references refer to the object (the heap's table lists them).
+    static let hasWeakReferences = HeaderFlags(rawValue: 1 << 5)
 }
 
 extension RawRef {

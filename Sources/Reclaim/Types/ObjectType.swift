@@ -63,7 +63,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     let initialFlags: UInt16
 
     @usableFromInline
-    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, custom }
+    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, weakReference, custom }
 
     /// Creates a type.
     ///

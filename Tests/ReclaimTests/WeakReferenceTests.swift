@@ -1,0 +1,96 @@
+import Reclaim
+import Testing
+
+/// `wr() is None`.
+func isDead(_ weak: borrowing Ref) throws -> Bool {
+    if let _ = try weak.referent() { return false }
+    return true
+}
+
+/// Scenarios of CPython's test_weakref.py that apply to this model.
+@Suite("weak references")
+struct WeakReferenceTests {
+    static let thing = ObjectType.makeClass("Thing", attributes: ["other"])
+
+    @Test("a weak reference follows its referent and is cleared, with its callback, when the referent dies")
+    func clearedByRefcount() throws {
+        let heap = try Heap()
+        var calls: [Bool] = []
+        let object = try heap.instance(of: Self.thing)
+        let weak = try heap.weakReference(to: object) { weak in calls.append(try isDead(weak)) }
+        let count = object.referenceCount, weakCount = heap.weakReferenceCount(of: object)
+        #expect(count == 1, "a weak reference does not count")
+        #expect(weakCount == 1)
+        var same = false
+        if let strong = try weak.referent() { same = strong.isIdentical(to: object) }
+        #expect(same)
+        _ = consume object
+        #expect(try isDead(weak))
+        #expect(calls == [true], "the callback ran once, with the weakref already cleared")
+    }
+
+    @Test("ints, strs and tuples cannot be weakly referenced")
+    func unsupportedTypes() throws {
+        let heap = try Heap()
+        #expect(throws: ObjectError.typeError("cannot create weak reference to 'int' object")) {
+            _ = try heap.weakReference(to: heap.int(1000))
+        }
+        #expect(throws: ObjectError.typeError("cannot create weak reference to 'str' object")) {
+            _ = try heap.weakReference(to: heap.str("x"))
+        }
+    }
+
+    @Test("the collector clears weak references to garbage before finalizers run, and runs live weakrefs' callbacks")
+    func clearedByCollector() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let out = Transcript()
+        let weakKeeper = try heap.list()
+        let finalized = ObjectType.makeClass("Finalized", attributes: ["other"]) { _ in
+            // By the time finalizers run, weak references to the garbage are cleared.
+            out.print("finalizer sees weakref cleared: \(try heap.withBorrowed(weakKeeper.raw) { try isDead($0.item(at: 0)) })")
+        }
+        do {
+            let a = try heap.instance(of: finalized), b = try heap.instance(of: finalized)
+            try a.setAttribute("other", to: b)
+            try b.setAttribute("other", to: a)
+            try weakKeeper.append(heap.weakReference(to: a) { _ in out.print("callback") })
+        }
+        #expect(heap.collect() == 2)
+        #expect(out.lines == ["callback", "finalizer sees weakref cleared: true", "finalizer sees weakref cleared: true"])
+        #expect(try isDead(weakKeeper.item(at: 0)))
+    }
+
+    @Test("a weak reference that is itself garbage does not get its callback called")
+    func garbageWeakrefNoCallback() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        var calls = 0
+        do {
+            let a = try heap.instance(of: Self.thing), b = try heap.instance(of: Self.thing)
+            try a.setAttribute("other", to: b)
+            // b holds a weak reference to a, inside the same garbage cycle.
+            let weak = try heap.weakReference(to: a) { _ in calls += 1 }
+            let holder = try heap.list()
+            try holder.append(weak)
+            try holder.append(a)
+            try b.setAttribute("other", to: holder)
+        }
+        #expect(heap.collect() == 4)
+        #expect(calls == 0)
+        #expect(heap.liveObjectCount(of: .weakReference) == 0)
+    }
+
+    @Test("weak references to a live object are listed; a dead weakref leaves the list")
+    func listing() throws {
+        let heap = try Heap()
+        let object = try heap.instance(of: Self.thing)
+        let first = try heap.weakReference(to: object)
+        do {
+            let second = try heap.weakReference(to: object)
+            #expect(heap.weakReferences(to: object) == [first.raw, second.raw])
+        }
+        #expect(heap.weakReferences(to: object) == [first.raw])
+        #expect(heap.weakReferenceCount(of: object) == 1)
+    }
+}
