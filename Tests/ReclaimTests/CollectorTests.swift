@@ -218,3 +218,33 @@ struct CollectorTests {
         #expect(listTracked && !numberTracked && !emptyTracked)
     }
 }
+
+@Suite("untracking atomic tuples and dicts")
+struct UntrackingTests {
+    @Test("a dict holding only atomic keys and values is untracked until a container goes in")
+    func dicts() throws {
+        let heap = try Heap()
+        let dict = try heap.dict()
+        try dict.setValue(heap.int(1), forKey: heap.str("a"))
+        try dict.setValue(heap.float(2), forKey: heap.int(5000))
+        var tracked = heap.isTracked(dict)
+        #expect(!tracked)
+        try dict.setValue(heap.list(), forKey: heap.str("b"))
+        tracked = heap.isTracked(dict)
+        #expect(tracked)
+    }
+
+    @Test("a collection untracks tuples of atomic items, and keeps tuples that hold containers")
+    func tuples() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let atomic = try heap.tuple(count: 3) { try heap.int($0 + 1000) }
+        let nested = try heap.tuple(count: 1) { _ in atomic.copy() }
+        let holding = try heap.tuple(count: 1) { _ in try heap.list() }
+        var states = [heap.isTracked(atomic), heap.isTracked(nested), heap.isTracked(holding)]
+        #expect(states == [true, true, true])
+        heap.collect()
+        states = [heap.isTracked(atomic), heap.isTracked(nested), heap.isTracked(holding)]
+        #expect(states == [false, false, true])
+    }
+}

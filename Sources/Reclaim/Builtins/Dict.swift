@@ -96,6 +96,13 @@ struct DictLayout {
 extension RawRef {
     var dictLayout: DictLayout { DictLayout(object: self) }
 
+    /// Whether the object could be part of a cycle: a container, other than
+    /// a tuple the collector has found to hold only such objects
+    /// (CPython's `_PyObject_GC_MAY_BE_TRACKED`).
+    var mayBeTracked: Bool {
+        typeReference._withUnsafeGuaranteedRef { $0.isContainer && ($0.kind != .tuple || flags.contains(.tracked)) }
+    }
+
     /// Each live entry of a dict, in insertion order.
     func forEachDictEntry(_ body: (RawRef, RawRef) -> Void) {
         let layout = dictLayout
@@ -122,9 +129,12 @@ func keysEqual(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
 }
 
 extension Heap {
-    /// A new empty dict.
+    /// A new empty dict. Like CPython, a dict is untracked until a key or
+    /// value that may be part of a cycle goes in.
     public func dict() throws(AllocationError) -> Ref {
-        Ref(adopting: try allocateObject(of: .dict, itemCount: 0), heap: self)
+        let object = try allocateObject(of: .dict, itemCount: 0)
+        untrack(object)
+        return Ref(adopting: object, heap: self)
     }
 
     /// Rebuilds a dict's storage with room for `minimumEntries`, dropping deleted entries.
@@ -170,6 +180,7 @@ extension Heap {
         var (slot, number) = layout.find(key, hash: hash)
         if let number {
             let entry = layout.entry(number)
+            if !dict.flags.contains(.tracked) && value.mayBeTracked { track(dict) }
             value.retain()
             let old = DictLayout.value(entry)
             DictLayout.set(entry, hash: hash, key: DictLayout.key(entry), value: value)
@@ -181,6 +192,7 @@ extension Heap {
             layout = dict.dictLayout
             slot = layout.find(key, hash: hash).slot
         }
+        if !dict.flags.contains(.tracked) && (key.mayBeTracked || value.mayBeTracked) { track(dict) }
         key.retain()
         value.retain()
         DictLayout.set(layout.entry(layout.used), hash: hash, key: key, value: value)

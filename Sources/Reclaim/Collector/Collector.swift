@@ -134,6 +134,9 @@ extension Heap {
 
     /// Phase 1: takes every container of generations 0…`generation` out of
     /// its table, marking it `collecting` with its position in the gc word.
+    ///
+    /// Like CPython, a tuple whose items cannot be part of a cycle is
+    /// untracked here and left out: collections skip it from then on.
     func gatherCandidates(through generation: Int) -> [RawRef] {
         var candidates: [RawRef] = []
         for level in 0...generation {
@@ -141,6 +144,13 @@ extension Heap {
             candidates.reserveCapacity(candidates.count + table.pointee.count)
             for index in 0..<table.pointee.count { candidates.append(table.pointee[index]) }
             table.pointee.removeAll()
+        }
+        candidates.removeAll { object in
+            guard object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .tuple }),
+                  object.tupleItems.allSatisfy({ Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }) else { return false }
+            object.flags.remove(.tracked)
+            object.gcWord = RawRef.untrackedGCWord
+            return true
         }
         for (position, object) in candidates.enumerated() {
             object.gcWord = UInt64(position)
