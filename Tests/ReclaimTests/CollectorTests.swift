@@ -248,3 +248,86 @@ struct UntrackingTests {
         #expect(states == [false, false, true])
     }
 }
+
+@Suite("collector callbacks, debug flags and saved garbage")
+struct CollectorControlsTests {
+    static func makeCycle(_ heap: Heap) throws {
+        let list = try heap.list()
+        try list.append(list)
+    }
+
+    @Test("callbacks see start and stop with the generation and what was collected; collect() inside returns 0")
+    func callbacks() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        var seen: [(CollectionPhase, CollectionInfo)] = []
+        var nested: [Int] = []
+        heap.collectionCallbacks.append { phase, info in
+            seen.append((phase, info))
+            nested.append(heap.collect())
+        }
+        try Self.makeCycle(heap)
+        try Self.makeCycle(heap)
+        #expect(heap.collect(generation: 1) == 2)
+        #expect(seen.map(\.0) == [.start, .stop])
+        #expect(seen[0].1.generation == 1 && seen[0].1.collected == 0 && seen[0].1.candidates == 2)
+        #expect(seen[1].1.collected == 2 && seen[1].1.uncollectable == 0 && seen[1].1.duration >= 0)
+        #expect(nested == [0, 0])
+    }
+
+    @Test("debug stats and collectable lines go to the sink")
+    func debugOutput() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        var lines: [String] = []
+        heap.collectorDebugSink = { lines.append($0) }
+        heap.collectorDebugFlags = [.stats, .collectable]
+        try Self.makeCycle(heap)
+        heap.collect()
+        #expect(lines.first == "gc: collecting generation 2...")
+        #expect(lines.contains { $0.hasPrefix("gc: collectable <list object at") })
+        #expect(lines.last?.hasPrefix("gc: done, 1 unreachable, 0 uncollectable") == true)
+    }
+
+    @Test("saveAll keeps the garbage in heap.garbage instead of freeing it")
+    func saveAll() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        heap.collectorDebugFlags = .saveAll
+        try Self.makeCycle(heap)
+        #expect(heap.collect() == 1)
+        #expect(heap.garbage.count == 1)
+        #expect(heap.liveObjectCount(of: .list) == 1)
+        heap.releaseGarbage()
+        heap.collectorDebugFlags = []
+        #expect(heap.collect() == 1)
+        #expect(heap.liveObjectCount(of: .list) == 0)
+    }
+
+    @Test("an object whose type has no clear is uncollectable and stays")
+    func uncollectable() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        var lines: [String] = []
+        heap.collectorDebugSink = { lines.append($0) }
+        heap.collectorDebugFlags = .uncollectable
+        // A container type that can traverse but not clear.
+        let stubborn = ObjectType(
+            name: "Stubborn", basicSize: 8,
+            traverse: { object, visit in
+                let target = object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+                if let target { visit(RawRef(pointer: target)) }
+            },
+            dropReferences: { object, _ in
+                object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self).map { RawRef(pointer: $0).release() }
+            })
+        let object = try heap.allocateObject(of: stubborn)
+        object.retain()
+        object.pointer.storeBytes(of: object.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+        object.release()
+        #expect(heap.collect() == 1)
+        #expect(heap.collectorStatistics[2].uncollectable == 1)
+        #expect(heap.liveObjectCount(of: stubborn) == 1)
+        #expect(lines.contains { $0.hasPrefix("gc: uncollectable <Stubborn object") })
+    }
+}

@@ -98,6 +98,14 @@ extension Heap {
         core.pointee.collector.isCollecting = true
         defer { core.pointee.collector.isCollecting = false }
 
+        let started = monotonicSeconds()
+        let examined = (0...generation).reduce(0) { $0 + core.pointee.generations[$1].count }
+        notifyCallbacks(.start, CollectionInfo(generation: generation, collected: 0, uncollectable: 0,
+                                               candidates: examined, duration: 0))
+        debugLine(.stats, "gc: collecting generation \(generation)...")
+        debugLine(.stats, "gc: objects in each generation: "
+                  + (0..<3).map { String(core.pointee.generations[$0].count) }.joined(separator: " "))
+
         var work = CollectionWork(candidates: gatherCandidates(through: generation))
         subtractInternalReferences(&work)
         markReachable(&work)
@@ -106,12 +114,39 @@ extension Heap {
         handleWeakReferences(unreachable)
         finalizeUnreachable(unreachable)
         let garbage = removeResurrected(unreachable)
-        let uncollectable = clearGarbage(garbage, generation: generation)
+        let uncollectable = disposeOfGarbage(garbage, generation: generation)
 
         updateCounts(afterCollecting: generation)
+        let collected = unreachable.count - uncollectable
         core.pointee.collector.statistics[generation].collections += 1
-        core.pointee.collector.statistics[generation].collected += unreachable.count - uncollectable
+        core.pointee.collector.statistics[generation].collected += collected
+        let duration = monotonicSeconds() - started
+        debugLine(.stats, "gc: done, \(unreachable.count) unreachable, \(uncollectable) uncollectable, "
+                  + "\(String(Int(duration * 1e6))) µs elapsed")
+        notifyCallbacks(.stop, CollectionInfo(generation: generation, collected: collected, uncollectable: uncollectable,
+                                              candidates: work.candidates.count, duration: duration))
         return unreachable.count
+    }
+
+    /// The end of the garbage: reported to the debug sink, then kept in
+    /// ``garbage`` under `saveAll`, or else cleared and freed. Returns how
+    /// many objects were uncollectable.
+    func disposeOfGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+        for object in garbage {
+            let collectable = object.typeReference._withUnsafeGuaranteedRef { $0.clear != nil }
+            if collectable {
+                debugLine(.collectable, "gc: collectable \(object)")
+            } else {
+                debugLine(.uncollectable, "gc: uncollectable \(object)")
+            }
+        }
+        guard !core.pointee.controls.debugFlags.contains(.saveAll) else {
+            // Kept alive by the references held since phase 6, now the garbage list's.
+            for object in garbage { track(object, generation: 2) }
+            core.pointee.controls.garbage += garbage
+            return 0
+        }
+        return clearGarbage(garbage, generation: generation)
     }
 
     /// The candidates and their scratch counts. Each candidate's gc word

@@ -22,6 +22,8 @@ struct HeapCore {
     var collector = CollectorState()
     /// Weak references by referent, and their callbacks.
     var weakReferences = WeakReferenceTable()
+    /// Collection callbacks, debug flags and saved garbage.
+    var controls = CollectorControls()
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()
