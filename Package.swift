@@ -34,6 +34,7 @@ let package = Package(
         ),
         .target(name: "CReclaimRegistry"),
         .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry"]),
+        .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
         .target(name: "MemstatKit", dependencies: ["Jemalloc"]),
         .executableTarget(
             name: "memstat",
@@ -52,9 +53,9 @@ let package = Package(
             ],
             path: "Benchmarks/reclaim-bench"
         ),
-        .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim"], path: "Stress/reclaim-stress"),
+        .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim", "ReclaimModelCheck"], path: "Stress/reclaim-stress"),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
         .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "memstat"]),
-        .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc"]),
+        .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck"]),
     ]
 )

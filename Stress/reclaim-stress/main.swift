@@ -1,10 +1,14 @@
 import Foundation
 import Reclaim
+import ReclaimModelCheck
 
 /// `reclaim-stress`: the heavy runs the tests do at a smaller size.
 ///
 ///     swift run -c release reclaim-stress chain [LENGTH]    a chain of instances (default 10,000,000)
 ///     swift run -c release reclaim-stress nesting [DEPTH]   lists nested in lists (default 1,000,000)
+///     swift run -c release reclaim-stress model [SEEDS] [STEPS]
+///                                   the model-based check of heap and collector
+///                                   (default 100 seeds × 100,000 steps)
 ///
 /// Each builds the structure on a thread with a 256 KiB stack, drops it,
 /// and checks that every object was freed; the exit status is 0 when so.
@@ -60,12 +64,36 @@ func nesting(_ depth: Int) -> Bool {
     }
 }
 
+func model(seeds: Int, steps: Int) -> Bool {
+    var total = ModelCheck.Summary()
+    for seed in 1...UInt64(max(1, seeds)) {
+        do {
+            var check = try ModelCheck(seed: seed)
+            let summary = try check.run(steps: steps)
+            total.steps += summary.steps
+            total.collections += summary.collections
+            total.created += summary.created
+            total.finalized += summary.finalized
+            total.resurrected += summary.resurrected
+        } catch {
+            print("model: \(error)")
+            return false
+        }
+    }
+    print("model: \(seeds) seeds, \(total.steps) steps, \(total.created) objects, \(total.collections) collections, "
+          + "\(total.finalized) finalized, \(total.resurrected) resurrected: heap and model agree")
+    return true
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let size = arguments.dropFirst().first.flatMap(Int.init)
 switch arguments.first {
 case "chain": exit(chain(size ?? 10_000_000) ? 0 : 1)
 case "nesting": exit(nesting(size ?? 1_000_000) ? 0 : 1)
+case "model":
+    let steps = arguments.dropFirst(2).first.flatMap(Int.init)
+    exit(model(seeds: size ?? 100, steps: steps ?? 100_000) ? 0 : 1)
 default:
-    FileHandle.standardError.write(Data("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH]\n".utf8))
+    FileHandle.standardError.write(Data("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH] | model [SEEDS] [STEPS]\n".utf8))
     exit(2)
 }

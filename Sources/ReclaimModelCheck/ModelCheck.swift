@@ -1,0 +1,273 @@
+import Jemalloc
+import Reclaim
+
+/// A model-based check of the heap and its collector: random create / link
+/// / unlink / drop / collect steps on a heap and, beside it, a plain Swift
+/// model of the same graph with explicit reference counts, finalizers and
+/// resurrection. After every collection the heap's live objects and their
+/// reference counts equal the model's; each finalizer runs at most once per
+/// object; at the end everything is freed and the arena is back to its
+/// baseline.
+public struct ModelCheck {
+    /// Why a run failed.
+    public struct Failure: Error, CustomStringConvertible {
+        public var seed: UInt64
+        public var step: Int
+        public var message: String
+        public var description: String { "seed \(seed), step \(step): \(message)" }
+    }
+
+    /// Figures of a finished run.
+    public struct Summary: Sendable {
+        public var steps = 0
+        public var collections = 0
+        public var created = 0
+        public var finalized = 0
+        public var resurrected = 0
+        public init() {}
+    }
+
+    final class Node {
+        let id: Int
+        var slots: [Int?] = [nil, nil]
+        var count = 0          // strong references: incoming slots + roots + resurrection list
+        var finalized = false
+        let resurrects: Bool
+        init(id: Int, resurrects: Bool) {
+            self.id = id
+            self.resurrects = resurrects
+        }
+    }
+
+    /// Counts finalizer calls per node id, shared with the finalizer.
+    final class Log: @unchecked Sendable {
+        var finalizations: [Int: Int] = [:]
+        var resurrectionList: RawRef?
+    }
+
+    let seed: UInt64
+    var random: UInt64
+    let heap: Heap
+    let type: ObjectType
+    let log = Log()
+    var nodes: [Int: Node] = [:]
+    var objects: [Int: RawRef] = [:]
+    var roots: [Int] = []           // ids, each one strong reference held here
+    var resurrected: [Int] = []     // ids in the resurrection list, in order
+    var nextID = 0
+    var summary = Summary()
+    let baseline: Int
+
+    public init(seed: UInt64) throws {
+        self.seed = seed
+        random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        heap = try Heap()
+        heap.isCollectorEnabled = false
+        let log = self.log
+        let heap = self.heap
+        type = ObjectType.makeClass("ModelNode", attributes: ["a", "b", "id", "resurrects"]) { this in
+            let id = try this.attribute("id").intValue()
+            log.finalizations[id, default: 0] += 1
+            if try this.attribute("resurrects").boolValue(), let list = log.resurrectionList {
+                try heap.withBorrowed(list) { try $0.append(this) }
+            }
+        }
+        try heap.flushCache()
+        let arena = try heap.arena.stats()
+        baseline = arena.small.allocated + arena.large.allocated
+        log.resurrectionList = try heap.list().takeRaw()
+    }
+
+    mutating func next(_ bound: Int) -> Int {
+        random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((random >> 33) % UInt64(bound))
+    }
+
+    /// Runs `steps` random steps, then tears everything down and checks the arena.
+    public mutating func run(steps: Int) throws -> Summary {
+        for step in 0..<steps {
+            summary.steps += 1
+            let reachable = reachableIDs()
+            switch next(100) {
+            case 0..<25: try create()
+            case 25..<55 where !reachable.isEmpty: link(reachable, step: step)
+            case 55..<70 where !reachable.isEmpty: unlink(reachable)
+            case 70..<90 where !roots.isEmpty: dropRoot()
+            case 90..<100: try collectAndCheck(step: step)
+            default: try create()
+            }
+        }
+        return try finish(step: steps)
+    }
+
+    // MARK: Steps
+
+    mutating func create() throws {
+        let id = nextID
+        nextID += 1
+        let node = Node(id: id, resurrects: next(5) == 0)
+        let object = try heap.instance(of: type)
+        try object.setAttribute("id", to: heap.int(id))
+        try object.setAttribute("resurrects", to: heap.bool(node.resurrects))
+        node.count = 1
+        nodes[id] = node
+        objects[id] = object.takeRaw()
+        roots.append(id)
+        summary.created += 1
+    }
+
+    mutating func link(_ reachable: [Int], step: Int) {
+        let from = reachable[next(reachable.count)], to = reachable[next(reachable.count)], slot = next(2)
+        let target = objects[to]!
+        objects[from]!.setSlot(slot, to: target)
+        nodes[to]!.count += 1
+        if let old = nodes[from]!.slots[slot] { decrement(old) }
+        nodes[from]!.slots[slot] = to
+    }
+
+    mutating func unlink(_ reachable: [Int]) {
+        let from = reachable[next(reachable.count)], slot = next(2)
+        guard let old = nodes[from]!.slots[slot] else { return }
+        nodes[from]!.slots[slot] = nil
+        // Setting the slot to None releases the old value in the heap.
+        objects[from]!.setSlot(slot, to: heap.none)
+        decrement(old)
+    }
+
+    mutating func dropRoot() {
+        let id = roots.remove(at: next(roots.count))
+        objects[id]!.release()
+        decrement(id)
+    }
+
+    /// The model of one release: at zero, the finalizer (once), which may
+    /// resurrect; otherwise the node's references go, and it is freed.
+    mutating func decrement(_ id: Int) {
+        var pending = [id]
+        nodes[id]!.count -= 1
+        while let current = pending.popLast() {
+            guard let node = nodes[current], node.count == 0 else { continue }
+            if !node.finalized {
+                node.finalized = true
+                summary.finalized += 1
+                if node.resurrects {
+                    node.count += 1
+                    resurrected.append(current)
+                    summary.resurrected += 1
+                    continue
+                }
+            }
+            nodes[current] = nil
+            objects[current] = nil
+            for case let target? in node.slots {
+                nodes[target]!.count -= 1
+                pending.append(target)
+            }
+        }
+    }
+
+    func reachableIDs() -> [Int] {
+        var seen = Set<Int>(), stack = roots + resurrected
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted, let node = nodes[id] else { continue }
+            for case let target? in node.slots { stack.append(target) }
+        }
+        return Array(seen).sorted()
+    }
+
+    // MARK: Collection
+
+    mutating func collectAndCheck(step: Int) throws {
+        heap.collect()
+        summary.collections += 1
+        modelCollection()
+        try compare(step: step)
+    }
+
+    /// The model of a full collection: every unreachable node not yet
+    /// finalized is finalized; resurrecting ones join the resurrection
+    /// list; what is then still unreachable is freed.
+    mutating func modelCollection() {
+        let reachable = Set(reachableIDs())
+        let garbage = nodes.keys.filter { !reachable.contains($0) }.sorted()
+        for id in garbage {
+            let node = nodes[id]!
+            guard !node.finalized else { continue }
+            node.finalized = true
+            summary.finalized += 1
+            if node.resurrects {
+                node.count += 1
+                resurrected.append(id)
+                summary.resurrected += 1
+            }
+        }
+        let survivors = Set(reachableIDs())
+        let dead = garbage.filter { !survivors.contains($0) }
+        for id in dead {
+            for case let target? in nodes[id]!.slots where survivors.contains(target) { nodes[target]!.count -= 1 }
+        }
+        for id in dead {
+            nodes[id] = nil
+            objects[id] = nil
+        }
+    }
+
+    func compare(step: Int) throws {
+        func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
+        let live = heap.trackedObjectsSnapshot.filter { $0.type == type }
+        guard live.count == nodes.count, heap.liveObjectCount(of: type) == nodes.count else {
+            throw fail("heap has \(live.count) nodes (\(heap.liveObjectCount(of: type)) counted), model \(nodes.count)")
+        }
+        for object in live {
+            let id = try heap.withBorrowed(object) { try $0.attribute("id").intValue() }
+            guard let node = nodes[id] else { throw fail("node \(id) lives in the heap but not in the model") }
+            guard objects[id] == object else { throw fail("node \(id) is another object than the model's") }
+            guard Int(object.referenceCount) == node.count else {
+                throw fail("node \(id): reference count \(object.referenceCount), model \(node.count)")
+            }
+        }
+        if let (id, count) = log.finalizations.first(where: { $0.value > 1 }) {
+            throw fail("finalizer of node \(id) ran \(count) times")
+        }
+        let modelFinalized = Set(nodes.values.filter(\.finalized).map(\.id))
+        for id in modelFinalized where log.finalizations[id] != 1 {
+            throw fail("node \(id) is finalized in the model but its finalizer ran \(log.finalizations[id] ?? 0) times")
+        }
+    }
+
+    /// Drops every root and the resurrection list, collects, and checks that
+    /// nothing is left and the arena is back to its baseline.
+    mutating func finish(step: Int) throws -> Summary {
+        try collectAndCheck(step: step)
+        while !roots.isEmpty { dropRoot() }
+        // Empty the resurrection list one object at a time, in step with the
+        // model: a release can make more objects die and resurrect.
+        while !resurrected.isEmpty {
+            // The popped object is released when the closure ends.
+            let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
+            guard let position = resurrected.lastIndex(of: id) else {
+                throw Failure(seed: seed, step: step, message: "node \(id) was in the heap's resurrection list only")
+            }
+            resurrected.remove(at: position)
+            decrement(id)
+        }
+        try collectAndCheck(step: step)
+        // A last collection can resurrect objects of cycles that were still finalizer-free.
+        while !resurrected.isEmpty {
+            let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
+            resurrected.removeAll { $0 == id }
+            decrement(id)
+            try collectAndCheck(step: step)
+        }
+        guard nodes.isEmpty else { throw Failure(seed: seed, step: step, message: "\(nodes.count) nodes left in the model") }
+        log.resurrectionList!.release()
+        log.resurrectionList = nil
+        try heap.flushCache()
+        let arena = try heap.arena.stats()
+        guard arena.small.allocated + arena.large.allocated == baseline else {
+            throw Failure(seed: seed, step: step,
+                          message: "arena holds \(arena.small.allocated + arena.large.allocated) bytes, baseline \(baseline)")
+        }
+        return summary
+    }
+}

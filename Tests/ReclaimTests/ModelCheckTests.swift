@@ -1,0 +1,14 @@
+import ReclaimModelCheck
+import Testing
+
+@Suite("model-based check of heap and collector")
+struct ModelCheckTests {
+    /// The CI length; `reclaim-stress model` runs many seeds and millions of steps.
+    @Test("random graphs, finalizers and resurrection agree with the model", arguments: Array(UInt64(1)...8))
+    func randomRuns(seed: UInt64) throws {
+        var check = try ModelCheck(seed: seed)
+        let summary = try check.run(steps: 3_000)
+        #expect(summary.collections > 100)
+        #expect(summary.finalized > 0 && summary.resurrected > 0)
+    }
+}
