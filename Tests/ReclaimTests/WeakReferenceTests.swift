@@ -94,3 +94,52 @@ struct WeakReferenceTests {
         #expect(heap.weakReferenceCount(of: object) == 1)
     }
 }
+
+@Suite("weak-value dictionary and finalize")
+struct WeakValueDictionaryTests {
+    static let thing = ObjectType.makeClass("Thing", attributes: ["other"])
+
+    @Test("entries vanish when their values die, by reference counting or by the collector")
+    func weakValues() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let cache = WeakValueDictionary<String>(heap: heap)
+        let kept = try heap.instance(of: Self.thing)
+        try cache.setValue(kept, forKey: "kept")
+        try cache.setValue(heap.instance(of: Self.thing), forKey: "temporary")
+        do {
+            let cyclic = try heap.instance(of: Self.thing)
+            try cyclic.setAttribute("other", to: cyclic)
+            try cache.setValue(cyclic, forKey: "cyclic")
+        }
+        #expect(Set(cache.keys) == ["kept", "cyclic"], "the temporary died at once")
+        heap.collect()
+        #expect(cache.keys == ["kept"])
+        var same = false
+        if let value = cache.value(forKey: "kept") { same = value.isIdentical(to: kept) }
+        #expect(same)
+        #expect(cache.removeValue(forKey: "kept"))
+        #expect(cache.count == 0)
+    }
+
+    @Test("finalize calls its action once: at death, when called, or never when detached")
+    func finalizeHelper() throws {
+        let heap = try Heap()
+        var calls: [String] = []
+        do {
+            let object = try heap.instance(of: Self.thing)
+            let finalizer = try heap.finalize(object) { calls.append("died") }
+            #expect(finalizer.isAlive)
+        }
+        #expect(calls == ["died"])
+        let object = try heap.instance(of: Self.thing)
+        let called = try heap.finalize(object) { calls.append("called") }
+        called()
+        called()
+        #expect(!called.isAlive)
+        let detached = try heap.finalize(object) { calls.append("detached") }
+        detached.detach()
+        _ = consume object
+        #expect(calls == ["died", "called"])
+    }
+}

@@ -24,6 +24,8 @@ struct HeapCore {
     var weakReferences = WeakReferenceTable()
     /// Collection callbacks, debug flags and saved garbage.
     var controls = CollectorControls()
+    /// `Heap.finalize` helpers not yet called or detached.
+    var objectFinalizers: [ObjectIdentifier: ObjectFinalizer] = [:]
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()
