@@ -171,3 +171,36 @@ enum GCSuite {
         results.sorted { $0.nanosecondsPerObject < $1.nanosecondsPerObject }[results.count / 2]
     }
 }
+
+extension GCSuite {
+    /// Generation-0 pauses under steady churn over a live heap of `live`
+    /// objects (a random graph kept by one list): `churn` small lists are
+    /// allocated and dropped, a fifth of them in self-cycles, with automatic
+    /// collection on; every generation-0 collection's duration is recorded.
+    static func pauses(live: Int, churn: Int) -> String {
+        let (heap, root) = build(.random, n: live)
+        heap.collect()   // settle the live heap into generation 2, as automatic collection would have
+        heap.isCollectorEnabled = true
+        var durations: [Double] = []
+        var collections = [0, 0, 0]
+        heap.collectionCallbacks.append { phase, info in
+            guard phase == .stop else { return }
+            collections[info.generation] += 1
+            if info.generation == 0 { durations.append(info.duration) }
+        }
+        for index in 0..<churn {
+            let list = try! heap.list()
+            if index % 5 == 0 { try! list.append(list) }
+        }
+        root.release()
+        heap.destroy()
+        durations.sort()
+        func percentile(_ p: Double) -> Double {
+            durations.isEmpty ? .nan : durations[min(durations.count - 1, Int(Double(durations.count) * p))] * 1e6
+        }
+        return "{\"suite\":\"gc\",\"case\":\"gen0-pauses\",\"impl\":\"reclaim\",\"n\":\(live),\"churn\":\(churn),"
+            + "\"collections\":[\(collections.map(String.init).joined(separator: ","))],"
+            + "\"p50_us\":\(rounded(percentile(0.5))),\"p99_us\":\(rounded(percentile(0.99))),"
+            + "\"max_us\":\(rounded(durations.last.map { $0 * 1e6 } ?? .nan))}"
+    }
+}

@@ -35,6 +35,9 @@ struct ReclaimBench: ParsableCommand {
     @Option(help: "gc suite: live or garbage (default both).")
     var state: String?
 
+    @Flag(help: "gc suite: measure generation-0 pauses under churn over a live heap of --n objects instead.")
+    var pauses = false
+
     @Flag(help: "Print a table with ratios instead of JSON lines.")
     var table = false
 
@@ -43,6 +46,10 @@ struct ReclaimBench: ParsableCommand {
     }
 
     func run() throws {
+        if suite == .gc && pauses {
+            print(GCSuite.pauses(live: n, churn: max(100_000, n)))
+            return
+        }
         if suite == .gc {
             let shapes = try shape.map { name in
                 guard let shape = GCSuite.Shape(rawValue: name) else { throw ValidationError("unknown shape \(name)") }
