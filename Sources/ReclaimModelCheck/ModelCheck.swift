@@ -147,16 +147,7 @@ public struct ModelCheck {
         nodes[id]!.count -= 1
         while let current = pending.popLast() {
             guard let node = nodes[current], node.count == 0 else { continue }
-            if !node.finalized {
-                node.finalized = true
-                summary.finalized += 1
-                if node.resurrects {
-                    node.count += 1
-                    resurrected.append(current)
-                    summary.resurrected += 1
-                    continue
-                }
-            }
+            if !node.finalized && finalize(node) { continue }
             nodes[current] = nil
             objects[current] = nil
             for case let target? in node.slots {
@@ -164,6 +155,19 @@ public struct ModelCheck {
                 pending.append(target)
             }
         }
+    }
+
+    /// The model of a finalizer's one run: resurrecting nodes join the
+    /// resurrection list. Returns whether the node was resurrected.
+    @discardableResult
+    mutating func finalize(_ node: Node) -> Bool {
+        node.finalized = true
+        summary.finalized += 1
+        guard node.resurrects else { return false }
+        node.count += 1
+        resurrected.append(node.id)
+        summary.resurrected += 1
+        return true
     }
 
     func reachableIDs() -> [Int] {
@@ -190,17 +194,7 @@ public struct ModelCheck {
     mutating func modelCollection() {
         let reachable = Set(reachableIDs())
         let garbage = nodes.keys.filter { !reachable.contains($0) }.sorted()
-        for id in garbage {
-            let node = nodes[id]!
-            guard !node.finalized else { continue }
-            node.finalized = true
-            summary.finalized += 1
-            if node.resurrects {
-                node.count += 1
-                resurrected.append(id)
-                summary.resurrected += 1
-            }
-        }
+        for id in garbage where !nodes[id]!.finalized { finalize(nodes[id]!) }
         let survivors = Set(reachableIDs())
         let dead = garbage.filter { !survivors.contains($0) }
         for id in dead {
