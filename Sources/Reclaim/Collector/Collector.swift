@@ -106,7 +106,7 @@ extension Heap {
         debugLine(.stats, "gc: objects in each generation: "
                   + (0..<3).map { String(core.pointee.generations[$0].count) }.joined(separator: " "))
 
-        var work = CollectionWork(candidates: gatherCandidates(through: generation))
+        var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
         markReachable(&work)
         let unreachable = work.unreachable
@@ -157,8 +157,12 @@ extension Heap {
         var reachable: [Bool]
 
         init(candidates: [RawRef]) {
+            self.init(candidates: candidates, scratch: candidates.map { Int($0.refcount) })
+        }
+
+        init(candidates: [RawRef], scratch: [Int]) {
             self.candidates = candidates
-            scratch = candidates.map { Int($0.refcount) }
+            self.scratch = scratch
             reachable = Array(repeating: false, count: candidates.count)
         }
 
@@ -172,27 +176,32 @@ extension Heap {
     ///
     /// Like CPython, a tuple whose items cannot be part of a cycle is
     /// untracked here and left out: collections skip it from then on.
-    func gatherCandidates(through generation: Int) -> [RawRef] {
-        var candidates: [RawRef] = []
+    func gatherCandidates(through generation: Int) -> CollectionWork {
+        var total = 0
+        for level in 0...generation { total += core.pointee.generations[level].count }
+        var candidates: [RawRef] = [], scratch: [Int] = []
+        candidates.reserveCapacity(total)
+        scratch.reserveCapacity(total)
+        // One pass over the candidates' headers: untrack atomic tuples, mark
+        // the rest with their position, copy their counts.
         for level in 0...generation {
             let table = core.pointee.generations + level
-            candidates.reserveCapacity(candidates.count + table.pointee.count)
-            for index in 0..<table.pointee.count { candidates.append(table.pointee[index]) }
+            for index in 0..<table.pointee.count {
+                let object = table.pointee[index]
+                if object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .tuple }),
+                   object.tupleItems.allSatisfy({ Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }) {
+                    object.flags.remove(.tracked)
+                    object.gcWord = RawRef.untrackedGCWord
+                    continue
+                }
+                object.gcWord = UInt64(candidates.count)
+                object.flags = object.flags.subtracting(.tracked).union(.collecting)
+                candidates.append(object)
+                scratch.append(Int(object.refcount))
+            }
             table.pointee.removeAll()
         }
-        candidates.removeAll { object in
-            guard object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .tuple }),
-                  object.tupleItems.allSatisfy({ Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }) else { return false }
-            object.flags.remove(.tracked)
-            object.gcWord = RawRef.untrackedGCWord
-            return true
-        }
-        for (position, object) in candidates.enumerated() {
-            object.gcWord = UInt64(position)
-            object.flags.remove(.tracked)
-            object.flags.insert(.collecting)
-        }
-        return candidates
+        return CollectionWork(candidates: candidates, scratch: scratch)
     }
 
     /// Phase 2: subtracts every reference between candidates.
@@ -252,9 +261,11 @@ extension Heap {
     /// finalizer or clear can see them; a callback runs only when its weak
     /// reference is not itself unreachable.
     func handleWeakReferences(_ unreachable: [RawRef]) {
+        let referents = unreachable.filter { $0.flags.contains(.hasWeakReferences) }
+        guard !referents.isEmpty else { return }
         let garbage = Set(unreachable)
         var pending: [(RawRef, WeakReferenceCallback)] = []
-        for object in unreachable where object.flags.contains(.hasWeakReferences) {
+        for object in referents {
             for (weak, callback) in clearWeakReferences(to: object) {
                 if garbage.contains(weak) {
                     weak.release()   // garbage itself: its callback never runs
