@@ -149,41 +149,28 @@ extension Heap {
         return clearGarbage(garbage, generation: generation)
     }
 
-    /// The candidates and their scratch counts. Each candidate's gc word
-    /// holds its position here while the collection runs.
+    /// The candidates of a collection. While it runs, each candidate is
+    /// marked `collecting` and its gc word holds its scratch count — in the
+    /// object's own header, as CPython keeps `gc_refs` in the GC head, so
+    /// each step touches one cache line per object; `reachable` marks the
+    /// ones found reachable.
     struct CollectionWork {
         var candidates: [RawRef]
-        var scratch: [Int]
-        var reachable: [Bool]
 
-        init(candidates: [RawRef]) {
-            self.init(candidates: candidates, scratch: candidates.map { Int($0.refcount) })
-        }
-
-        init(candidates: [RawRef], scratch: [Int]) {
-            self.candidates = candidates
-            self.scratch = scratch
-            reachable = Array(repeating: false, count: candidates.count)
-        }
-
-        var unreachable: [RawRef] {
-            candidates.indices.compactMap { reachable[$0] ? nil : candidates[$0] }
-        }
+        var unreachable: [RawRef] { candidates.filter { !$0.flags.contains(.reachable) } }
     }
 
     /// Phase 1: takes every container of generations 0…`generation` out of
-    /// its table, marking it `collecting` with its position in the gc word.
+    /// its table, marking it `collecting` with its reference count as the
+    /// scratch count.
     ///
     /// Like CPython, a tuple whose items cannot be part of a cycle is
     /// untracked here and left out: collections skip it from then on.
     func gatherCandidates(through generation: Int) -> CollectionWork {
         var total = 0
         for level in 0...generation { total += core.pointee.generations[level].count }
-        var candidates: [RawRef] = [], scratch: [Int] = []
+        var candidates: [RawRef] = []
         candidates.reserveCapacity(total)
-        scratch.reserveCapacity(total)
-        // One pass over the candidates' headers: untrack atomic tuples, mark
-        // the rest with their position, copy their counts.
         for level in 0...generation {
             let table = core.pointee.generations + level
             for index in 0..<table.pointee.count {
@@ -194,44 +181,36 @@ extension Heap {
                     object.gcWord = RawRef.untrackedGCWord
                     continue
                 }
-                object.gcWord = UInt64(candidates.count)
+                object.gcWord = UInt64(object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
                 candidates.append(object)
-                scratch.append(Int(object.refcount))
             }
             table.pointee.removeAll()
         }
-        return CollectionWork(candidates: candidates, scratch: scratch)
+        return CollectionWork(candidates: candidates)
     }
 
     /// Phase 2: subtracts every reference between candidates.
     func subtractInternalReferences(_ work: inout CollectionWork) {
-        work.scratch.withUnsafeMutableBufferPointer { scratch in
-            for object in work.candidates {
-                object.traverseReferents { referent in
-                    if referent.isCollecting { scratch[Int(referent.gcWord)] -= 1 }
-                }
+        for object in work.candidates {
+            object.traverseReferents { referent in
+                if referent.isCollecting { referent.gcWord &-= 1 }
             }
         }
     }
 
     /// Phase 3: marks candidates referenced from outside, and all they reach.
     func markReachable(_ work: inout CollectionWork) {
-        var pending: [Int] = []
-        for position in work.candidates.indices where work.scratch[position] > 0 {
-            work.reachable[position] = true
-            pending.append(position)
+        var pending: [RawRef] = []
+        for object in work.candidates where object.gcWord > 0 {
+            object.flags.insert(.reachable)
+            pending.append(object)
         }
-        work.reachable.withUnsafeMutableBufferPointer { reachable in
-            while let position = pending.popLast() {
-                work.candidates[position].traverseReferents { referent in
-                    guard referent.isCollecting else { return }
-                    let target = Int(referent.gcWord)
-                    if !reachable[target] {
-                        reachable[target] = true
-                        pending.append(target)
-                    }
-                }
+        while let object = pending.popLast() {
+            object.traverseReferents { referent in
+                guard referent.isCollecting, !referent.flags.contains(.reachable) else { return }
+                referent.flags.insert(.reachable)
+                pending.append(referent)
             }
         }
     }
@@ -242,10 +221,11 @@ extension Heap {
     func promoteSurvivors(_ work: CollectionWork, from generation: Int) {
         let older = min(generation + 1, 2)
         var promoted = 0
-        for (position, object) in work.candidates.enumerated() {
-            object.flags.remove(.collecting)
+        for object in work.candidates {
+            let reachable = object.flags.contains(.reachable)
+            object.flags = object.flags.subtracting([.collecting, .reachable])
             object.gcWord = RawRef.untrackedGCWord
-            if work.reachable[position] {
+            if reachable {
                 track(object, generation: older)
                 promoted += 1
             }
@@ -303,18 +283,18 @@ extension Heap {
     func removeResurrected(_ unreachable: [RawRef]) -> [RawRef] {
         guard !unreachable.isEmpty else { return [] }
         var work = CollectionWork(candidates: unreachable)
-        for (position, object) in unreachable.enumerated() {
-            object.gcWord = UInt64(position)
+        for object in unreachable {
+            object.gcWord = UInt64(object.refcount) - 1   // less the reference phase 6 holds
             object.flags.insert(.collecting)
-            work.scratch[position] -= 1   // the reference phase 6 holds
         }
         subtractInternalReferences(&work)
         markReachable(&work)
         var garbage: [RawRef] = []
-        for (position, object) in unreachable.enumerated() {
-            object.flags.remove(.collecting)
+        for object in unreachable {
+            let reachable = object.flags.contains(.reachable)
+            object.flags = object.flags.subtracting([.collecting, .reachable])
             object.gcWord = RawRef.untrackedGCWord
-            if work.reachable[position] {
+            if reachable {
                 track(object, generation: 2)
                 object.release()
             } else {

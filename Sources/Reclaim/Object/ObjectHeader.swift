@@ -65,6 +65,8 @@ struct HeaderFlags: OptionSet {
     static let collecting = HeaderFlags(rawValue: 1 << 4)
     /// Weak references refer to the object (the heap's table lists them).
     static let hasWeakReferences = HeaderFlags(rawValue: 1 << 5)
+    /// Found reachable by the running collection.
+    static let reachable = HeaderFlags(rawValue: 1 << 6)
 }
 
 extension RawRef {
