@@ -264,16 +264,7 @@ extension Heap {
         for object in unreachable {
             guard object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }),
                   !object.flags.contains(.finalized) else { continue }
-            let type = object.type
-            let finalizer = type.finalizer!
-            object.flags.insert(.finalized)
-            let borrowed = Ref(adopting: object, heap: self)
-            do {
-                try finalizer(borrowed)
-            } catch {
-                unraisableHook(UnraisableError(error: error, context: "finalizer of \(type.name) object"))
-            }
-            _ = borrowed.takeRaw()
+            callFinalizer(of: object, type: object.type)
         }
     }
 

@@ -1,4 +1,3 @@
-import Jemalloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,14 +76,7 @@ extension Heap {
     func runFinalizer(_ object: RawRef, type: ObjectType) -> FinalizerOutcome {
         object.refcount = 1
         object.flags.remove(.destroying)
-        object.flags.insert(.finalized)
-        let reference = Ref(adopting: object, heap: self)
-        do {
-            try type.finalizer!(reference)
-        } catch {
-            unraisableHook(UnraisableError(error: error, context: "finalizer of \(type.name) object"))
-        }
-        _ = reference.takeRaw()
+        callFinalizer(of: object, type: type)
         let count = object.refcount
         if count > 1 {
             object.refcount = count - 1
@@ -93,6 +85,19 @@ extension Heap {
         object.refcount = 0
         object.flags.insert(.destroying)
         return .died
+    }
+
+    /// Marks `object` finalized and runs its type's finalizer on it,
+    /// borrowed; a thrown error goes to the unraisable hook (PEP 442: once).
+    func callFinalizer(of object: RawRef, type: ObjectType) {
+        object.flags.insert(.finalized)
+        let borrowed = Ref(adopting: object, heap: self)
+        do {
+            try type.finalizer!(borrowed)
+        } catch {
+            unraisableHook(UnraisableError(error: error, context: "finalizer of \(type.name) object"))
+        }
+        _ = borrowed.takeRaw()
     }
 
     /// Returns the object's block to the arena.
@@ -104,19 +109,10 @@ extension Heap {
             return
         }
         // Fixed-size types: sizes come precomputed from the type.
-        let size = type.fixedBlockSize, real = type.fixedRealSize
         let block = type.isContainer ? object.pointer - ObjectHeader.gcWordSize : object.pointer
-        #if DEBUG
-        Heap.poison(block, byteCount: size)
-        object.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
-                                  toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
-        #endif
-        let core = self.core
-        if size > FreeLists.maximumSize || !core.pointee.freeLists.push(block, size) {
-            Allocator.deallocate(block, byteCount: size, options: options)
-        }
+        giveBack(block, type.fixedBlockSize, type: type, object: object)
         let counters = self.counters(of: type)
-        counters.pointee.bytes &-= real
+        counters.pointee.bytes &-= type.fixedRealSize
         counters.pointee.count &-= 1
     }
 }

@@ -151,26 +151,25 @@ public final class Heap: @unchecked Sendable {
             throw AllocationError(byteCount: byteCount, alignment: nil, reason: .outOfMemory)
         }
         let rounded = (byteCount + 7) & ~7
-        let block: UnsafeMutableRawPointer
-        if rounded <= FreeLists.maximumSize, let kept = core.pointee.freeLists.pop(rounded) {
-            block = kept
-        } else {
-            block = try Allocator.allocate(byteCount: rounded, options: options)
-        }
-        let real = sizeClass(rounded)
-        counters(of: type).pointee.bytes += real
+        let block = try takeBlock(rounded)
+        counters(of: type).pointee.bytes += sizeClass(rounded)
         return block
     }
 
-    /// Frees a block allocated by ``allocateBlock(byteCount:for:)`` with the same byte count.
-    ///
-    /// In checked builds the block is poisoned first, so a stale reference
-    /// is caught; `object`, when the block is an object's, keeps its type
-    /// reference for the message.
+    /// A block of `rounded` bytes (a multiple of 8): a kept one from the
+    /// free lists when there is one, else a new one from the arena.
     @inline(__always)
-    func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType, object: RawRef? = nil) {
-        let rounded = (byteCount + 7) & ~7
-        let real = sizeClass(rounded)
+    func takeBlock(_ rounded: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
+        if rounded <= FreeLists.maximumSize, let kept = core.pointee.freeLists.pop(rounded) { return kept }
+        return try Allocator.allocate(byteCount: rounded, options: options)
+    }
+
+    /// Gives back a block of `rounded` bytes: kept in the free lists when
+    /// they have room, else returned to the arena. In checked builds the
+    /// block is poisoned first, so a stale reference is caught; `object`,
+    /// when the block is an object's, keeps its type reference for the message.
+    @inline(__always)
+    func giveBack(_ block: UnsafeMutableRawPointer, _ rounded: Int, type: ObjectType, object: RawRef?) {
         #if DEBUG
         Heap.poison(block, byteCount: rounded)
         object?.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
@@ -179,7 +178,14 @@ public final class Heap: @unchecked Sendable {
         if rounded > FreeLists.maximumSize || !core.pointee.freeLists.push(block, rounded) {
             Allocator.deallocate(block, byteCount: rounded, options: options)
         }
-        counters(of: type).pointee.bytes -= real
+    }
+
+    /// Frees a block allocated by ``allocateBlock(byteCount:for:)`` with the same byte count.
+    @inline(__always)
+    func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType, object: RawRef? = nil) {
+        let rounded = (byteCount + 7) & ~7
+        giveBack(block, rounded, type: type, object: object)
+        counters(of: type).pointee.bytes -= sizeClass(rounded)
     }
 
     @inline(__always)
@@ -220,12 +226,13 @@ public final class Heap: @unchecked Sendable {
         let payload = type.basicSize + items
         let byteCount = gc + ObjectHeader.size + payload
         let block = try allocateBlock(byteCount: byteCount, for: type)
-        let object = RawRef.initialize(block: block, type: type, heapID: identity.id,
-                                       hasGCWord: gc != 0, immortal: immortal)
+        let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: immortal)
         if payload > 0 { memset(object.payload, 0, payload) }
         if type.itemSize > 0 { object.payload.storeBytes(of: itemCount, as: Int.self) }
         counters(of: type).pointee.count += 1
-        if type.isContainer && !immortal { track(object) }
+        if type.isContainer {
+            if immortal { object.gcWord = RawRef.untrackedGCWord } else { track(object) }
+        }
         return object
     }
 
@@ -233,32 +240,17 @@ public final class Heap: @unchecked Sendable {
     /// precomputed from the type, small blocks from the free lists.
     @inline(__always)
     func allocateFixedObject(of type: ObjectType) throws(AllocationError) -> RawRef {
-        let size = type.fixedBlockSize, real = type.fixedRealSize
-        let core = self.core
-        let block: UnsafeMutableRawPointer
-        if size <= FreeLists.maximumSize, let kept = core.pointee.freeLists.pop(size) {
-            block = kept
-        } else {
-            block = try Allocator.allocate(byteCount: size, options: options)
-        }
+        let block = try takeBlock(type.fixedBlockSize)
         let counters = self.counters(of: type)
-        counters.pointee.bytes &+= real
+        counters.pointee.bytes &+= type.fixedRealSize
         counters.pointee.count &+= 1
-        // Header: refcount 1, flags, heap id, type; then a zeroed payload.
-        let flags = type.initialFlags
-        let hasGCWord = flags & HeaderFlags.hasGCWord.rawValue != 0
-        let object = RawRef(pointer: hasGCWord ? block + ObjectHeader.gcWordSize : block)
-        object.pointer.storeBytes(of: 1, as: UInt32.self)
-        object.pointer.storeBytes(of: flags, toByteOffset: ObjectHeader.flagsOffset, as: UInt16.self)
-        object.pointer.storeBytes(of: identity.id, toByteOffset: ObjectHeader.heapOffset, as: UInt16.self)
-        object.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
-                                  toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
+        let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: false)
         var offset = 0
         while offset < type.basicSize {
             object.payload.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
             offset &+= 8
         }
-        if hasGCWord { track(object) }
+        if type.isContainer { track(object) }
         return object
     }
 

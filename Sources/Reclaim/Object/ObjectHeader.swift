@@ -106,16 +106,15 @@ extension RawRef {
             == HeaderFlags.liveMagic.rawValue
     }
 
-    /// Writes a fresh header at the start of `block`, returning the object.
-    static func initialize(
-        block: UnsafeMutableRawPointer, type: ObjectType, heapID: UInt16, hasGCWord: Bool, immortal: Bool
-    ) -> RawRef {
+    /// Writes a fresh header at the start of `block` (after the gc word
+    /// when the type is a container), returning the object. The gc word is
+    /// left for `Heap.track`, or set untracked by the caller.
+    @inline(__always)
+    static func initialize(block: UnsafeMutableRawPointer, type: ObjectType, heapID: UInt16, immortal: Bool) -> RawRef {
+        let hasGCWord = type.isContainer
         let object = RawRef(pointer: hasGCWord ? block + ObjectHeader.gcWordSize : block)
-        if hasGCWord { object.gcWord = RawRef.untrackedGCWord }
-        object.refcount = immortal ? ObjectHeader.immortalRefcount : 1
-        var flags = HeaderFlags.liveMagic
-        if hasGCWord { flags.insert(.hasGCWord) }
-        object.flags = flags
+        object.pointer.storeBytes(of: immortal ? ObjectHeader.immortalRefcount : 1, as: UInt32.self)
+        object.pointer.storeBytes(of: type.initialFlags, toByteOffset: ObjectHeader.flagsOffset, as: UInt16.self)
         object.pointer.storeBytes(of: heapID, toByteOffset: ObjectHeader.heapOffset, as: UInt16.self)
         object.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
                                   toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
