@@ -47,7 +47,7 @@ struct CollectorState {
 }
 
 /// Collections of one generation so far (`gc.get_stats()`).
-public struct GenerationStatistics: Equatable, Sendable {
+public struct GenerationStatistics: Codable, Equatable, Sendable {
     /// Collections of this generation.
     public var collections = 0
     /// Unreachable objects found and freed.

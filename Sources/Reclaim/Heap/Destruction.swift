@@ -114,6 +114,7 @@ extension Heap {
         let counters = self.counters(of: type)
         counters.pointee.bytes &-= type.fixedRealSize
         counters.pointee.count &-= 1
+        core.pointee.tracedBytes &-= type.fixedRealSize
     }
 }
 

@@ -103,6 +103,7 @@ public final class Heap: @unchecked Sendable {
         for generation in 0..<4 { core.pointee.generations[generation].removeAll() }
         core.pointee.deferred.removeAll()
         for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
+        core.pointee.tracedBytes = 0
     }
 
     /// Returns the blocks kept in the heap's free lists and thread cache to
@@ -152,7 +153,9 @@ public final class Heap: @unchecked Sendable {
         }
         let rounded = (byteCount + 7) & ~7
         let block = try takeBlock(rounded)
-        counters(of: type).pointee.bytes += sizeClass(rounded)
+        let size = sizeClass(rounded)
+        counters(of: type).pointee.bytes += size
+        countAllocatedBytes(size)
         return block
     }
 
@@ -185,7 +188,17 @@ public final class Heap: @unchecked Sendable {
     func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType, object: RawRef? = nil) {
         let rounded = (byteCount + 7) & ~7
         giveBack(block, rounded, type: type, object: object)
-        counters(of: type).pointee.bytes -= sizeClass(rounded)
+        let size = sizeClass(rounded)
+        counters(of: type).pointee.bytes -= size
+        core.pointee.tracedBytes &-= size
+    }
+
+    /// Adds `size` bytes to the traced total and raises the peak with it.
+    @inline(__always)
+    func countAllocatedBytes(_ size: Int) {
+        let traced = core.pointee.tracedBytes &+ size
+        core.pointee.tracedBytes = traced
+        if traced > core.pointee.peakTracedBytes { core.pointee.peakTracedBytes = traced }
     }
 
     @inline(__always)
@@ -244,6 +257,7 @@ public final class Heap: @unchecked Sendable {
         let counters = self.counters(of: type)
         counters.pointee.bytes &+= type.fixedRealSize
         counters.pointee.count &+= 1
+        countAllocatedBytes(type.fixedRealSize)
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: false)
         var offset = 0
         while offset < type.basicSize {

@@ -10,6 +10,12 @@
 struct HeapCore {
     /// Live objects and bytes per type index.
     var typeCounters = GrowableBuffer<TypeCounters>()
+    /// Bytes of all live blocks (the sum of the type counters' bytes), and
+    /// the most it has been since the heap was made or the peak was reset.
+    var tracedBytes = 0
+    var peakTracedBytes = 0
+    /// Live objects per type index at the last `Heap.growth()` call.
+    var growthBaseline: [Int: Int] = [:]
     /// The collector's tables of tracked containers, by generation (0, 1,
     /// 2, and 3 for the permanent generation of frozen objects); each
     /// container's gc word holds its generation and index.

@@ -22,7 +22,7 @@ public struct ObjectSize: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Live objects and bytes of one type in a heap.
-public struct TypeStatistics: Equatable, Sendable {
+public struct TypeStatistics: Codable, Equatable, Sendable {
     public var typeName: String
     public var count: Int
     /// Bytes of their blocks, size-class rounded, out-of-line storage included.

@@ -1,0 +1,107 @@
+import Foundation
+import Jemalloc
+
+/// A heap's figures at one moment: live objects and bytes per type, the
+/// collector's state and the arena's statistics (tracemalloc's snapshot,
+/// by type rather than by allocation site).
+///
+/// Snapshots are plain values: keep them, compare two with
+/// ``compared(to:)``, or write them as JSON (`memstat diff` reads them).
+public struct HeapSnapshot: Codable, Equatable, Sendable {
+    /// The value of ``schema`` in snapshots of this version.
+    public static let schemaName = "reclaim.heap-snapshot/1"
+
+    /// The collector's figures at the snapshot.
+    public struct CollectorFigures: Codable, Equatable, Sendable {
+        /// `gc.get_count()`: the counts that schedule collections.
+        public var counts: [Int]
+        /// `gc.get_threshold()`.
+        public var thresholds: [Int]
+        /// Tracked containers in generations 0, 1, 2 and the permanent one.
+        public var trackedObjects: [Int]
+        /// `gc.get_stats()`: collections, collected, uncollectable per generation.
+        public var generations: [GenerationStatistics]
+        public var isEnabled: Bool
+    }
+
+    /// The heap's arena as jemalloc counts it, after the heap's caches were
+    /// flushed back to it (so `allocated` is exactly the live blocks).
+    public struct ArenaFigures: Codable, Equatable, Sendable {
+        public var index: Int
+        /// Bytes of live blocks, small and large.
+        public var allocated: Int
+        /// Bytes of pages holding live blocks: `pactive × page`.
+        public var active: Int
+        /// Bytes of the arena's pages in physical memory, metadata included.
+        public var resident: Int
+        /// Bytes of address space the arena has mapped.
+        public var mapped: Int
+    }
+
+    /// Identifies the schema: ``schemaName``.
+    public var schema: String
+    /// A name for the snapshot, such as the phase of the program it was taken in.
+    public var label: String?
+    /// When it was taken, in seconds since 1970 (wall clock).
+    public var takenAt: Double
+    /// Live objects, immortal ones included.
+    public var liveObjects: Int
+    /// Bytes of live blocks (``Heap/tracedMemory``'s current).
+    public var liveBytes: Int
+    /// The most live bytes since the heap was made or its peak reset.
+    public var peakBytes: Int
+    /// Live objects and bytes per type, most bytes first.
+    public var types: [TypeStatistics]
+    public var collector: CollectorFigures
+    public var arena: ArenaFigures
+
+    /// The snapshot's type statistics by type name.
+    public func statistics(of typeName: String) -> TypeStatistics? {
+        types.first { $0.typeName == typeName }
+    }
+
+    /// Reads a snapshot written as JSON; the schema must be this version's.
+    public static func decode(from data: Data) throws -> HeapSnapshot {
+        let snapshot = try JSONDecoder().decode(HeapSnapshot.self, from: data)
+        guard snapshot.schema == schemaName else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [], debugDescription: "schema is \(snapshot.schema), not \(schemaName)"))
+        }
+        return snapshot
+    }
+
+    /// The snapshot as pretty-printed JSON with sorted keys.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+extension Heap {
+    /// Takes a snapshot of the heap. Flushes the heap's caches first, so the
+    /// arena figures count exactly the live blocks.
+    ///
+    /// - Throws: ``MallctlError`` when jemalloc's statistics cannot be read.
+    public func snapshot(label: String? = nil) throws(MallctlError) -> HeapSnapshot {
+        precondition(!isDestroyed, "Heap.snapshot: the heap has been destroyed")
+        try flushCache()
+        let stats = try ArenaStats.read(arena: arena.index)
+        let page = try AllocatorInfo.page()
+        let counts = collectorCounts, thresholds = collectorThresholds
+        let collector = HeapSnapshot.CollectorFigures(
+            counts: [counts.0, counts.1, counts.2],
+            thresholds: [thresholds.0, thresholds.1, thresholds.2],
+            trackedObjects: (0..<4).map { core.pointee.generations[$0].count },
+            generations: collectorStatistics,
+            isEnabled: isCollectorEnabled)
+        let arena = HeapSnapshot.ArenaFigures(
+            index: arena.index, allocated: stats.allocated, active: stats.pactive * page,
+            resident: stats.resident, mapped: stats.mapped)
+        let traced = tracedMemory
+        return HeapSnapshot(
+            schema: HeapSnapshot.schemaName, label: label, takenAt: Date().timeIntervalSince1970,
+            liveObjects: liveObjectCount, liveBytes: traced.current, peakBytes: traced.peak,
+            types: typeStatistics(), collector: collector, arena: arena)
+    }
+}

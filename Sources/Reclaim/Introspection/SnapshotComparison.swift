@@ -1,0 +1,69 @@
+/// What changed between two heap snapshots (tracemalloc's
+/// `Snapshot.compare_to`, by type): made by ``HeapSnapshot/compared(to:)``.
+public struct SnapshotComparison: Codable, Equatable, Sendable {
+    /// One type's figures in the newer snapshot and their change since the older.
+    public struct TypeDelta: Codable, Equatable, Sendable {
+        public var typeName: String
+        public var count: Int
+        public var countDelta: Int
+        public var bytes: Int
+        public var bytesDelta: Int
+    }
+
+    /// A figure in both snapshots.
+    public struct Change: Codable, Equatable, Sendable {
+        public var before: Int
+        public var after: Int
+        public var delta: Int { after - before }
+
+        public init(before: Int, after: Int) {
+            self.before = before
+            self.after = after
+        }
+    }
+
+    public var olderLabel: String?
+    public var newerLabel: String?
+    /// Seconds between the two snapshots.
+    public var elapsedSeconds: Double
+    public var liveObjects: Change
+    public var liveBytes: Change
+    public var arenaAllocated: Change
+    public var arenaActive: Change
+    public var arenaResident: Change
+    /// Collections of generations 0, 1 and 2 between the two.
+    public var collections: [Int]
+    /// Unreachable objects collected between the two, all generations.
+    public var collected: Int
+    /// Every type present in either snapshot whose figures changed, largest
+    /// change in bytes first (ties: largest change in count, then by name).
+    public var types: [TypeDelta]
+}
+
+extension HeapSnapshot {
+    /// The changes from `older` to this snapshot.
+    public func compared(to older: HeapSnapshot) -> SnapshotComparison {
+        let before = Dictionary(older.types.map { ($0.typeName, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(types.map { ($0.typeName, $0) }, uniquingKeysWith: { first, _ in first })
+        let deltas = Set(before.keys).union(after.keys).compactMap { name -> SnapshotComparison.TypeDelta? in
+            let old = before[name], new = after[name]
+            let delta = SnapshotComparison.TypeDelta(
+                typeName: name, count: new?.count ?? 0, countDelta: (new?.count ?? 0) - (old?.count ?? 0),
+                bytes: new?.bytes ?? 0, bytesDelta: (new?.bytes ?? 0) - (old?.bytes ?? 0))
+            return delta.countDelta == 0 && delta.bytesDelta == 0 ? nil : delta
+        }.sorted {
+            (abs($0.bytesDelta), abs($0.countDelta), $1.typeName) > (abs($1.bytesDelta), abs($1.countDelta), $0.typeName)
+        }
+        let olderGenerations = older.collector.generations, newerGenerations = collector.generations
+        let collections = zip(olderGenerations, newerGenerations).map { $1.collections - $0.collections }
+        let collected = zip(olderGenerations, newerGenerations).reduce(0) { $0 + $1.1.collected - $1.0.collected }
+        return SnapshotComparison(
+            olderLabel: older.label, newerLabel: label, elapsedSeconds: takenAt - older.takenAt,
+            liveObjects: .init(before: older.liveObjects, after: liveObjects),
+            liveBytes: .init(before: older.liveBytes, after: liveBytes),
+            arenaAllocated: .init(before: older.arena.allocated, after: arena.allocated),
+            arenaActive: .init(before: older.arena.active, after: arena.active),
+            arenaResident: .init(before: older.arena.resident, after: arena.resident),
+            collections: collections, collected: collected, types: deltas)
+    }
+}
