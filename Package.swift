@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CReclaimRegistry"),
         .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry"]),
         .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
-        .target(name: "MemstatKit", dependencies: ["Jemalloc"]),
+        .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
         .executableTarget(
             name: "memstat",
             dependencies: [

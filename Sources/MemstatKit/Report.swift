@@ -11,6 +11,7 @@ public struct Report: Codable, Sendable {
     /// Which report this is.
     public enum Kind: String, Codable, Sendable {
         case summary, arenas, bins, config, run
+        case demo, diff, attach, stress, leaks
     }
 
     /// Whose allocator the figures describe.
@@ -52,6 +53,18 @@ public struct Report: Codable, Sendable {
         public var version: String
         public var page: Int
         public var quantum: Int
+
+        public init(version: String, page: Int, quantum: Int) {
+            self.version = version
+            self.page = page
+            self.quantum = quantum
+        }
+
+        /// The jemalloc memstat itself runs on.
+        public static func current() throws(MallctlError) -> Allocator {
+            Allocator(version: try BuildConfiguration.version(), page: try AllocatorInfo.page(),
+                      quantum: try AllocatorInfo.quantum())
+        }
     }
 
     /// Fragmentation ratios derived from the totals.
@@ -143,11 +156,18 @@ public struct Report: Codable, Sendable {
     public var settings: [Setting]?
     public var options: [Setting]?
     public var series: [SeriesPoint]?
+    /// `memstat demo`: the scenarios and their figures.
+    public var demo: Demo?
 
     public init(kind: Report.Kind, source: Source, snapshot: AllocatorSnapshot) {
+        self.init(kind: kind, source: source,
+                  allocator: Allocator(version: snapshot.version, page: snapshot.page, quantum: snapshot.quantum))
+    }
+
+    public init(kind: Report.Kind, source: Source, allocator: Allocator) {
         report = kind
         self.source = source
-        allocator = Allocator(version: snapshot.version, page: snapshot.page, quantum: snapshot.quantum)
+        self.allocator = allocator
     }
 }
 

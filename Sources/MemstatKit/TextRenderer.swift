@@ -15,6 +15,7 @@ public enum TextRenderer {
         if let series = report.series, !series.isEmpty { sections.append(seriesSection(series)) }
         if let settings = report.settings { sections.append(settingsSection("Build configuration (config.*)", settings)) }
         if let options = report.options { sections.append(settingsSection("Options in force (opt.*)", options)) }
+        if let demo = report.demo { sections += demoSections(demo) }
         return sections.joined(separator: "\n\n") + "\n"
     }
 
@@ -27,6 +28,11 @@ public enum TextRenderer {
         case .arenas: title = "arenas"
         case .bins: title = "size classes"
         case .config: title = "configuration"
+        case .demo: title = "demo"
+        case .diff: title = "diff"
+        case .attach: title = "attach"
+        case .stress: title = "stress"
+        case .leaks: title = "leaks"
         }
         var lines = ["memstat \(title) — jemalloc \(version)"]
         if let command = report.source.command {
@@ -40,6 +46,23 @@ public enum TextRenderer {
         }
         lines.append("  page \(Units.bytes(report.allocator.page)), quantum \(Units.bytes(report.allocator.quantum))")
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` broken into lines of at most `width` characters at spaces,
+    /// each line starting with `indent` spaces.
+    static func wrapped(_ text: String, width: Int = 78, indent: Int = 2) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width - indent {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        let pad = String(repeating: " ", count: indent)
+        return lines.map { pad + $0 }.joined(separator: "\n")
     }
 
     /// `text` cut to `width` characters, ending in `…` when cut.

@@ -32,9 +32,10 @@ struct Memstat: ParsableCommand {
         abstract: "Allocator statistics from jemalloc, for people and for tools.",
         discussion: """
             Without a subcommand, prints the summary of this process's allocator. \
+            New here? Start with `memstat demo`. \
             Use `memstat run -- PROGRAM ARGS...` to report on any dynamically linked program.
             """,
-        subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self],
+        subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self, DemoCommand.self],
         defaultSubcommand: Summary.self)
 
     /// Parses and runs; usage errors exit with status 2 (as the shell's
@@ -96,6 +97,19 @@ struct Config: ParsableCommand {
 
     func run() throws {
         try emit(Report.config(try AllocatorSnapshot.current(), source: .currentProcess()), json: options.json)
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Python's memory management, step by step, on a managed heap: start here.")
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        var report = Report(kind: .demo, source: .currentProcess(), allocator: try .current())
+        report.demo = try Demo.run()
+        try emit(report, json: options.json)
     }
 }
 

@@ -1,0 +1,241 @@
+import Reclaim
+
+/// `memstat demo`: the seed articles' scenarios run on a managed heap in
+/// memstat's own process, each step narrated as a Python session would show
+/// it, with the heap's figures before and after.
+public struct Demo: Codable, Sendable {
+    /// One scenario.
+    public struct Step: Codable, Sendable {
+        public var title: String
+        /// What the step shows, in a sentence or two.
+        public var lesson: String
+        /// The session: `>>> ` lines are what ran (in Python terms), the
+        /// others what it printed (finalizers included).
+        public var transcript: [String]
+        /// The moments the figures were taken: `start`, then one after each
+        /// stage of the step.
+        public var checkpoints: [String]
+        /// Heap figures at each checkpoint.
+        public var figures: [Figure]
+    }
+
+    /// A heap figure at each checkpoint of a step.
+    public struct Figure: Codable, Sendable {
+        public var name: String
+        /// `bytes` for byte counts, `count` otherwise.
+        public var unit: String
+        public var values: [Int]
+    }
+
+    public var steps: [Step]
+    /// The heap's arena, in `memstat arenas`.
+    public var arena: Int
+    /// Objects a new heap starts with: its immortal singletons and small ints.
+    public var immortalObjects: Int
+
+    /// Runs every scenario on a new heap.
+    public static func run() throws -> Demo {
+        let session = try DemoSession()
+        let immortalObjects = session.heap.liveObjectCount
+        defer { session.heap.destroy() }
+        let steps = [
+            try session.referenceCounting(),
+            try session.sharedReference(),
+            try session.referenceCycle(),
+            try session.disabledCollector(),
+            try session.sizeOfList(),
+        ]
+        return Demo(steps: steps, arena: session.heap.arena.index, immortalObjects: immortalObjects)
+    }
+}
+
+/// The heap the demo runs on, its classes, and the transcript being written.
+final class DemoSession {
+    let heap: Heap
+    private var lines: [String] = []
+
+    init() throws { heap = try Heap() }
+
+    private func say(_ line: String) { lines.append(line) }
+    private func run(_ code: String) { lines.append(">>> " + code) }
+
+    private var checkpoints: [(name: String, snapshot: HeapSnapshot)] = []
+
+    /// Records the heap's figures at a named moment of the current step.
+    private func checkpoint(_ name: String) throws {
+        checkpoints.append((name, try heap.snapshot()))
+    }
+
+    /// Runs `body`, which calls `checkpoint` after each stage, and returns the step.
+    private func step(_ title: String, lesson: String, body: () throws -> Void) throws -> Demo.Step {
+        lines = []
+        checkpoints = []
+        try checkpoint("start")
+        try body()
+        func figure(_ name: String, _ unit: String, _ value: (HeapSnapshot) -> Int) -> Demo.Figure {
+            Demo.Figure(name: name, unit: unit, values: checkpoints.map { value($0.snapshot) })
+        }
+        let figures = [
+            figure("live objects", "count") { $0.liveObjects },
+            figure("tracked containers", "count") { $0.collector.trackedObjects.reduce(0, +) },
+            figure("gc count, generation 0", "count") { $0.collector.counts[0] },
+            figure("collected by the gc", "count") { $0.collector.generations.reduce(0) { $0 + $1.collected } },
+            figure("arena allocated", "bytes") { $0.arena.allocated },
+        ]
+        return Demo.Step(title: title, lesson: lesson, transcript: lines,
+                         checkpoints: checkpoints.map(\.name), figures: figures)
+    }
+
+    /// A class with `name` and `ref` attributes whose finalizer says `message` with the name.
+    private func makeClass(_ name: String, message: @escaping (String) -> String) -> ObjectType {
+        ObjectType.makeClass(name, attributes: ["name", "ref"]) { [unowned self] this in
+            say(message(try this.attribute("name").stringValue()))
+        }
+    }
+
+    private func instance(of type: ObjectType, named name: String) throws -> Ref {
+        let object = try heap.instance(of: type)
+        try object.setAttribute("name", to: heap.str(name))
+        return object
+    }
+
+    func referenceCounting() throws -> Demo.Step {
+        let sampleClass = makeClass("SampleClass") { "Object '\($0)' is destroyed." }
+        return try step("Reference counting frees an object at its last reference",
+                        lesson: "Each del drops the last reference, so the finalizer runs at once "
+                            + "and the block goes back to the arena; no collector is involved.") {
+            run("obj1 = SampleClass(\"Object 1\")")
+            let obj1 = try instance(of: sampleClass, named: "Object 1")
+            run("obj2 = SampleClass(\"Object 2\")")
+            let obj2 = try instance(of: sampleClass, named: "Object 2")
+            run("sys.getrefcount(obj1) - 1")
+            say(String(obj1.referenceCount))
+            try checkpoint("created")
+            run("del obj1")
+            _ = consume obj1
+            try checkpoint("del obj1")
+            run("del obj2")
+            _ = consume obj2
+            try checkpoint("del obj2")
+        }
+    }
+
+    func sharedReference() throws -> Demo.Step {
+        let person = makeClass("Person") { "\($0) object is being deleted." }
+        return try step("A shared reference keeps an object alive",
+                        lesson: "person3 = person1 adds a reference: deleting person1 leaves Alice "
+                            + "alive until person3 goes too.") {
+            run("person1 = Person(\"Alice\")")
+            let person1 = try instance(of: person, named: "Alice")
+            run("person2 = Person(\"Bob\")")
+            let person2 = try instance(of: person, named: "Bob")
+            run("person3 = person1")
+            let person3 = person1.copy()
+            run("sys.getrefcount(person1) - 1")
+            say(String(person1.referenceCount))
+            try checkpoint("created")
+            run("del person1")
+            _ = consume person1
+            run("sys.getrefcount(person3) - 1")
+            say(String(person3.referenceCount))
+            try checkpoint("del p1")
+            run("del person2")
+            _ = consume person2
+            try checkpoint("del p2")
+            run("del person3")
+            _ = consume person3
+            try checkpoint("del p3")
+        }
+    }
+
+    func referenceCycle() throws -> Demo.Step {
+        let myClass = makeClass("MyClass") { "\($0) is being deleted" }
+        let wasEnabled = heap.isCollectorEnabled
+        heap.isCollectorEnabled = false
+        defer { heap.isCollectorEnabled = wasEnabled }
+        return try step("A reference cycle outlives its names; collect() reclaims it",
+                        lesson: "obj1 and obj2 refer to each other, so after del each still has a "
+                            + "reference: nothing is printed. The cycle collector finds the pair "
+                            + "unreachable, runs both finalizers and frees them.") {
+            run("gc.disable()")
+            run("obj1 = MyClass(\"obj1\")")
+            let obj1 = try instance(of: myClass, named: "obj1")
+            run("obj2 = MyClass(\"obj2\")")
+            let obj2 = try instance(of: myClass, named: "obj2")
+            run("obj1.ref = obj2")
+            try obj1.setAttribute("ref", to: obj2)
+            run("obj2.ref = obj1")
+            try obj2.setAttribute("ref", to: obj1)
+            run("sys.getrefcount(obj1) - 1")
+            say(String(obj1.referenceCount))
+            try checkpoint("linked")
+            run("del obj1")
+            _ = consume obj1
+            run("del obj2")
+            _ = consume obj2
+            try checkpoint("del both")
+            run("gc.collect()")
+            say(String(heap.collect()))
+            try checkpoint("collect")
+        }
+    }
+
+    func disabledCollector() throws -> Demo.Step {
+        let node = ObjectType.makeClass("Node", attributes: ["ref"])
+        let pairs = 1000
+        return try step("With the collector disabled, cyclic garbage piles up",
+                        lesson: "Without automatic collection \(pairs) unreachable pairs stay in the "
+                            + "heap. Once enabled, the next allocation finds the count of "
+                            + "generation 0 over its threshold (700) and a collection frees them.") {
+            run("gc.disable()")
+            heap.isCollectorEnabled = false
+            run("for _ in range(\(pairs)): a, b = Node(), Node(); a.ref = b; b.ref = a")
+            for _ in 0..<pairs {
+                let a = try heap.instance(of: node), b = try heap.instance(of: node)
+                try a.setAttribute("ref", to: b)
+                try b.setAttribute("ref", to: a)
+            }
+            run("gc.get_count()")
+            say(describe(heap.collectorCounts))
+            run("len([o for o in gc.get_objects() if type(o) is Node])")
+            say(String(heap.liveObjectCount(of: node)))
+            try checkpoint("piled up")
+            run("gc.enable()")
+            heap.isCollectorEnabled = true
+            run("keep = Node()   # allocating a container runs the due collection")
+            let collectedBefore = heap.collectorStatistics[0].collected
+            let keep = try heap.instance(of: node)
+            run("gc.get_stats()[0]['collected']   # by that collection")
+            say(String(heap.collectorStatistics[0].collected - collectedBefore))
+            run("gc.get_count()")
+            say(describe(heap.collectorCounts))
+            try checkpoint("enabled")
+            run("del keep")
+            _ = consume keep
+            try checkpoint("del keep")
+        }
+    }
+
+    func sizeOfList() throws -> Demo.Step {
+        try step("The size of a 1000-element list",
+                 lesson: "getsizeof counts the list's header and its item array, not the ints "
+                     + "it refers to; jemalloc rounds each block up to its size class, and the "
+                     + "deep size adds every object reached.") {
+            run("numbers = list(range(1000))")
+            let numbers = try heap.list(capacity: 1000)
+            for value in 0..<1000 { try numbers.append(try heap.int(value)) }
+            let size = heap.sizeOf(numbers)
+            run("sys.getsizeof(numbers)   # header and item array")
+            say("\(size.logical)   (\(size.real) bytes held by jemalloc)")
+            let deep = heap.deepSizeOf(numbers)
+            run("asizeof(numbers)   # everything reachable, each object once")
+            say("\(deep.logical)   (\(deep.real) bytes held by jemalloc)")
+            try checkpoint("built")
+            run("del numbers")
+            _ = consume numbers
+            try checkpoint("del")
+        }
+    }
+
+    private func describe(_ counts: (Int, Int, Int)) -> String { "(\(counts.0), \(counts.1), \(counts.2))" }
+}
