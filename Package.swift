@@ -40,6 +40,7 @@ let package = Package(
             name: "memstat",
             dependencies: [
                 "MemstatKit",
+                "Reclaim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim", "ReclaimModelCheck"], path: "Stress/reclaim-stress"),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
-        .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "memstat"]),
+        .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "Reclaim", "memstat"]),
         .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck"]),
     ]
 )

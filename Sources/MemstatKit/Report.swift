@@ -1,5 +1,6 @@
 import Foundation
 import Jemalloc
+import Reclaim
 
 /// The one document every `memstat --json` report prints, whatever the
 /// subcommand; sections a report does not cover are left out. The schema is
@@ -22,6 +23,10 @@ public struct Report: Codable, Sendable {
             case `self`
             /// The program `memstat run` ran.
             case program
+            /// Files given to `memstat diff` (`pid` is memstat's own).
+            case files
+            /// Another process, read from outside (`memstat attach` and `top`).
+            case other
         }
 
         public var process: Process
@@ -32,10 +37,19 @@ public struct Report: Codable, Sendable {
         public var exitStatus: Int32?
         /// Wall time from start to exit, in seconds (`run` only).
         public var elapsedSeconds: Double?
+        /// The documents compared, older first (`diff` only).
+        public var files: [String]?
 
         /// The calling process.
         public static func currentProcess() -> Source {
             Source(process: .self, pid: ProcessInfo.processInfo.processIdentifier)
+        }
+
+        /// Documents read from files.
+        public static func files(_ files: [String]) -> Source {
+            var source = Source(process: .files, pid: ProcessInfo.processInfo.processIdentifier)
+            source.files = files
+            return source
         }
 
         public init(process: Process, pid: Int32, command: [String]? = nil,
@@ -158,6 +172,10 @@ public struct Report: Codable, Sendable {
     public var series: [SeriesPoint]?
     /// `memstat demo`: the scenarios and their figures.
     public var demo: Demo?
+    /// `memstat diff` of two heap snapshots.
+    public var heapDiff: SnapshotComparison?
+    /// `memstat diff` of two allocator reports.
+    public var allocatorDiff: AllocatorComparison?
 
     public init(kind: Report.Kind, source: Source, snapshot: AllocatorSnapshot) {
         self.init(kind: kind, source: source,

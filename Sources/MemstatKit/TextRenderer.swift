@@ -16,6 +16,8 @@ public enum TextRenderer {
         if let settings = report.settings { sections.append(settingsSection("Build configuration (config.*)", settings)) }
         if let options = report.options { sections.append(settingsSection("Options in force (opt.*)", options)) }
         if let demo = report.demo { sections += demoSections(demo) }
+        if let diff = report.heapDiff { sections += heapDiffSections(diff) }
+        if let diff = report.allocatorDiff { sections += allocatorDiffSections(diff) }
         return sections.joined(separator: "\n\n") + "\n"
     }
 
@@ -41,6 +43,10 @@ public enum TextRenderer {
             if let status = report.source.exitStatus { facts.append("exit status \(status)") }
             if let elapsed = report.source.elapsedSeconds { facts.append("ran \(Units.seconds(elapsed))") }
             lines.append("           " + facts.joined(separator: ", "))
+        } else if let files = report.source.files {
+            lines.append("  files    " + truncated(files.joined(separator: " -> "), to: 69))
+        } else if report.source.process == .other {
+            lines.append("  process  pid \(report.source.pid), read from its published statistics")
         } else {
             lines.append("  process  this memstat process, pid \(report.source.pid)")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Jemalloc
 import MemstatKit
+import Reclaim
 
 /// Options every report takes.
 struct ReportOptions: ParsableArguments {
@@ -35,7 +36,7 @@ struct Memstat: ParsableCommand {
             New here? Start with `memstat demo`. \
             Use `memstat run -- PROGRAM ARGS...` to report on any dynamically linked program.
             """,
-        subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self, DemoCommand.self],
+        subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self, DemoCommand.self, Diff.self],
         defaultSubcommand: Summary.self)
 
     /// Parses and runs; usage errors exit with status 2 (as the shell's
@@ -110,6 +111,44 @@ struct DemoCommand: ParsableCommand {
         var report = Report(kind: .demo, source: .currentProcess(), allocator: try .current())
         report.demo = try Demo.run()
         try emit(report, json: options.json)
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two heap snapshots, or two memstat reports (the --json of summary or run).",
+        discussion: """
+            Heap snapshots are the JSON of Reclaim's HeapSnapshot (schema \(HeapSnapshot.schemaName)): \
+            the per-type changes are listed largest first. Two memstat reports compare totals, \
+            arenas and size classes. Exit 2: a file cannot be read; 1: its content cannot be compared.
+            """)
+    @OptionGroup var options: ReportOptions
+    @Argument(help: "The older document.") var older: String
+    @Argument(help: "The newer document.") var newer: String
+
+    func validate() throws {
+        for path in [older, newer] where !FileManager.default.isReadableFile(atPath: path) {
+            throw ValidationError("cannot read '\(path)': no such file, or not readable")
+        }
+    }
+
+    func run() throws {
+        func load(_ path: String) throws -> ComparableDocument {
+            do {
+                return try ComparableDocument.decode(try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch let error as ComparableDocument.Unrecognised {
+                complain("\(path): \(error.reason)")
+                throw ExitCode(1)
+            }
+        }
+        let documents = (try load(older), try load(newer))
+        do {
+            let report = try Report.diff(documents.0, documents.1, files: [older, newer], allocator: try .current())
+            try emit(report, json: options.json)
+        } catch let error as ComparisonError {
+            complain(error.description)
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -1,0 +1,176 @@
+import Foundation
+import Jemalloc
+import Reclaim
+
+/// What changed between two allocator reports (`memstat diff` of two
+/// `reclaim.memstat/1` documents that carry totals).
+public struct AllocatorComparison: Codable, Sendable {
+    public typealias Change = SnapshotComparison.Change
+
+    /// One arena in either report.
+    public struct ArenaChange: Codable, Sendable {
+        public var index: Int
+        public var allocated: Change
+        public var resident: Change
+    }
+
+    /// One small size class holding bytes in either report.
+    public struct BinChange: Codable, Sendable {
+        public var sizeClass: Int
+        public var regions: Change
+        public var allocatedBytes: Change
+    }
+
+    public var allocated: Change
+    public var active: Change
+    public var resident: Change
+    public var mapped: Change
+    public var retained: Change
+    public var metadata: Change
+    /// Arenas present in either report, by index.
+    public var arenas: [ArenaChange]
+    /// Size classes listed in both reports whose bytes changed, largest
+    /// change first (summaries list only the classes holding the most bytes).
+    public var bins: [BinChange]
+
+    /// Compares `older` with `newer`.
+    ///
+    /// - Throws: ``ComparisonError`` when either report has no totals.
+    public init(older: Report, newer: Report) throws(ComparisonError) {
+        guard let before = older.totals, let after = newer.totals else {
+            throw ComparisonError.missingSection("totals", kind: (older.totals == nil ? older : newer).report.rawValue)
+        }
+        allocated = Change(before: before.allocated, after: after.allocated)
+        active = Change(before: before.active, after: after.active)
+        resident = Change(before: before.resident, after: after.resident)
+        mapped = Change(before: before.mapped, after: after.mapped)
+        retained = Change(before: before.retained, after: after.retained)
+        metadata = Change(before: before.metadata, after: after.metadata)
+
+        func byIndex(_ report: Report) -> [Int: Report.ArenaRow] {
+            Dictionary((report.arenas ?? []).compactMap { row in row.index.map { ($0, row) } },
+                       uniquingKeysWith: { first, _ in first })
+        }
+        let olderArenas = byIndex(older), newerArenas = byIndex(newer)
+        arenas = Set(olderArenas.keys).union(newerArenas.keys).sorted().map { index in
+            let old = olderArenas[index], new = newerArenas[index]
+            return ArenaChange(index: index,
+                               allocated: Change(before: old?.allocated ?? 0, after: new?.allocated ?? 0),
+                               resident: Change(before: old?.resident ?? 0, after: new?.resident ?? 0))
+        }
+
+        func bySize(_ report: Report) -> [Int: Report.BinRow] {
+            Dictionary((report.bins ?? []).map { ($0.sizeClass, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        if older.bins != nil && newer.bins != nil {
+            let olderBins = bySize(older), newerBins = bySize(newer)
+            // Summaries list only their top size classes, so a class missing
+            // from one list is unknown there, not empty: compare those in both.
+            bins = Set(olderBins.keys).intersection(newerBins.keys).map { size in
+                BinChange(sizeClass: size,
+                          regions: Change(before: olderBins[size]?.curregs ?? 0, after: newerBins[size]?.curregs ?? 0),
+                          allocatedBytes: Change(before: olderBins[size]?.allocatedBytes ?? 0,
+                                                 after: newerBins[size]?.allocatedBytes ?? 0))
+            }
+            .filter { $0.allocatedBytes.delta != 0 }
+            .sorted { (abs($0.allocatedBytes.delta), $1.sizeClass) > (abs($1.allocatedBytes.delta), $0.sizeClass) }
+        } else {
+            bins = []
+        }
+    }
+}
+
+/// Two documents `memstat diff` cannot compare.
+public enum ComparisonError: Error, Equatable, CustomStringConvertible {
+    /// A report without a section the comparison needs.
+    case missingSection(String, kind: String)
+    /// A heap snapshot and an allocator report, or unknown schemas.
+    case mismatchedKinds(String, String)
+
+    public var description: String {
+        switch self {
+        case .missingSection(let section, let kind):
+            return "a '\(kind)' report has no \(section) to compare; use the JSON of memstat summary or memstat run"
+        case .mismatchedKinds(let first, let second):
+            return "cannot compare a \(first) with a \(second): give two heap snapshots or two memstat reports"
+        }
+    }
+}
+
+/// One input of `memstat diff`: a heap snapshot or an allocator report.
+public enum ComparableDocument {
+    case heapSnapshot(HeapSnapshot)
+    case report(Report)
+
+    /// Why a file is neither.
+    public struct Unrecognised: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// Decodes `data` by its `schema` field.
+    public static func decode(_ data: Data) throws(Unrecognised) -> ComparableDocument {
+        struct Header: Decodable { var schema: String? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw Unrecognised(reason: "not a JSON object")
+        }
+        do {
+            switch header.schema {
+            case HeapSnapshot.schemaName:
+                return .heapSnapshot(try HeapSnapshot.decode(from: data))
+            case Report.schemaName:
+                return .report(try JSONDecoder().decode(Report.self, from: data))
+            case let other:
+                throw Unrecognised(reason: "schema is \(other.map { "'\($0)'" } ?? "missing"), expected "
+                                   + "'\(HeapSnapshot.schemaName)' or '\(Report.schemaName)'")
+            }
+        } catch let error as Unrecognised {
+            throw error
+        } catch {
+            throw Unrecognised(reason: "does not follow its schema (\(describe(error)))")
+        }
+    }
+
+    var kindName: String {
+        switch self {
+        case .heapSnapshot: return "heap snapshot"
+        case .report: return "memstat report"
+        }
+    }
+
+    /// A decoding error in a sentence: which field, what went wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return String(describing: error) }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field \(([path(context)] + [key.stringValue]).filter { !$0.isEmpty }.joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "wrong type at \(path(context))"
+        case .dataCorrupted(let context):
+            return context.debugDescription
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+}
+
+extension Report {
+    /// `memstat diff`: the comparison of two documents of the same kind.
+    public static func diff(_ older: ComparableDocument, _ newer: ComparableDocument, files: [String],
+                            allocator: Allocator) throws(ComparisonError) -> Report {
+        var report = Report(kind: .diff, source: .files(files), allocator: allocator)
+        switch (older, newer) {
+        case (.heapSnapshot(let before), .heapSnapshot(let after)):
+            report.heapDiff = after.compared(to: before)
+        case (.report(let before), .report(let after)):
+            report.allocatorDiff = try AllocatorComparison(older: before, newer: after)
+            report.allocator = after.allocator
+        default:
+            throw .mismatchedKinds(older.kindName, newer.kindName)
+        }
+        return report
+    }
+}
