@@ -33,7 +33,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "initfirst"])]
         ),
         .target(name: "CReclaimRegistry"),
-        .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry"]),
+        .target(name: "CReclaimPublishing"),
+        .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry", "CReclaimPublishing"]),
         .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
         .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
         .executableTarget(

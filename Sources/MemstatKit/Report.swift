@@ -12,7 +12,7 @@ public struct Report: Codable, Sendable {
     /// Which report this is.
     public enum Kind: String, Codable, Sendable {
         case summary, arenas, bins, config, run
-        case demo, diff, attach, stress, leaks
+        case demo, diff, attach, top, stress, leaks
     }
 
     /// Whose allocator the figures describe.
@@ -176,6 +176,12 @@ public struct Report: Codable, Sendable {
     public var heapDiff: SnapshotComparison?
     /// `memstat diff` of two allocator reports.
     public var allocatorDiff: AllocatorComparison?
+    /// `memstat attach` and `top`: another process's published heap figures.
+    public var published: PublishedStatistics?
+    /// `memstat stress`: the run and its leak check.
+    public var stress: Stress.Result?
+    /// `memstat top`: collections per second of each heap since the previous frame, by heap id.
+    public var collectionRates: [String: Double]?
 
     public init(kind: Report.Kind, source: Source, snapshot: AllocatorSnapshot) {
         self.init(kind: kind, source: source,

@@ -18,6 +18,8 @@ public enum TextRenderer {
         if let demo = report.demo { sections += demoSections(demo) }
         if let diff = report.heapDiff { sections += heapDiffSections(diff) }
         if let diff = report.allocatorDiff { sections += allocatorDiffSections(diff) }
+        if let stress = report.stress { sections += stressSections(stress) }
+        if let published = report.published { sections += publishedSections(published, rates: report.collectionRates) }
         return sections.joined(separator: "\n\n") + "\n"
     }
 
@@ -33,6 +35,7 @@ public enum TextRenderer {
         case .demo: title = "demo"
         case .diff: title = "diff"
         case .attach: title = "attach"
+        case .top: title = "top"
         case .stress: title = "stress"
         case .leaks: title = "leaks"
         }

@@ -52,4 +52,11 @@ public enum Units {
     public static func seconds(_ seconds: Double) -> String {
         seconds < 1 ? fixed(seconds * 1000, decimals: 0) + " ms" : fixed(seconds, decimals: 2) + " s"
     }
+
+    /// A short duration with a unit that keeps it readable: `12 µs`, `1.3 ms`, `850 ms`, `1.25 s`.
+    public static func duration(_ seconds: Double) -> String {
+        if seconds < 1e-3 { return fixed(seconds * 1e6, decimals: 0) + " µs" }
+        if seconds < 1e-2 { return fixed(seconds * 1e3, decimals: 1) + " ms" }
+        return Units.seconds(seconds)
+    }
 }

@@ -36,7 +36,7 @@ struct Memstat: ParsableCommand {
             New here? Start with `memstat demo`. \
             Use `memstat run -- PROGRAM ARGS...` to report on any dynamically linked program.
             """,
-        subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self, DemoCommand.self, Diff.self],
+        subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self, DemoCommand.self, Diff.self, Attach.self, Top.self, StressCommand.self],
         defaultSubcommand: Summary.self)
 
     /// Parses and runs; usage errors exit with status 2 (as the shell's
@@ -149,6 +149,180 @@ struct Diff: ParsableCommand {
             complain(error.description)
             throw ExitCode(1)
         }
+    }
+}
+
+/// The process id argument of `attach` and `top`.
+struct ProcessArgument: ParsableArguments {
+    @Argument(help: "The process to read: one that publishes its heaps (RECLAIM_PUBLISH=1 or StatisticsPublisher.start()).")
+    var pid: Int32
+
+    func validate() throws {
+        guard pid > 0 else { throw ValidationError("PID must be a positive process id, not \(pid)") }
+    }
+
+    /// The process's figures, or a message and exit status 1.
+    func read() throws -> PublishedStatistics {
+        do {
+            return try PublishedStatistics.read(pid: pid)
+        } catch {
+            complain(error.description)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// A report of another process's published figures.
+func publishedReport(_ published: PublishedStatistics, kind: Report.Kind) throws -> Report {
+    let quantum = (try? Report.Allocator.current().quantum) ?? 16
+    var report = Report(kind: kind, source: Report.Source(process: .other, pid: published.pid),
+                        allocator: .init(version: published.allocatorVersion, page: published.page, quantum: quantum))
+    report.published = published
+    return report
+}
+
+struct Attach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the heap figures another process publishes, once.",
+        discussion: """
+            Reads /dev/shm/reclaim.PID, which a process linking Reclaim writes when started with \
+            RECLAIM_PUBLISH=1 or after calling StatisticsPublisher.start(). Exit 1 when the process \
+            does not exist, does not publish, or its figures are stale.
+            """)
+    @OptionGroup var process: ProcessArgument
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        try emit(try publishedReport(try process.read(), kind: .attach), json: options.json)
+    }
+}
+
+struct Top: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the heap figures another process publishes, refreshed until interrupted.",
+        discussion: """
+            With --json, prints one JSON document per refresh, one per line. Exit 1 when the process \
+            does not exist, stops publishing or exits.
+            """)
+    @OptionGroup var process: ProcessArgument
+    @OptionGroup var options: ReportOptions
+    @Option(help: "Seconds between refreshes.") var interval: Double = 1
+    @Option(help: "Stop after this many refreshes (default: until interrupted).") var count: Int?
+
+    func validate() throws {
+        guard interval > 0, interval <= 3600 else { throw ValidationError("--interval wants seconds in (0, 3600], not \(interval)") }
+        if let count, count <= 0 { throw ValidationError("--count wants a positive number of refreshes, not \(count)") }
+    }
+
+    func run() throws {
+        let terminal = isatty(STDOUT_FILENO) == 1 && !options.json
+        var previous: PublishedStatistics?
+        var frame = 0
+        while count.map({ frame < $0 }) ?? true {
+            if frame > 0 { usleep(useconds_t(interval * 1_000_000)) }
+            let published = try process.read()
+            var report = try publishedReport(published, kind: .top)
+            if let previous {
+                let elapsed = max(1e-3, published.heartbeatAt - previous.heartbeatAt)
+                let earlier = Dictionary(previous.heaps.map { ($0.heapID, $0) }, uniquingKeysWith: { first, _ in first })
+                report.collectionRates = Dictionary(uniqueKeysWithValues: published.heaps.compactMap { heap in
+                    earlier[heap.heapID].map { old in
+                        (String(heap.heapID), Double(heap.collections.reduce(0, +) - old.collections.reduce(0, +)) / elapsed)
+                    }
+                })
+            } else {
+                report.collectionRates = [:]
+            }
+            if options.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+            } else {
+                let text = TextRenderer.render(report)
+                FileHandle.standardOutput.write(Data(((terminal ? "\u{1B}[H\u{1B}[2J" : (frame > 0 ? "\n" : "")) + text).utf8))
+            }
+            previous = published
+            frame += 1
+        }
+    }
+}
+
+struct StressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stress",
+        abstract: "Run an object workload on N heaps in N threads and check that nothing leaked.",
+        discussion: """
+            Each operation replaces or links objects of a heap's live set, makes a small cycle and \
+            drops it, makes a weak reference, or churns short-lived containers. At the end every \
+            heap drops everything and collects; exit 1 if any heap keeps an object or an arena byte \
+            beyond its baseline. Progress goes to stderr (a bar on a terminal).
+            """)
+    @OptionGroup var options: ReportOptions
+    @Option(help: "Heaps, each on its own thread (1-64).") var heaps = 2
+    @Option(name: .customLong("objects"), help: "Live-set slots per heap.") var liveObjects = 20_000
+    @Option(name: .customLong("cyclic"), help: "Share of operations that make cyclic garbage (0-1).") var cyclicShare = 0.2
+    @Option(name: .customLong("finalizers"), help: "Share of new objects with a finalizer (0-1).") var finalizerShare = 0.1
+    @Option(name: .customLong("weakrefs"), help: "Share of operations that make a weak reference (0-1).") var weakReferenceShare = 0.05
+    @Option(help: "Operations per heap (default 200000 unless --duration is given).") var operations: Int?
+    @Option(help: "Seconds to run instead of a number of operations.") var duration: Double?
+    @Option(help: "Seed of the workload's random choices.") var seed: UInt64 = 1
+    @Flag(help: "Publish the heaps' figures for memstat attach/top while running.") var publish = false
+    @Flag(help: "No progress on stderr.") var quiet = false
+    @Option(help: .hidden) var deliberateLeaks = 0
+
+    var configuration: Stress.Configuration {
+        var configuration = Stress.Configuration()
+        configuration.heaps = heaps
+        configuration.liveObjects = liveObjects
+        configuration.cyclicShare = cyclicShare
+        configuration.finalizerShare = finalizerShare
+        configuration.weakReferenceShare = weakReferenceShare
+        configuration.durationSeconds = duration
+        configuration.operations = operations ?? (duration == nil ? 200_000 : nil)
+        configuration.seed = seed
+        configuration.deliberateLeaks = deliberateLeaks
+        return configuration
+    }
+
+    func validate() throws {
+        if operations != nil && duration != nil { throw ValidationError("give --operations or --duration, not both") }
+        if let problem = configuration.problem { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        if publish {
+            do {
+                try StatisticsPublisher.start(interval: .milliseconds(250))
+            } catch {
+                complain(error.description)
+                throw ExitCode(1)
+            }
+        }
+        let terminal = isatty(STDERR_FILENO) == 1
+        var lastLine = 0.0
+        let result: Stress.Result
+        do {
+            result = try Stress.run(configuration, reportEvery: terminal ? 0.2 : 1) { progress in
+                guard !quiet else { return }
+                let line = "\(Units.bar(progress.fraction, width: 24)) \(Units.percent(progress.fraction))  "
+                    + "\(Units.count(progress.operations)) ops  \(Units.count(progress.collections)) collections  "
+                    + "resident \(Units.bytes(progress.resident))"
+                if terminal {
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+                } else if progress.elapsedSeconds - lastLine >= 1 {
+                    lastLine = progress.elapsedSeconds
+                    FileHandle.standardError.write(Data("memstat stress: \(line)\n".utf8))
+                }
+            }
+        } catch let error as StressError {
+            complain(error.description)
+            throw ExitCode(1)
+        }
+        if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        var report = Report(kind: .stress, source: .currentProcess(), allocator: try .current())
+        report.stress = result
+        try emit(report, json: options.json)
+        if result.leaked { throw ExitCode(1) }
     }
 }
 

@@ -57,6 +57,21 @@ public struct GenerationStatistics: Codable, Equatable, Sendable {
     public var uncollectable = 0
 }
 
+/// The durations of a heap's collections.
+struct CollectionPauses {
+    var lastNanoseconds: UInt64 = 0
+    var totalNanoseconds: UInt64 = 0
+    /// The generation of the last collection; -1 before the first.
+    var lastGeneration = -1
+
+    mutating func record(seconds: Double, generation: Int) {
+        let nanoseconds = UInt64(max(0, seconds * 1e9))
+        lastNanoseconds = nanoseconds
+        totalNanoseconds &+= nanoseconds
+        lastGeneration = generation
+    }
+}
+
 extension Heap {
     // MARK: Scheduling
 
@@ -121,6 +136,8 @@ extension Heap {
         core.pointee.collector.statistics[generation].collections += 1
         core.pointee.collector.statistics[generation].collected += collected
         let duration = monotonicSeconds() - started
+        core.pointee.pauses.record(seconds: duration, generation: generation)
+        publishFigures()
         debugLine(.stats, "gc: done, \(unreachable.count) unreachable, \(uncollectable) uncollectable, "
                   + "\(String(Int(duration * 1e6))) µs elapsed")
         notifyCallbacks(.stop, CollectionInfo(generation: generation, collected: collected, uncollectable: uncollectable,

@@ -82,6 +82,8 @@ public final class Heap: @unchecked Sendable {
             destroy()
             throw error
         }
+        StatisticsPublisher.startIfRequested()
+        publishFigures()
     }
 
     deinit {
@@ -95,6 +97,7 @@ public final class Heap: @unchecked Sendable {
     /// Finalizers do not run. Idempotent.
     public func destroy() {
         guard !isDestroyed else { return }
+        withdrawPublishedFigures()
         core.pointee.isDestroyed = true
         HeapRegistry.unregister(identity.id)
         try? cache.destroy()

@@ -14,6 +14,10 @@ struct HeapCore {
     /// the most it has been since the heap was made or the peak was reset.
     var tracedBytes = 0
     var peakTracedBytes = 0
+    /// The heap's slot in the published-statistics segment, if any.
+    var publishedSlot = PublishedSlot.unclaimed
+    /// How long collections took.
+    var pauses = CollectionPauses()
     /// Live objects per type index at the last `Heap.growth()` call.
     var growthBaseline: [Int: Int] = [:]
     /// The collector's tables of tracked containers, by generation (0, 1,

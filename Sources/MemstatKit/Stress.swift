@@ -1,0 +1,303 @@
+import Foundation
+import Jemalloc
+import Reclaim
+import Synchronization
+
+/// `memstat stress`: a configurable object workload on N heaps in N
+/// threads, measured, and checked for leaks at the end.
+public enum Stress {
+    /// What to run.
+    public struct Configuration: Codable, Sendable {
+        /// Heaps, each on a thread of its own.
+        public var heaps = 2
+        /// Slots of each heap's live set (a list the workload keeps).
+        public var liveObjects = 20_000
+        /// Share of operations that make a small cycle and drop it at once.
+        public var cyclicShare = 0.2
+        /// Share of new objects whose class has a finalizer.
+        public var finalizerShare = 0.1
+        /// Share of operations that make a weak reference (with a callback)
+        /// to a live object.
+        public var weakReferenceShare = 0.05
+        /// Operations per heap; `nil` when `durationSeconds` bounds the run.
+        public var operations: Int? = 200_000
+        /// Seconds to run; `nil` when `operations` bounds the run.
+        public var durationSeconds: Double?
+        public var seed: UInt64 = 1
+        /// Objects each heap keeps on purpose at the end (to show that the
+        /// leak check fails): 0 in real runs.
+        public var deliberateLeaks = 0
+
+        public init() {}
+
+        /// Why the configuration cannot run, or `nil`.
+        public var problem: String? {
+            if !(1...64).contains(heaps) { return "--heaps wants 1 to 64 heaps, not \(heaps)" }
+            if !(1...10_000_000).contains(liveObjects) { return "--objects wants 1 to 10,000,000, not \(liveObjects)" }
+            for (name, share) in [("--cyclic", cyclicShare), ("--finalizers", finalizerShare), ("--weakrefs", weakReferenceShare)]
+            where !(0...1).contains(share) {
+                return "\(name) wants a share between 0 and 1, not \(share)"
+            }
+            if cyclicShare + weakReferenceShare > 1 { return "--cyclic and --weakrefs add up to more than 1" }
+            if let operations, operations <= 0 { return "--operations wants a positive count, not \(operations)" }
+            if let durationSeconds, !(durationSeconds > 0) { return "--duration wants positive seconds, not \(durationSeconds)" }
+            if operations == nil && durationSeconds == nil { return "give --operations or --duration" }
+            return nil
+        }
+    }
+
+    /// One heap's run.
+    public struct HeapResult: Codable, Sendable {
+        public var heap: Int
+        public var arena: Int
+        public var operations: Int
+        public var operationsPerSecond: Double
+        /// Collections of generations 0, 1 and 2.
+        public var collections: [Int]
+        public var collected: Int
+        public var uncollectable: Int
+        public var finalizersRun: Int
+        public var weakReferenceCallbacks: Int
+        /// Collection pauses, in seconds.
+        public var pauseP50: Double
+        public var pauseP99: Double
+        public var pauseMax: Double
+        /// The heap's peak of live bytes.
+        public var peakLiveBytes: Int
+        /// Arena bytes allocated after setting up, and after everything was
+        /// dropped and collected at the end (with caches flushed).
+        public var baselineBytes: Int
+        public var finalBytes: Int
+        /// Objects still alive at the end beyond the heap's immortal ones.
+        public var leakedObjects: Int
+        public var leakedBytes: Int { finalBytes - baselineBytes }
+    }
+
+    /// A whole run.
+    public struct Result: Codable, Sendable {
+        public var configuration: Configuration
+        public var elapsedSeconds: Double
+        public var heaps: [HeapResult]
+        /// The most resident bytes jemalloc reported during the run.
+        public var peakResident: Int
+        /// Whether any heap ended with objects or arena bytes it should not have.
+        public var leaked: Bool { heaps.contains { $0.leakedObjects != 0 || $0.leakedBytes != 0 } }
+    }
+
+    /// Live figures while the run goes on.
+    public struct Progress: Sendable {
+        public var elapsedSeconds: Double
+        /// Completed share of the run, 0…1.
+        public var fraction: Double
+        public var operations: Int
+        public var collections: Int
+        public var allocated: Int
+        public var resident: Int
+    }
+
+    /// Runs `configuration`, calling `report` about every `reportEvery` seconds.
+    public static func run(_ configuration: Configuration, reportEvery: Double = 0.2,
+                           report: (Progress) -> Void = { _ in }) throws -> Result {
+        let shared = SharedCounters(heaps: configuration.heaps)
+        let results = Mutex<[Int: Swift.Result<HeapResult, StressError>]>([:])
+        let started = Date()
+        let threads = (0..<configuration.heaps).map { index in
+            Thread {
+                let outcome: Swift.Result<HeapResult, StressError>
+                do {
+                    outcome = .success(try HeapWorkload(index: index, configuration: configuration, shared: shared).run())
+                } catch {
+                    outcome = .failure(StressError(heap: index, reason: String(describing: error)))
+                }
+                results.withLock { $0[index] = outcome }
+                shared.finished.add(1, ordering: .releasing)
+            }
+        }
+        threads.forEach { $0.start() }
+        var peakResident = 0
+        func sample() {
+            _ = try? Epoch.advance()
+            let totals = try? GlobalStats.read(refresh: false)
+            peakResident = max(peakResident, totals?.resident ?? 0)
+            let elapsed = Date().timeIntervalSince(started)
+            let operations = shared.operations.load(ordering: .relaxed)
+            let fraction: Double
+            if let total = configuration.operations {
+                fraction = Double(operations) / Double(total * configuration.heaps)
+            } else {
+                fraction = elapsed / (configuration.durationSeconds ?? 1)
+            }
+            report(Progress(elapsedSeconds: elapsed, fraction: min(1, fraction), operations: operations,
+                            collections: shared.collections.load(ordering: .relaxed),
+                            allocated: totals?.allocated ?? 0, resident: totals?.resident ?? 0))
+        }
+        while shared.finished.load(ordering: .acquiring) < configuration.heaps {
+            sample()
+            usleep(useconds_t(max(0.01, reportEvery) * 1_000_000))
+        }
+        sample()
+        let elapsed = Date().timeIntervalSince(started)
+        let outcomes = results.withLock { $0 }
+        var heaps: [HeapResult] = []
+        for index in 0..<configuration.heaps {
+            switch outcomes[index] {
+            case .success(let result)?: heaps.append(result)
+            case .failure(let error)?: throw error
+            case nil: throw StressError(heap: index, reason: "its thread ended without a result")
+            }
+        }
+        return Result(configuration: configuration, elapsedSeconds: elapsed, heaps: heaps, peakResident: peakResident)
+    }
+}
+
+/// A heap's workload failed (an allocation failed, a figure could not be read).
+public struct StressError: Error, CustomStringConvertible {
+    public var heap: Int
+    public var reason: String
+    public var description: String { "heap \(heap): \(reason)" }
+}
+
+/// Counters the workload threads add to and the progress display reads.
+final class SharedCounters: Sendable {
+    let operations = Atomic<Int>(0)
+    let collections = Atomic<Int>(0)
+    let finished = Atomic<Int>(0)
+    init(heaps: Int) {}
+}
+
+/// One heap's workload, run on its own thread.
+final class HeapWorkload {
+    let index: Int
+    let configuration: Stress.Configuration
+    let shared: SharedCounters
+    var random: SplitMix64
+    var finalizersRun = 0
+    var weakCallbacks = 0
+    var pauses: [Double] = []
+
+    init(index: Int, configuration: Stress.Configuration, shared: SharedCounters) {
+        self.index = index
+        self.configuration = configuration
+        self.shared = shared
+        random = SplitMix64(seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9)
+    }
+
+    func run() throws -> Stress.HeapResult {
+        let heap = try Heap()
+        defer { heap.destroy() }
+        let node = ObjectType.makeClass("StressNode", attributes: ["a", "b"])
+        let finalized = ObjectType.makeClass("StressFinalized", attributes: ["a", "b"]) { [unowned self] _ in
+            finalizersRun += 1
+        }
+        heap.collectionCallbacks.append { [unowned self] phase, info in
+            guard phase == .stop else { return }
+            pauses.append(info.duration)
+            shared.collections.add(1, ordering: .relaxed)
+        }
+        try heap.flushCache()
+        let immortals = heap.liveObjectCount
+        let baseline = try heap.snapshot().arena.allocated
+
+        let started = Date()
+        var operations = 0
+        do {
+            let live = try heap.list(capacity: configuration.liveObjects)
+            for _ in 0..<configuration.liveObjects { try live.append(heap.noneRef()) }
+            let weakSlots = 1024
+            let weak = try heap.list(capacity: weakSlots)
+            for _ in 0..<weakSlots { try weak.append(heap.noneRef()) }
+
+            func newObject() throws -> Ref {
+                try heap.instance(of: random.nextDouble() < configuration.finalizerShare ? finalized : node)
+            }
+            func isInstance(_ object: borrowing Ref) -> Bool {
+                let type = object.raw.type
+                return type === node || type === finalized
+            }
+            while true {
+                if let limit = configuration.operations, operations >= limit { break }
+                if let seconds = configuration.durationSeconds, operations % 256 == 0,
+                   Date().timeIntervalSince(started) >= seconds { break }
+                let choice = random.nextDouble()
+                if choice < configuration.cyclicShare {
+                    // A ring of 2 to 5 objects, dropped at once: only the collector frees it.
+                    let first = try newObject()
+                    var last = first.copy()
+                    for _ in 1..<(2 + Int(random.next() % 4)) {
+                        let next = try newObject()
+                        try last.setAttribute(slot: 0, to: next)
+                        last = next
+                    }
+                    try last.setAttribute(slot: 0, to: first)
+                } else if choice < configuration.cyclicShare + configuration.weakReferenceShare {
+                    let target = try live.item(at: randomSlot())
+                    if isInstance(target) {
+                        let reference = try heap.weakReference(to: target) { [unowned self] _ in weakCallbacks += 1 }
+                        try weak.setItem(at: Int(random.next() % UInt64(weakSlots)), to: reference)
+                    }
+                } else if choice < 0.75 {
+                    // Replace a live object: the old one (and what only it held) goes.
+                    let object = try newObject()
+                    let neighbour = try live.item(at: randomSlot())
+                    if isInstance(neighbour) { try object.setAttribute(slot: 1, to: neighbour) }
+                    try live.setItem(at: randomSlot(), to: object)
+                } else if choice < 0.9 {
+                    // Link two live objects (cycles among live objects form this way).
+                    let from = try live.item(at: randomSlot()), to = try live.item(at: randomSlot())
+                    if isInstance(from) { try from.setAttribute(slot: 0, to: to) }
+                } else {
+                    // Short-lived containers and strings: reference counting alone.
+                    let scratch = try heap.list()
+                    try scratch.append(try heap.str("scratch \(operations)"))
+                    try scratch.append(try heap.int(operations))
+                }
+                operations += 1
+                if operations % 1024 == 0 { shared.operations.add(1024, ordering: .relaxed) }
+            }
+            shared.operations.add(operations % 1024, ordering: .relaxed)
+            if configuration.deliberateLeaks > 0 {
+                for slot in 0..<min(configuration.deliberateLeaks, configuration.liveObjects) {
+                    _ = try live.item(at: slot).takeRaw()  // one reference nobody will drop
+                }
+            }
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        // Everything is dropped: cycles left over go in one full collection.
+        heap.collect()
+        let final = try heap.snapshot()
+        let statistics = heap.collectorStatistics
+        pauses.sort()
+        func percentile(_ share: Double) -> Double {
+            pauses.isEmpty ? 0 : pauses[min(pauses.count - 1, Int(Double(pauses.count - 1) * share))]
+        }
+        return Stress.HeapResult(
+            heap: index, arena: heap.arena.index, operations: operations,
+            operationsPerSecond: Double(operations) / max(elapsed, 1e-9),
+            collections: statistics.map(\.collections),
+            collected: statistics.reduce(0) { $0 + $1.collected },
+            uncollectable: statistics.reduce(0) { $0 + $1.uncollectable },
+            finalizersRun: finalizersRun, weakReferenceCallbacks: weakCallbacks,
+            pauseP50: percentile(0.5), pauseP99: percentile(0.99), pauseMax: pauses.last ?? 0,
+            peakLiveBytes: final.peakBytes, baselineBytes: baseline, finalBytes: final.arena.allocated,
+            leakedObjects: final.liveObjects - immortals)
+    }
+
+    func randomSlot() -> Int { Int(random.next() % UInt64(configuration.liveObjects)) }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so runs repeat.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A double in [0, 1).
+    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import MemstatKit
+import Reclaim
+import Testing
+
+/// A memstat process running in the background (a publisher for attach and top).
+final class BackgroundMemstat {
+    let process = Process()
+    var pid: Int32 { process.processIdentifier }
+    var segment: String { "/dev/shm/reclaim.\(pid)" }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: MemstatBinary.path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `seconds` pass.
+    func waitFor(seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        return try condition()
+    }
+
+    /// `memstat attach PID --json`, decoded when it succeeds.
+    func attach() throws -> PublishedStatistics? {
+        let result = try MemstatBinary.run(["attach", String(pid), "--json"])
+        guard result.status == 0 else { return nil }
+        return try decodeReport(result.stdout).published
+    }
+
+    /// Kills the process (if still running) and removes the segment a
+    /// killed publisher leaves behind.
+    func stop() {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: segment)
+    }
+}
+
+@Suite("memstat attach and top")
+struct MemstatLiveViewTests {
+    @Test("attach shows every heap a running stress publishes; top refreshes with rising counts")
+    func attachAndTop() throws {
+        let stress = try BackgroundMemstat(["stress", "--heaps", "3", "--duration", "120", "--publish", "--quiet"])
+        defer { stress.stop() }
+        var published: PublishedStatistics?
+        let ready = try stress.waitFor {
+            published = try stress.attach()
+            return published.map { $0.heaps.count == 3 && $0.heaps.allSatisfy { $0.arenaAllocated != nil } } ?? false
+        }
+        #expect(ready, "three heaps with arena figures did not appear")
+        let figures = try #require(published)
+        #expect(figures.pid == stress.pid)
+        #expect(Set(figures.heaps.map(\.heapID)).count == 3)
+        #expect(Set(figures.heaps.map(\.arena)).count == 3)
+        #expect(figures.intervalSeconds == 0.25)
+        for heap in figures.heaps {
+            #expect(heap.liveObjects > 0 && heap.liveBytes > 0 && heap.peakBytes >= heap.liveBytes)
+            #expect(heap.arenaActive! >= heap.arenaAllocated!)
+        }
+
+        let top = try MemstatBinary.run(["top", String(stress.pid), "--count", "3", "--interval", "0.5", "--json"])
+        #expect(top.status == 0)
+        let frames = try top.stdout.split(separator: "\n").map { try decodeReport(String($0)) }
+        #expect(frames.count == 3)
+        #expect(frames.allSatisfy { $0.report == .top && $0.source.process == .other })
+        let first = try #require(frames.first?.published), last = try #require(frames.last?.published)
+        func collections(_ statistics: PublishedStatistics) -> Int {
+            statistics.heaps.map { $0.collections.reduce(0, +) }.reduce(0, +)
+        }
+        #expect(collections(last) > collections(first))
+        #expect(frames.last?.collectionRates?.count == 3)
+
+        let text = try MemstatBinary.run(["attach", String(stress.pid)])
+        #expect(text.status == 0)
+        for heading in ["Published statistics", "Memory", "Tracked containers per generation", "Collections"] {
+            #expect(text.stdout.contains(heading))
+        }
+        #expect(text.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("RECLAIM_PUBLISH=1 opts in; a stopped publisher is stale, a killed one has exited")
+    func staleAndExited() throws {
+        let stress = try BackgroundMemstat(["stress", "--heaps", "1", "--duration", "120", "--quiet"],
+                                           environment: ["RECLAIM_PUBLISH": "1", "RECLAIM_PUBLISH_INTERVAL_MS": "100"])
+        defer { stress.stop() }
+        #expect(try stress.waitFor { try stress.attach()?.heaps.count == 1 })
+
+        kill(stress.pid, SIGSTOP)
+        var stale = MemstatBinary.Result(status: 0, stdout: "", stderr: "")
+        #expect(try stress.waitFor {
+            stale = try MemstatBinary.run(["attach", String(stress.pid)])
+            return stale.status == 1
+        })
+        #expect(stale.stderr.contains("statistics of process \(stress.pid) are stale"), "\(stale.stderr)")
+
+        kill(stress.pid, SIGKILL)
+        stress.process.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: stress.segment))
+        let exited = try MemstatBinary.run(["attach", String(stress.pid)])
+        #expect(exited.status == 1)
+        #expect(exited.stderr.contains("process \(stress.pid) has exited"))
+    }
+
+    @Test("a process that does not publish, or does not exist, is a clear error; bad arguments exit 2")
+    func badTargets() throws {
+        let own = try MemstatBinary.run(["attach", String(getpid())])
+        #expect(own.status == 1)
+        #expect(own.stderr.contains("does not publish Reclaim statistics"))
+        let missing = try MemstatBinary.run(["top", "2147483646", "--count", "1"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no process 2147483646"))
+        for arguments in [["attach", "abc"], ["attach", "0"], ["attach"], ["top", "1", "--interval", "0"],
+                          ["top", "1", "--count", "0"]] {
+            let result = try MemstatBinary.run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("Error:"))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Reclaim
+import Testing
+
+@Suite("published statistics")
+struct PublishingTests {
+    @Test("a heap's figures after a collection read back from the segment exactly")
+    func roundTrip() throws {
+        try StatisticsPublisher.start(interval: .milliseconds(50))
+        #expect(StatisticsPublisher.isPublishing)
+        let heap = try Heap()
+        let keep = try heap.list()
+        for _ in 0..<10 {
+            let cycle = try heap.list()
+            try cycle.append(cycle)
+        }
+        for index in 0..<100 { try keep.append(try heap.str("kept \(index)")) }
+        let found = heap.collect(generation: 1)
+        #expect(found == 10)
+
+        let published = try PublishedStatistics.read(pid: getpid())
+        #expect(published.pid == getpid())
+        let figures = try #require(published.heaps.first { $0.arena == heap.arena.index })
+        #expect(figures.collections == heap.collectorStatistics.map(\.collections))
+        #expect(figures.collected == heap.collectorStatistics.map(\.collected))
+        #expect(figures.liveObjects == heap.liveObjectCount)
+        #expect(figures.liveBytes == heap.tracedMemory.current)
+        #expect(figures.peakBytes == heap.tracedMemory.peak)
+        #expect(figures.trackedObjects[2] == heap.trackedObjects(generation: 2).count)
+        #expect(figures.lastGeneration == 1)
+        #expect(figures.lastPauseSeconds > 0 && figures.totalPauseSeconds >= figures.lastPauseSeconds)
+    }
+}
