@@ -29,6 +29,12 @@ public struct ProgramRun {
         case missingLibrary(String)
         /// Spawning failed for another reason.
         case spawnFailed(program: String, errno: Int32)
+        /// `--leaks` needs a tool that is not installed.
+        case missingTool(String)
+        /// `--leaks`: the program ended without writing its final heap profile.
+        case noProfile(program: String, exitStatus: Int32)
+        /// `--leaks`: jeprof could not read the profile.
+        case profileUnreadable(String)
 
         /// The exit status memstat ends with.
         public var exitStatus: Int32 {
@@ -37,7 +43,8 @@ public struct ProgramRun {
             case .notExecutable: return 126
             case .signaled(_, let signal): return 128 + signal
             case .noReport(_, let status): return status
-            case .missingLibrary, .spawnFailed: return 1
+            case .missingLibrary, .spawnFailed, .missingTool, .profileUnreadable: return 1
+            case .noProfile(_, let status): return status == 0 ? 1 : status
             }
         }
 
@@ -57,6 +64,14 @@ public struct ProgramRun {
                 return "cannot find \(what)"
             case .spawnFailed(let program, let code):
                 return "\(program): \(String(cString: strerror(code)))"
+            case .missingTool(let what):
+                return "--leaks needs \(what), which is not on PATH"
+            case .noProfile(let program, let status):
+                return "\(program) exited with status \(status) but wrote no heap profile: it either ended "
+                    + "without running exit handlers (for example through _exit), is statically linked and "
+                    + "ignored LD_PRELOAD, or runs on a jemalloc built without profiling"
+            case .profileUnreadable(let reason):
+                return reason
             }
         }
     }
@@ -70,6 +85,8 @@ public struct ProgramRun {
         public var final: AllocatorSnapshot
         /// The totals at each `stats_interval` report, in order.
         public var series: [Report.SeriesPoint]
+        /// What was live at exit, by allocation site (`profiling` only).
+        public var leaks: LeakReport?
     }
 
     public var command: [String]
@@ -79,12 +96,16 @@ public struct ProgramRun {
     public var jemallocLibrary: String
     /// The preload library that redirects the reports.
     public var preloadLibrary: String
+    /// Heap profiling for `--leaks`; `nil` for none.
+    public var profiling: LeakProfiling?
 
-    public init(command: [String], interval: Int?, jemallocLibrary: String, preloadLibrary: String) {
+    public init(command: [String], interval: Int?, jemallocLibrary: String, preloadLibrary: String,
+                profiling: LeakProfiling? = nil) {
         self.command = command
         self.interval = interval
         self.jemallocLibrary = jemallocLibrary
         self.preloadLibrary = preloadLibrary
+        self.profiling = profiling
     }
 
     /// Finds both libraries: jemalloc's from this process's own mapping,
@@ -136,7 +157,9 @@ public struct ProgramRun {
     /// Runs the program to completion and decodes its final report.
     public func run() throws -> Outcome {
         let program = command[0]
-        let executable = try ProgramRun.resolve(program, path: ProcessInfo.processInfo.environment["PATH"])
+        let path = ProcessInfo.processInfo.environment["PATH"]
+        let executable = try ProgramRun.resolve(program, path: path)
+        if profiling != nil { try LeakProfiling.checkTools(path: path) }
         let directory = try makeReportDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
@@ -146,6 +169,13 @@ public struct ProgramRun {
         let elapsed = Double(monotonicNanoseconds() - started) / 1e9
 
         if status.signal != 0 { throw Failure.signaled(program: program, signal: status.signal) }
+        var leaks: LeakReport?
+        if let profiling {
+            guard let profile = LeakProfiling.finalProfile(in: directory, pid: pid) else {
+                throw Failure.noProfile(program: program, exitStatus: status.exitStatus)
+            }
+            leaks = try profiling.symbolise(profile: profile, executable: executable, path: path)
+        }
         let reportFile = "\(directory)/\(pid).json"
         guard let data = FileManager.default.contents(atPath: reportFile), !data.isEmpty else {
             throw Failure.noReport(program: program, exitStatus: status.exitStatus)
@@ -160,7 +190,7 @@ public struct ProgramRun {
                                       allocated: totals.allocated, active: totals.active, resident: totals.resident)
         }
         return Outcome(pid: pid, exitStatus: status.exitStatus, elapsedSeconds: elapsed,
-                       final: try AllocatorSnapshot(document: last.document), series: series)
+                       final: try AllocatorSnapshot(document: last.document), series: series, leaks: leaks)
     }
 
     /// The program's environment: this process's, plus the preloads and the
@@ -175,6 +205,7 @@ public struct ProgramRun {
             // letters leave the rest out), which is all the series needs.
             conf += ",stats_interval:\(interval),stats_interval_opts:Jgmdablxeh"
         }
+        if let profiling { conf += "," + profiling.mallocConf(directory: reportDirectory) }
         environment["MALLOC_CONF"] = environment["MALLOC_CONF"].map { "\($0),\(conf)" } ?? conf
         environment["RECLAIM_MEMSTAT_DIR"] = reportDirectory
         return environment

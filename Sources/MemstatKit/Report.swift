@@ -178,6 +178,8 @@ public struct Report: Codable, Sendable {
     public var allocatorDiff: AllocatorComparison?
     /// `memstat attach` and `top`: another process's published heap figures.
     public var published: PublishedStatistics?
+    /// `memstat run --leaks`: the allocation sites live at exit.
+    public var leaks: LeakReport?
     /// `memstat stress`: the run and its leak check.
     public var stress: Stress.Result?
     /// `memstat top`: collections per second of each heap since the previous frame, by heap id.

@@ -19,6 +19,7 @@ public enum TextRenderer {
         if let diff = report.heapDiff { sections += heapDiffSections(diff) }
         if let diff = report.allocatorDiff { sections += allocatorDiffSections(diff) }
         if let stress = report.stress { sections += stressSections(stress) }
+        if let leaks = report.leaks { sections.append(leaksSection(leaks)) }
         if let published = report.published { sections += publishedSections(published, rates: report.collectionRates) }
         return sections.joined(separator: "\n\n") + "\n"
     }

@@ -332,13 +332,21 @@ struct Run: ParsableCommand {
         discussion: """
             The program's stdout and stderr pass through untouched and its exit status \
             becomes memstat's. Exit 127: program not found; 126: not executable; \
-            128+N: killed by signal N.
+            128+N: killed by signal N. With --leaks the program runs under jemalloc's heap \
+            profiling and the allocation sites still holding memory at exit are listed, \
+            symbolised by jeprof (libjemalloc-dev; it needs binutils).
             """)
     @OptionGroup var options: ReportOptions
     @Option(help: ArgumentHelp(
         "Also record allocated/active/resident every BYTES allocated (jemalloc's stats_interval); K, M, G suffixes allowed.",
         valueName: "BYTES"))
     var interval: String?
+    @Flag(help: "List the allocation sites still holding memory at exit (jemalloc heap profiling, jeprof).")
+    var leaks = false
+    @Option(help: ArgumentHelp("With --leaks: sample one allocation per 2^N bytes on average (0-30).", valueName: "N"))
+    var lgSample = 12
+    @Option(help: "With --leaks: how many allocation sites to list.")
+    var top = 10
     @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -347,6 +355,8 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard !program.isEmpty else { throw ValidationError("Missing the program to run: memstat run -- PROGRAM ARGS...") }
+        guard (0...30).contains(lgSample) else { throw ValidationError("--lg-sample wants 0 to 30, not \(lgSample)") }
+        guard top > 0 else { throw ValidationError("--top wants a positive number of sites, not \(top)") }
         if let interval, Run.parseBytes(interval) == nil {
             throw ValidationError("--interval wants a positive byte count such as 1048576 or 1M, not '\(interval)'")
         }
@@ -372,11 +382,18 @@ struct Run: ParsableCommand {
                 ?? CommandLine.arguments[0]
             let libraries = try ProgramRun.locateLibraries(executable: executable)
             let outcome = try ProgramRun(command: command, interval: interval.flatMap(Run.parseBytes),
-                                         jemallocLibrary: libraries.jemalloc, preloadLibrary: libraries.preload).run()
+                                         jemallocLibrary: libraries.jemalloc, preloadLibrary: libraries.preload,
+                                         profiling: leaks ? LeakProfiling(lgSample: lgSample, top: top) : nil).run()
             let source = Report.Source(process: .program, pid: outcome.pid, command: command,
                                        exitStatus: outcome.exitStatus, elapsedSeconds: outcome.elapsedSeconds)
-            var report = Report.summary(outcome.final, source: source, kind: .run)
+            var report = Report.summary(outcome.final, source: source, kind: leaks ? .leaks : .run)
             if interval != nil { report.series = outcome.series }
+            if leaks {
+                // The leak report stays short: totals, then the sites.
+                report.arenas = nil
+                report.bins = nil
+                report.leaks = outcome.leaks
+            }
             try emit(report, json: options.json)
             throw ExitCode(outcome.exitStatus)
         } catch let failure as ProgramRun.Failure {

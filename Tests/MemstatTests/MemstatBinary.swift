@@ -20,7 +20,7 @@ enum MemstatBinary {
 
     /// Runs memstat with `arguments`, capturing stdout and stderr through
     /// files (no pipe can fill up and stall the child).
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memstat-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -30,6 +30,7 @@ enum MemstatBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

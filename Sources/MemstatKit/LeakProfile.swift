@@ -1,0 +1,142 @@
+import Foundation
+import Synchronization
+
+/// `memstat run --leaks`: the allocation sites still holding memory when a
+/// program exited, from jemalloc's heap profile (sampled: `prof`,
+/// `prof_leak`, `prof_final`) as jeprof symbolises it.
+public struct LeakReport: Codable, Sendable {
+    /// One allocation site: a function and, when known, the source line.
+    public struct Site: Codable, Sendable {
+        public var function: String
+        /// `file:line`, when the program has line information.
+        public var location: String?
+        /// Estimated bytes allocated here and live at exit.
+        public var bytes: Int
+        /// `bytes` as a share of ``LeakReport/totalBytes``.
+        public var share: Double
+        /// Estimated live bytes allocated here or in what it called.
+        public var cumulativeBytes: Int
+    }
+
+    /// Estimated bytes live at exit, all sites (the profile is sampled, so
+    /// figures are estimates, good to a sample interval or so per site).
+    public var totalBytes: Int
+    /// Mean bytes between two samples: `2^lg_prof_sample`.
+    public var sampleIntervalBytes: Int
+    /// The sites holding the most, most first.
+    public var sites: [Site]
+    /// Sites with live bytes beyond those listed.
+    public var moreSites: Int
+}
+
+/// How `memstat run --leaks` profiles.
+public struct LeakProfiling: Sendable {
+    /// jemalloc's `lg_prof_sample`: one sample per `2^lgSample` bytes on average.
+    public var lgSample: Int
+    /// How many sites to list.
+    public var top: Int
+
+    public init(lgSample: Int = 12, top: Int = 10) {
+        self.lgSample = lgSample
+        self.top = top
+    }
+
+    /// The options added to `MALLOC_CONF`; the final profile goes to `directory`.
+    func mallocConf(directory: String) -> String {
+        "prof:true,prof_leak:true,prof_final:true,lg_prof_sample:\(lgSample),prof_prefix:\(directory)/heap"
+    }
+
+    /// The final profile jemalloc wrote for `pid` (`heap.<pid>.<seq>.f.heap`).
+    static func finalProfile(in directory: String, pid: Int32) -> String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("heap.\(pid).") && $0.hasSuffix(".f.heap") }.sorted().last
+            .map { "\(directory)/\($0)" }
+    }
+
+    /// The tools jeprof runs, checked before the program starts.
+    static func checkTools(path: String?) throws(ProgramRun.Failure) {
+        guard (try? ProgramRun.resolve("jeprof", path: path)) != nil else {
+            throw .missingTool("jeprof (Debian's libjemalloc-dev ships it: apt-get install libjemalloc-dev)")
+        }
+        for tool in ["addr2line", "nm", "objdump"] where (try? ProgramRun.resolve(tool, path: path)) == nil {
+            throw .missingTool("\(tool), which jeprof needs to name functions (apt-get install binutils)")
+        }
+    }
+
+    /// Runs jeprof on `profile` of `executable` and reads its report.
+    func symbolise(profile: String, executable: String, path: String?) throws(ProgramRun.Failure) -> LeakReport {
+        let jeprof: String
+        do { jeprof = try ProgramRun.resolve("jeprof", path: path) } catch { throw .missingTool("jeprof") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: jeprof)
+        process.arguments = ["--text", "--show_bytes", "--lines", executable, profile]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { throw .profileUnreadable("cannot start jeprof: \(error)") }
+        // Drain stderr meanwhile, so a chatty jeprof cannot fill its pipe and stall.
+        let errorText = Mutex<Data>(Data())
+        let drain = Thread { errorText.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
+        drain.start()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        while drain.isExecuting { usleep(1000) }
+        guard process.terminationStatus == 0, var report = LeakProfiling.parse(text) else {
+            let message = String(decoding: errorText.withLock { $0 }, as: UTF8.self)
+                .split(separator: "\n").last.map(String.init) ?? "no output"
+            throw .profileUnreadable("jeprof failed (status \(process.terminationStatus)): \(message)")
+        }
+        report.sampleIntervalBytes = 1 << lgSample
+        report.moreSites = max(0, report.sites.count - top)
+        report.sites = Array(report.sites.prefix(top))
+        return report
+    }
+
+    /// Reads jeprof's `--text --show_bytes --lines` report: a `Total: N B`
+    /// line, then `flat flat% sum% cum cum% function location` rows.
+    static func parse(_ text: String) -> LeakReport? {
+        var total: Int?
+        var sites: [LeakReport.Site] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.first == "Total:", fields.count >= 2 {
+                total = Int(fields[1])
+                continue
+            }
+            guard fields.count >= 6, let flat = Int(fields[0]), let cumulative = Int(fields[3]), flat > 0 else { continue }
+            var rest = Array(fields.dropFirst(5).map(String.init))
+            if rest.count >= 2, rest[rest.count - 2] == "(discriminator" { rest.removeLast(2) }
+            var location: String?
+            if rest.count >= 2, let last = rest.last, last.range(of: #":(\d+|\?)$"#, options: .regularExpression) != nil {
+                location = last == "??:?" ? nil : last
+                rest.removeLast()
+            }
+            sites.append(LeakReport.Site(function: SwiftSymbols.demangle(rest.joined(separator: " ")), location: location,
+                                         bytes: flat, share: 0, cumulativeBytes: cumulative))
+        }
+        guard let total else { return nil }
+        // jeprof lists a function once per line number; the rows are sites.
+        sites.sort { ($0.bytes, $1.function) > ($1.bytes, $0.function) }
+        for index in sites.indices { sites[index].share = total > 0 ? Double(sites[index].bytes) / Double(total) : 0 }
+        return LeakReport(totalBytes: total, sampleIntervalBytes: 0, sites: sites, moreSites: 0)
+    }
+}
+
+/// Readable names for Swift's mangled symbols, through the runtime's demangler.
+enum SwiftSymbols {
+    @_silgen_name("swift_demangle")
+    private static func runtimeDemangle(_ mangled: UnsafePointer<CChar>?, _ length: UInt,
+                                        _ buffer: UnsafeMutablePointer<CChar>?, _ bufferSize: UnsafeMutablePointer<UInt>?,
+                                        _ flags: UInt32) -> UnsafeMutablePointer<CChar>?
+
+    /// `symbol` demangled when it is a Swift symbol, else unchanged.
+    static func demangle(_ symbol: String) -> String {
+        guard symbol.hasPrefix("$s") || symbol.hasPrefix("_$s") || symbol.hasPrefix("$S") else { return symbol }
+        let utf8 = Array(symbol.utf8CString)
+        guard let demangled = utf8.withUnsafeBufferPointer({ runtimeDemangle($0.baseAddress, UInt(utf8.count - 1), nil, nil, 0) })
+        else { return symbol }
+        defer { free(demangled) }
+        return String(cString: demangled)
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+@testable import MemstatKit
+import Testing
+
+/// A C program that leaks known amounts from two known functions, compiled
+/// with the machine's C compiler for the test.
+final class LeakyProgram {
+    static let source = """
+        #include <stdio.h>
+        #include <stdlib.h>
+        __attribute__((noinline)) void leak_large_blocks(void) {
+            for (int i = 0; i < 32; i++) { volatile char *p = malloc(65536); p[0] = 1; }
+        }
+        __attribute__((noinline)) void leak_small_blocks(void) {
+            for (int i = 0; i < 4096; i++) { volatile char *p = malloc(128); p[0] = 1; }
+        }
+        __attribute__((noinline)) void churn(void) {
+            for (int i = 0; i < 100000; i++) { volatile char *p = malloc(256); p[0] = 1; free((void *)p); }
+        }
+        int main(void) { leak_large_blocks(); leak_small_blocks(); churn(); puts("leaky done"); return 0; }
+        """
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memstat-leaky-\(UUID().uuidString)")
+    var path: String { directory.appendingPathComponent("leaky").path }
+
+    init() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("leaky.c")
+        try LeakyProgram.source.write(to: file, atomically: true, encoding: .utf8)
+        let compiler = Process()
+        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compiler.arguments = ["cc", "-O1", "-g", "-o", path, file.path]
+        try compiler.run()
+        compiler.waitUntilExit()
+        guard compiler.terminationStatus == 0 else { throw CompileFailed() }
+    }
+
+    struct CompileFailed: Error {}
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+@Suite("memstat run --leaks")
+struct MemstatLeaksTests {
+    @Test("the sites still holding memory at exit are listed by function and line, largest first")
+    func leakingProgram() throws {
+        let program = try LeakyProgram()
+        let result = try MemstatBinary.run(["run", "--leaks", "--json", "--", program.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("leaky done\n"))
+        let json = String(result.stdout.dropFirst("leaky done\n".count))
+        let report = try decodeReport(json)
+        #expect(report.report == .leaks)
+        let leaks = try #require(report.leaks)
+        #expect(leaks.sampleIntervalBytes == 4096)
+        #expect(leaks.sites.count <= 10)
+        let large = try #require(leaks.sites.first)
+        #expect(large.function == "leak_large_blocks")
+        #expect(large.location?.hasSuffix("leaky.c:4") == true, "\(large.location ?? "no location")")
+        // 32 blocks of 64 KiB: each is larger than the sample interval, so the estimate is close.
+        #expect((1_572_864...2_621_440).contains(large.bytes), "\(large.bytes)")
+        let small = try #require(leaks.sites.first { $0.function == "leak_small_blocks" })
+        // 4096 blocks of 128 bytes (512 KiB), sampled: an estimate.
+        #expect((262_144...1_048_576).contains(small.bytes), "\(small.bytes)")
+        #expect(!leaks.sites.contains { $0.function == "churn" })
+        #expect(leaks.sites.map(\.bytes) == leaks.sites.map(\.bytes).sorted(by: >))
+        #expect(leaks.totalBytes >= large.bytes + small.bytes)
+
+        let text = try MemstatBinary.run(["run", "--leaks", "--top", "3", "--", program.path])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Live at exit, by allocation site"))
+        #expect(text.stdout.contains("leak_large_blocks leaky.c:4"))
+        #expect(text.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("a program that writes no profile gets a clear error and a non-zero exit")
+    func noProfile() throws {
+        let result = try MemstatBinary.run(["run", "--leaks", "--", "perl", "-e", "use POSIX; POSIX::_exit(0)"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("wrote no heap profile"))
+    }
+
+    @Test("without jeprof on PATH, --leaks says what to install and runs nothing")
+    func missingJeprof() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memstat-nojeprof-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let marker = scratch.appendingPathComponent("ran").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = scratch.path
+        let result = try MemstatBinary.run(["run", "--leaks", "--", "/usr/bin/touch", marker], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("--leaks needs jeprof"))
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test("bad --leaks options exit 2", arguments: [["--lg-sample", "31"], ["--lg-sample", "-1"], ["--top", "0"]])
+    func badOptions(arguments: [String]) throws {
+        let result = try MemstatBinary.run(["run", "--leaks"] + arguments + ["--", "/bin/true"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Error:"))
+    }
+}
+
+@Suite("jeprof report parsing")
+struct JeprofParsingTests {
+    @Test("rows become sites: names with spaces, unknown locations, discriminators and Swift symbols")
+    func parse() throws {
+        let text = """
+            Total: 3000 B
+                2000  66.7%  66.7%     2000  66.7% leak_here /src/a.c:12 (discriminator 3)
+                 600  20.0%  86.7%      600  20.0% std::vector<int, std::allocator<int> >::reserve /usr/include/vector.tcc:70
+                 300  10.0%  96.7%      300  10.0% $sSS5countSivg ??:?
+                 100   3.3% 100.0%      100   3.3% mystery
+                   0   0.0% 100.0%     3000 100.0% main /src/a.c:30
+            """
+        let report = try #require(LeakProfiling.parse(text))
+        #expect(report.totalBytes == 3000)
+        #expect(report.sites.map(\.function) == [
+            "leak_here", "std::vector<int, std::allocator<int> >::reserve", "Swift.String.count.getter : Swift.Int", "mystery",
+        ])
+        #expect(report.sites.map(\.location) == ["/src/a.c:12", "/usr/include/vector.tcc:70", nil, nil])
+        #expect(report.sites.map(\.bytes) == [2000, 600, 300, 100])
+        #expect(report.sites[0].share == 2000.0 / 3000.0)
+        #expect(report.sites[0].cumulativeBytes == 2000)
+        #expect(LeakProfiling.parse("no total here") == nil)
+    }
+}
