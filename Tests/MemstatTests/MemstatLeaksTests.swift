@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// A C program that leaks known amounts from two known functions, compiled
-/// with the machine's C compiler for the test.
+/// with the toolchain's clang for the test.
 final class LeakyProgram {
     static let source = """
         #include <stdio.h>
@@ -28,7 +28,7 @@ final class LeakyProgram {
         try LeakyProgram.source.write(to: file, atomically: true, encoding: .utf8)
         let compiler = Process()
         compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compiler.arguments = ["cc", "-O1", "-g", "-o", path, file.path]
+        compiler.arguments = ["clang", "-O1", "-g", "-o", path, file.path]
         try compiler.run()
         compiler.waitUntilExit()
         guard compiler.terminationStatus == 0 else { throw CompileFailed() }
