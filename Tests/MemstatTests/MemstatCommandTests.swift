@@ -83,6 +83,7 @@ struct MemstatReportCommandTests {
 
     @Test("bad arguments print usage on stderr and exit 2", arguments: [
         ["--bogus"], ["frobnicate"], ["bins", "--arena", "x"], ["run"], ["run", "--interval", "0", "--", "/bin/true"],
+        ["demo", "extra"], ["demo", "--bogus"], ["diff"], ["top"],
     ])
     func badArguments(arguments: [String]) throws {
         let result = try MemstatBinary.run(arguments)
