@@ -34,7 +34,8 @@ let package = Package(
         ),
         .target(name: "CReclaimRegistry"),
         .target(name: "CReclaimPublishing"),
-        .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry", "CReclaimPublishing"]),
+        .target(name: "CReclaimIntrinsics"),
+        .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry", "CReclaimPublishing", "CReclaimIntrinsics"]),
         .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
         .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
         .executableTarget(

@@ -141,7 +141,18 @@ enum GCSuite {
     }
 
     /// Runs every requested case, `rounds` times each side, and prints the medians.
-    static func run(n: Int, shapes: [Shape], states: [State], rounds: Int, table: Bool) {
+    /// With `reclaimOnly`, CPython is not run (for profilers and instruction counts).
+    static func run(n: Int, shapes: [Shape], states: [State], rounds: Int, table: Bool, reclaimOnly: Bool = false) {
+        if reclaimOnly {
+            for shape in shapes {
+                for state in states {
+                    let result = median((0..<rounds).map { _ in measureReclaim(shape, state, n: n) })
+                    print("{\"suite\":\"gc\",\"case\":\"\(shape.rawValue)-\(state.rawValue)\",\"impl\":\"reclaim\",\"n\":\(n),"
+                          + "\"ns_per_obj\":\(rounded(result.nanosecondsPerObject)),\"found\":\(result.found)}")
+                }
+            }
+            return
+        }
         if table { print("case            impl         n          ns/obj      found   vs cpython") }
         for shape in shapes {
             for state in states {

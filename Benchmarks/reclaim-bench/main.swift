@@ -60,7 +60,8 @@ struct ReclaimBench: ParsableCommand {
                 return [state]
             } ?? GCSuite.State.allCases
             GCSuite.run(n: n == 1_000_000 && CommandLine.arguments.contains("--n") == false ? 100_000 : n,
-                        shapes: shapes, states: states, rounds: min(rounds, 3), table: table)
+                        shapes: shapes, states: states, rounds: min(rounds, 3), table: table,
+                        reclaimOnly: implementation == "reclaim")
             return
         }
         #if DEBUG

@@ -1,3 +1,4 @@
+import CReclaimIntrinsics
 /// The cycle collector: CPython's trial deletion over the containers a heap
 /// tracks, in three generations.
 ///
@@ -14,18 +15,19 @@
 ///    reachable, and so is everything reachable from it; the rest is
 ///    unreachable.
 /// 4. `promoteSurvivors` — reachable candidates move to the next older
-///    generation (the oldest stays).
+///    generation (the oldest stays); the unreachable ones are held, so
+///    nothing frees them while finalizers and callbacks run.
 /// 5. `handleWeakReferences` — clear every weak reference to an
 ///    unreachable object, and run the callbacks of those weak references
 ///    that are not garbage themselves (CPython's `handle_weakrefs`).
-/// 6. `finalizeUnreachable` — with the unreachable objects held (so nothing
-///    frees them meanwhile) and their cycles intact, run each finalizer that
-///    has not run yet (PEP 442) and mark the object finalized.
+/// 6. `finalizeUnreachable` — with the unreachable objects held and their
+///    cycles intact, run each finalizer that has not run yet (PEP 442) and
+///    mark the object finalized.
 /// 7. `removeResurrected` — repeat the count over the unreachable set: any
 ///    object a finalizer made reachable again, and everything it reaches,
 ///    survives into the oldest generation.
 /// 8. `clearGarbage` — break the cycles with each type's `clear`, then
-///    release the references held since phase 6: reference counting frees
+///    release the references held since phase 4: reference counting frees
 ///    the objects, each exactly once.
 ///
 /// Collections never nest: a collection requested while one runs (from a
@@ -44,6 +46,9 @@ struct CollectorState {
     var longLivedTotal = 0
     var longLivedPending = 0
     var statistics: [GenerationStatistics] = Array(repeating: GenerationStatistics(), count: 3)
+    /// Whether the running collection has called a finalizer or a weak
+    /// reference callback (which may resurrect unreachable objects).
+    var ranUserCode = false
 }
 
 /// Collections of one generation so far (`gc.get_stats()`).
@@ -73,6 +78,9 @@ struct CollectionPauses {
 }
 
 extension Heap {
+    /// How many candidates ahead phase 2 prefetches.
+    static let prefetchDistance = 8
+
     // MARK: Scheduling
 
     /// Called before a container is allocated: counts it and runs the
@@ -121,28 +129,28 @@ extension Heap {
         debugLine(.stats, "gc: objects in each generation: "
                   + (0..<3).map { String(core.pointee.generations[$0].count) }.joined(separator: " "))
 
+        core.pointee.collector.ranUserCode = false
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
         markReachable(&work)
-        let unreachable = work.unreachable
-        promoteSurvivors(work, from: generation)
+        let unreachable = promoteSurvivors(work, from: generation)
         handleWeakReferences(unreachable)
         finalizeUnreachable(unreachable)
-        let garbage = removeResurrected(unreachable)
+        let garbage = removeResurrected(unreachable.objects)
         let uncollectable = disposeOfGarbage(garbage, generation: generation)
 
         updateCounts(afterCollecting: generation)
-        let collected = unreachable.count - uncollectable
+        let collected = unreachable.objects.count - uncollectable
         core.pointee.collector.statistics[generation].collections += 1
         core.pointee.collector.statistics[generation].collected += collected
         let duration = monotonicSeconds() - started
         core.pointee.pauses.record(seconds: duration, generation: generation)
         publishFigures()
-        debugLine(.stats, "gc: done, \(unreachable.count) unreachable, \(uncollectable) uncollectable, "
+        debugLine(.stats, "gc: done, \(unreachable.objects.count) unreachable, \(uncollectable) uncollectable, "
                   + "\(String(Int(duration * 1e6))) µs elapsed")
         notifyCallbacks(.stop, CollectionInfo(generation: generation, collected: collected, uncollectable: uncollectable,
                                               candidates: work.candidates.count, duration: duration))
-        return unreachable.count
+        return unreachable.objects.count
     }
 
     /// The end of the garbage: reported to the debug sink, then kept in
@@ -158,7 +166,7 @@ extension Heap {
             }
         }
         guard !core.pointee.controls.debugFlags.contains(.saveAll) else {
-            // Kept alive by the references held since phase 6, now the garbage list's.
+            // Kept alive by the references held since phase 4, now the garbage list's.
             for object in garbage { track(object, generation: 2) }
             core.pointee.controls.garbage += garbage
             return 0
@@ -173,8 +181,8 @@ extension Heap {
     /// ones found reachable.
     struct CollectionWork {
         var candidates: [RawRef]
-
-        var unreachable: [RawRef] { candidates.filter { !$0.flags.contains(.reachable) } }
+        /// How many candidates phase 3 found reachable.
+        var reachableCount = 0
     }
 
     /// Phase 1: takes every container of generations 0…`generation` out of
@@ -208,43 +216,72 @@ extension Heap {
     }
 
     /// Phase 2: subtracts every reference between candidates.
+    ///
+    /// The referents of a candidate a few places ahead are prefetched, so
+    /// the cache misses of scattered graphs overlap instead of queueing.
     func subtractInternalReferences(_ work: inout CollectionWork) {
-        for object in work.candidates {
-            object.traverseReferents { referent in
-                if referent.isCollecting { referent.gcWord &-= 1 }
+        work.candidates.withUnsafeBufferPointer { candidates in
+            let count = candidates.count
+            for index in 0..<count {
+                if index &+ Heap.prefetchDistance < count {
+                    candidates[index &+ Heap.prefetchDistance].prefetchReferents()
+                }
+                candidates[index].traverseReferents { referent in
+                    if referent.isCollecting { referent.gcWord &-= 1 }
+                }
             }
         }
     }
 
-    /// Phase 3: marks candidates referenced from outside, and all they reach.
+    /// Phase 3: marks candidates referenced from outside, and all they
+    /// reach, depth first from a stack (which follows chains and rings in
+    /// the order they were allocated). Counts the reachable ones.
     func markReachable(_ work: inout CollectionWork) {
-        var pending: [RawRef] = []
+        var pending = GrowableBuffer<RawRef>()
+        defer { pending.release() }
+        var reachable = 0
         for object in work.candidates where object.gcWord > 0 {
             object.flags.insert(.reachable)
             pending.append(object)
+            reachable &+= 1
         }
         while let object = pending.popLast() {
             object.traverseReferents { referent in
                 guard referent.isCollecting, !referent.flags.contains(.reachable) else { return }
                 referent.flags.insert(.reachable)
                 pending.append(referent)
+                reachable &+= 1
             }
         }
+        work.reachableCount = reachable
     }
 
-    /// Phase 4: reachable candidates go to the next older generation;
-    /// unreachable ones stay out of every table, untracked, until freed or
-    /// resurrected.
-    func promoteSurvivors(_ work: CollectionWork, from generation: Int) {
+    /// Phase 4: reachable candidates go to the next older generation.
+    /// Unreachable ones stay out of every table, untracked, and are held
+    /// (a reference each, so nothing frees them while user code runs in
+    /// phases 5 and 6) until freed or resurrected; the same pass notes
+    /// which have weak references and which have a finalizer still to run.
+    func promoteSurvivors(_ work: CollectionWork, from generation: Int) -> UnreachableSet {
         let older = min(generation + 1, 2)
         var promoted = 0
+        var unreachable = UnreachableSet()
+        unreachable.objects.reserveCapacity(work.candidates.count - work.reachableCount)
+        let table = core.pointee.generations + older
+        table.pointee.reserveCapacity(table.pointee.count + work.reachableCount)
         for object in work.candidates {
-            let reachable = object.flags.contains(.reachable)
-            object.flags = object.flags.subtracting([.collecting, .reachable])
+            let flags = object.flags
+            object.flags = flags.subtracting([.collecting, .reachable])
             object.gcWord = RawRef.untrackedGCWord
-            if reachable {
+            if flags.contains(.reachable) {
                 track(object, generation: older)
                 promoted += 1
+                continue
+            }
+            object.retain()
+            unreachable.objects.append(object)
+            if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
+            if !flags.contains(.finalized) && object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }) {
+                unreachable.toFinalize.append(object)
             }
         }
         if generation == 1 { core.pointee.collector.longLivedPending += promoted }
@@ -252,17 +289,26 @@ extension Heap {
             core.pointee.collector.longLivedTotal = core.pointee.generations[2].count
             core.pointee.collector.longLivedPending = 0
         }
+        return unreachable
+    }
+
+    /// The unreachable candidates of a collection, and two subsets of them.
+    struct UnreachableSet {
+        var objects: [RawRef] = []
+        /// Those with weak references to clear (phase 5).
+        var withWeakReferences: [RawRef] = []
+        /// Those whose finalizer has not run yet (phase 6).
+        var toFinalize: [RawRef] = []
     }
 
     /// Phase 5: clears weak references to unreachable objects before any
     /// finalizer or clear can see them; a callback runs only when its weak
     /// reference is not itself unreachable.
-    func handleWeakReferences(_ unreachable: [RawRef]) {
-        let referents = unreachable.filter { $0.flags.contains(.hasWeakReferences) }
-        guard !referents.isEmpty else { return }
-        let garbage = Set(unreachable)
+    func handleWeakReferences(_ unreachable: UnreachableSet) {
+        guard !unreachable.withWeakReferences.isEmpty else { return }
+        let garbage = Set(unreachable.objects)
         var pending: [(RawRef, WeakReferenceCallback)] = []
-        for object in referents {
+        for object in unreachable.withWeakReferences {
             for (weak, callback) in clearWeakReferences(to: object) {
                 if garbage.contains(weak) {
                     weak.release()   // garbage itself: its callback never runs
@@ -271,16 +317,15 @@ extension Heap {
                 }
             }
         }
+        if !pending.isEmpty { core.pointee.collector.ranUserCode = true }
         runWeakReferenceCallbacks(pending)
     }
 
-    /// Phase 6: holds every unreachable object, then runs the finalizers
-    /// that have not run yet, with the cycles intact.
-    func finalizeUnreachable(_ unreachable: [RawRef]) {
-        for object in unreachable { object.retain() }
-        for object in unreachable {
-            guard object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }),
-                  !object.flags.contains(.finalized) else { continue }
+    /// Phase 6: runs the finalizers that have not run yet, with the cycles
+    /// intact (the objects are held since phase 4).
+    func finalizeUnreachable(_ unreachable: UnreachableSet) {
+        for object in unreachable.toFinalize where !object.flags.contains(.finalized) {
+            core.pointee.collector.ranUserCode = true
             callFinalizer(of: object, type: object.type)
         }
     }
@@ -290,9 +335,13 @@ extension Heap {
     /// 2. Returns the garbage left.
     func removeResurrected(_ unreachable: [RawRef]) -> [RawRef] {
         guard !unreachable.isEmpty else { return [] }
+        // Only code run since phase 4 — finalizers, weak reference
+        // callbacks — can make an object reachable again: without any, the
+        // set is unchanged and the recount is skipped.
+        guard core.pointee.collector.ranUserCode else { return unreachable }
         var work = CollectionWork(candidates: unreachable)
         for object in unreachable {
-            object.gcWord = UInt64(object.refcount) - 1   // less the reference phase 6 holds
+            object.gcWord = UInt64(object.refcount) - 1   // less the reference held since phase 4
             object.flags.insert(.collecting)
         }
         subtractInternalReferences(&work)
@@ -313,7 +362,7 @@ extension Heap {
     }
 
     /// Phase 8: breaks the cycles, then drops the references held since
-    /// phase 6, so reference counting frees every object once. An object
+    /// phase 4, so reference counting frees every object once. An object
     /// whose type has no `clear` cannot break its cycle: it goes back to
     /// generation 2 and counts as uncollectable. Returns how many did.
     @discardableResult
@@ -321,6 +370,11 @@ extension Heap {
         var uncollectable = 0
         for object in garbage {
             let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+                if type.kind == .instance {
+                    // The common case, inline: release each attribute and unset it.
+                    RawRef.clearSlots(object.payload, count: type.instanceSlotCount)
+                    return true
+                }
                 guard let clear = type.clear else { return false }
                 clear(object, self)
                 return true
@@ -330,7 +384,11 @@ extension Heap {
                 uncollectable += 1
             }
         }
-        for object in garbage { object.release() }
+        // The references held since phase 4; the last one frees the object.
+        for object in garbage {
+            let count = object.refcount
+            if count == 1 { destroyObject(object) } else { object.refcount = count &- 1 }
+        }
         core.pointee.collector.statistics[generation].uncollectable += uncollectable
         return uncollectable
     }
@@ -411,11 +469,63 @@ extension Heap {
 }
 
 extension RawRef {
-    /// Calls `visit` with each object this one refers to, through its
-    /// type's `traverse`, without retaining the type.
+    /// Calls `visit` with each object this one refers to, without retaining
+    /// the type.
+    ///
+    /// Instances, lists and tuples — the containers collections mostly
+    /// walk — are read here directly, so the loop inlines into the phase
+    /// calling it; every other type goes through its `traverse`. (Only the
+    /// built-ins and `makeClass` give a type these kinds, with exactly
+    /// these traversals.) Slots hold an address or 0 for none.
     @inline(__always)
     func traverseReferents(_ visit: (RawRef) -> Void) {
-        typeReference._withUnsafeGuaranteedRef { type in type.traverse?(self, visit) }
+        typeReference._withUnsafeGuaranteedRef { type in
+            switch type.kind {
+            case .instance:
+                RawRef.visitSlots(payload, count: type.instanceSlotCount, visit)
+            case .tuple:
+                RawRef.visitSlots(payload + 8, count: payload.load(as: Int.self), visit)
+            case .list:
+                if let items = listStorage { RawRef.visitSlots(UnsafeMutableRawPointer(items), count: listCount, visit) }
+            default:
+                type.traverse?(self, visit)
+            }
+        }
+    }
+
+    /// Unsets each of `count` slots at `slots` holding a reference, then
+    /// releases what it held (an instance's `clear`).
+    @inline(__always)
+    static func clearSlots(_ slots: UnsafeMutableRawPointer, count: Int) {
+        var offset = 0
+        let end = count &* 8
+        while offset < end {
+            if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
+                slots.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
+                RawRef(pointer: pointer).release()
+            }
+            offset &+= 8
+        }
+    }
+
+    /// Prefetches the headers (gc word and flags: one cache line) of the
+    /// objects this one refers to.
+    @inline(__always)
+    func prefetchReferents() {
+        traverseReferents { reclaim_prefetch_for_write($0.pointer - ObjectHeader.gcWordSize) }
+    }
+
+    /// Visits the non-zero references among `count` slots at `slots`.
+    @inline(__always)
+    static func visitSlots(_ slots: UnsafeMutableRawPointer, count: Int, _ visit: (RawRef) -> Void) {
+        var offset = 0
+        let end = count &* 8
+        while offset < end {
+            if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
+                visit(RawRef(pointer: pointer))
+            }
+            offset &+= 8
+        }
     }
 
     /// Whether the object is a candidate of the running collection.

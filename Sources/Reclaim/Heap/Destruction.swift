@@ -64,7 +64,12 @@ extension Heap {
                 // A container gone counts against generation 0's allocations, as in CPython.
                 if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
             }
-            if let drop = type.dropReferences { drop(object, self) }
+            if type.kind == .instance {
+                // The common case, inline: an instance's dropReferences releases its slots.
+                RawRef.clearSlots(object.payload, count: type.instanceSlotCount)
+            } else if let drop = type.dropReferences {
+                drop(object, self)
+            }
             free(object, type: type)
         }
     }

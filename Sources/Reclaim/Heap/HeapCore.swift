@@ -104,6 +104,11 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
 
     mutating func popLast() -> Element? { count == 0 ? nil : removeLast() }
 
+    /// Makes room for `minimum` elements in all, so appends up to it do not grow.
+    mutating func reserveCapacity(_ minimum: Int) {
+        if minimum > capacity { grow(to: minimum) }
+    }
+
     /// Grows to `capacity` slots, new ones set to `filler`.
     mutating func resize(to newCapacity: Int, filling filler: Element) {
         if newCapacity > capacity { grow(to: newCapacity) }
