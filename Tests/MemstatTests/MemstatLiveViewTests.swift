@@ -115,9 +115,9 @@ struct MemstatLiveViewTests {
     func badTargets() throws {
         // Process 1 (init) exists and does not link Reclaim. (This test
         // process may publish: another suite starts the publisher.)
-        let init = try MemstatBinary.run(["attach", "1"])
-        #expect(init.status == 1)
-        #expect(init.stderr.contains("process 1 does not publish Reclaim statistics"))
+        let initProcess = try MemstatBinary.run(["attach", "1"])
+        #expect(initProcess.status == 1)
+        #expect(initProcess.stderr.contains("process 1 does not publish Reclaim statistics"))
         let missing = try MemstatBinary.run(["top", "2147483646", "--count", "1"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no process 2147483646"))
