@@ -57,9 +57,16 @@ public struct ModelCheck {
     var nextID = 0
     var summary = Summary()
     let baseline: Int
+    /// The most roots (own and resurrected) held at once: at the limit a
+    /// create step drops one instead, so the graph stays small and a step costs the same at the
+    /// millionth as at the first (a steady state, like a long-running program).
+    let maximumRoots: Int
+    /// `reachableIDs()` until a step changes what is reachable.
+    var reachableCache: [Int]?
 
-    public init(seed: UInt64) throws {
+    public init(seed: UInt64, maximumRoots: Int = 64) throws {
         self.seed = seed
+        self.maximumRoots = maximumRoots
         random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         heap = try Heap()
         heap.isCollectorEnabled = false
@@ -89,6 +96,12 @@ public struct ModelCheck {
             summary.steps += 1
             let reachable = reachableIDs()
             switch next(100) {
+            case 0..<25 where roots.count + resurrected.count >= maximumRoots:
+                if !resurrected.isEmpty && (roots.isEmpty || next(2) == 0) {
+                    try dropResurrected(step: step)
+                } else {
+                    dropRoot()
+                }
             case 0..<25: try create()
             case 25..<55 where !reachable.isEmpty: link(reachable, step: step)
             case 55..<70 where !reachable.isEmpty: unlink(reachable)
@@ -113,6 +126,7 @@ public struct ModelCheck {
         nodes[id] = node
         objects[id] = object.takeRaw()
         roots.append(id)
+        reachableCache?.append(id)   // the largest id yet: the list stays sorted
         summary.created += 1
     }
 
@@ -126,6 +140,7 @@ public struct ModelCheck {
     }
 
     mutating func unlink(_ reachable: [Int]) {
+        reachableCache = nil
         let from = reachable[next(reachable.count)], slot = next(2)
         guard let old = nodes[from]!.slots[slot] else { return }
         nodes[from]!.slots[slot] = nil
@@ -135,14 +150,29 @@ public struct ModelCheck {
     }
 
     mutating func dropRoot() {
+        reachableCache = nil
         let id = roots.remove(at: next(roots.count))
         objects[id]!.release()
+        decrement(id)
+    }
+
+    /// Releases the object at the end of the heap's resurrection list, in
+    /// the heap and in the model.
+    mutating func dropResurrected(step: Int) throws {
+        let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
+        // The heap may have resurrected one collection's objects in another
+        // order than the model: any position will do, but it must be there.
+        guard let position = resurrected.lastIndex(of: id) else {
+            throw Failure(seed: seed, step: step, message: "node \(id) was in the heap's resurrection list only")
+        }
+        resurrected.remove(at: position)
         decrement(id)
     }
 
     /// The model of one release: at zero, the finalizer (once), which may
     /// resurrect; otherwise the node's references go, and it is freed.
     mutating func decrement(_ id: Int) {
+        reachableCache = nil
         var pending = [id]
         nodes[id]!.count -= 1
         while let current = pending.popLast() {
@@ -161,6 +191,7 @@ public struct ModelCheck {
     /// resurrection list. Returns whether the node was resurrected.
     @discardableResult
     mutating func finalize(_ node: Node) -> Bool {
+        reachableCache = nil
         node.finalized = true
         summary.finalized += 1
         guard node.resurrects else { return false }
@@ -170,18 +201,24 @@ public struct ModelCheck {
         return true
     }
 
-    func reachableIDs() -> [Int] {
+    /// The ids reachable from the roots and the resurrection list, sorted
+    /// (so random choices among them repeat from a seed).
+    mutating func reachableIDs() -> [Int] {
+        if let reachableCache { return reachableCache }
         var seen = Set<Int>(), stack = roots + resurrected
         while let id = stack.popLast() {
             guard seen.insert(id).inserted, let node = nodes[id] else { continue }
             for case let target? in node.slots { stack.append(target) }
         }
-        return Array(seen).sorted()
+        let sorted = Array(seen).sorted()
+        reachableCache = sorted
+        return sorted
     }
 
     // MARK: Collection
 
     mutating func collectAndCheck(step: Int) throws {
+        reachableCache = nil
         heap.collect()
         summary.collections += 1
         modelCollection()
@@ -195,6 +232,7 @@ public struct ModelCheck {
         let reachable = Set(reachableIDs())
         let garbage = nodes.keys.filter { !reachable.contains($0) }.sorted()
         for id in garbage where !nodes[id]!.finalized { finalize(nodes[id]!) }
+        reachableCache = nil   // finalizers resurrected some
         let survivors = Set(reachableIDs())
         let dead = garbage.filter { !survivors.contains($0) }
         for id in dead {
@@ -243,6 +281,7 @@ public struct ModelCheck {
                 throw Failure(seed: seed, step: step, message: "node \(id) was in the heap's resurrection list only")
             }
             resurrected.remove(at: position)
+            reachableCache = nil
             decrement(id)
         }
         try collectAndCheck(step: step)
@@ -250,6 +289,7 @@ public struct ModelCheck {
         while !resurrected.isEmpty {
             let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
             resurrected.removeAll { $0 == id }
+            reachableCache = nil
             decrement(id)
             try collectAndCheck(step: step)
         }
