@@ -93,10 +93,24 @@ final class DemoSession {
         }
     }
 
-    private func instance(of type: ObjectType, named name: String) throws -> Ref {
+    /// `variable = Class("name")`: a new instance, narrated.
+    private func new(_ variable: String, _ type: ObjectType, named name: String) throws -> Ref {
+        run("\(variable) = \(type.name)(\"\(name)\")")
         let object = try heap.instance(of: type)
         try object.setAttribute("name", to: heap.str(name))
         return object
+    }
+
+    /// `sys.getrefcount(variable) - 1` and its answer.
+    private func showReferenceCount(_ object: borrowing Ref, of variable: String) {
+        run("sys.getrefcount(\(variable)) - 1")
+        say(String(object.referenceCount))
+    }
+
+    /// `del variable`: drops the reference.
+    private func del(_ object: consuming Ref, _ variable: String) {
+        run("del \(variable)")
+        _ = consume object
     }
 
     func referenceCounting() throws -> Demo.Step {
@@ -104,18 +118,13 @@ final class DemoSession {
         return try step("Reference counting frees an object at its last reference",
                         lesson: "Each del drops the last reference, so the finalizer runs at once "
                             + "and the block goes back to the arena; no collector is involved.") {
-            run("obj1 = SampleClass(\"Object 1\")")
-            let obj1 = try instance(of: sampleClass, named: "Object 1")
-            run("obj2 = SampleClass(\"Object 2\")")
-            let obj2 = try instance(of: sampleClass, named: "Object 2")
-            run("sys.getrefcount(obj1) - 1")
-            say(String(obj1.referenceCount))
+            let obj1 = try new("obj1", sampleClass, named: "Object 1")
+            let obj2 = try new("obj2", sampleClass, named: "Object 2")
+            showReferenceCount(obj1, of: "obj1")
             try checkpoint("created")
-            run("del obj1")
-            _ = consume obj1
+            del(obj1, "obj1")
             try checkpoint("del obj1")
-            run("del obj2")
-            _ = consume obj2
+            del(obj2, "obj2")
             try checkpoint("del obj2")
         }
     }
@@ -125,25 +134,18 @@ final class DemoSession {
         return try step("A shared reference keeps an object alive",
                         lesson: "person3 = person1 adds a reference: deleting person1 leaves Alice "
                             + "alive until person3 goes too.") {
-            run("person1 = Person(\"Alice\")")
-            let person1 = try instance(of: person, named: "Alice")
-            run("person2 = Person(\"Bob\")")
-            let person2 = try instance(of: person, named: "Bob")
+            let person1 = try new("person1", person, named: "Alice")
+            let person2 = try new("person2", person, named: "Bob")
             run("person3 = person1")
             let person3 = person1.copy()
-            run("sys.getrefcount(person1) - 1")
-            say(String(person1.referenceCount))
+            showReferenceCount(person1, of: "person1")
             try checkpoint("created")
-            run("del person1")
-            _ = consume person1
-            run("sys.getrefcount(person3) - 1")
-            say(String(person3.referenceCount))
+            del(person1, "person1")
+            showReferenceCount(person3, of: "person3")
             try checkpoint("del p1")
-            run("del person2")
-            _ = consume person2
+            del(person2, "person2")
             try checkpoint("del p2")
-            run("del person3")
-            _ = consume person3
+            del(person3, "person3")
             try checkpoint("del p3")
         }
     }
@@ -158,21 +160,16 @@ final class DemoSession {
                             + "reference: nothing is printed. The cycle collector finds the pair "
                             + "unreachable, runs both finalizers and frees them.") {
             run("gc.disable()")
-            run("obj1 = MyClass(\"obj1\")")
-            let obj1 = try instance(of: myClass, named: "obj1")
-            run("obj2 = MyClass(\"obj2\")")
-            let obj2 = try instance(of: myClass, named: "obj2")
+            let obj1 = try new("obj1", myClass, named: "obj1")
+            let obj2 = try new("obj2", myClass, named: "obj2")
             run("obj1.ref = obj2")
             try obj1.setAttribute("ref", to: obj2)
             run("obj2.ref = obj1")
             try obj2.setAttribute("ref", to: obj1)
-            run("sys.getrefcount(obj1) - 1")
-            say(String(obj1.referenceCount))
+            showReferenceCount(obj1, of: "obj1")
             try checkpoint("linked")
-            run("del obj1")
-            _ = consume obj1
-            run("del obj2")
-            _ = consume obj2
+            del(obj1, "obj1")
+            del(obj2, "obj2")
             try checkpoint("del both")
             run("gc.collect()")
             say(String(heap.collect()))
@@ -210,8 +207,7 @@ final class DemoSession {
             run("gc.get_count()")
             say(describe(heap.collectorCounts))
             try checkpoint("enabled")
-            run("del keep")
-            _ = consume keep
+            del(keep, "keep")
             try checkpoint("del keep")
         }
     }
@@ -231,8 +227,7 @@ final class DemoSession {
             run("asizeof(numbers)   # everything reachable, each object once")
             say("\(deep.logical)   (\(deep.real) bytes held by jemalloc)")
             try checkpoint("built")
-            run("del numbers")
-            _ = consume numbers
+            del(numbers, "numbers")
             try checkpoint("del")
         }
     }
