@@ -104,9 +104,11 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
 
     mutating func popLast() -> Element? { count == 0 ? nil : removeLast() }
 
-    /// Makes room for `minimum` elements in all, so appends up to it do not grow.
+    /// Makes room for `minimum` elements in all, so appends up to it do not
+    /// grow. Grows at least twofold, as appends do, so reserving a little
+    /// more each time stays linear overall.
     mutating func reserveCapacity(_ minimum: Int) {
-        if minimum > capacity { grow(to: minimum) }
+        if minimum > capacity { grow(to: max(minimum, capacity * 2)) }
     }
 
     /// Grows to `capacity` slots, new ones set to `filler`.
