@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// `memstat run --leaks`: the allocation sites still holding memory when a
 /// program exited, from jemalloc's heap profile (sampled: `prof`,
@@ -67,24 +66,23 @@ public struct LeakProfiling: Sendable {
     func symbolise(profile: String, executable: String, path: String?) throws(ProgramRun.Failure) -> LeakReport {
         let jeprof: String
         do { jeprof = try ProgramRun.resolve("jeprof", path: path) } catch { throw .missingTool("jeprof") }
+        // jeprof's chatter goes to a file beside the profile (removed with
+        // the run's directory); only its report is read from a pipe.
+        let errorFile = profile + ".jeprof-stderr"
+        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: jeprof)
         process.arguments = ["--text", "--show_bytes", "--lines", executable, profile]
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = FileHandle(forWritingAtPath: errorFile)
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { throw .profileUnreadable("cannot start jeprof: \(error)") }
-        // Drain stderr meanwhile, so a chatty jeprof cannot fill its pipe and stall.
-        let errorText = Mutex<Data>(Data())
-        let drain = Thread { errorText.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
-        drain.start()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        while drain.isExecuting { usleep(1000) }
         guard process.terminationStatus == 0, var report = LeakProfiling.parse(text) else {
-            let message = String(decoding: errorText.withLock { $0 }, as: UTF8.self)
-                .split(separator: "\n").last.map(String.init) ?? "no output"
+            let errors = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+            let message = errors.split(separator: "\n").last.map(String.init) ?? "no output"
             throw .profileUnreadable("jeprof failed (status \(process.terminationStatus)): \(message)")
         }
         report.sampleIntervalBytes = 1 << lgSample

@@ -98,7 +98,7 @@ public enum Stress {
     /// Runs `configuration`, calling `report` about every `reportEvery` seconds.
     public static func run(_ configuration: Configuration, reportEvery: Double = 0.2,
                            report: (Progress) -> Void = { _ in }) throws -> Result {
-        let shared = SharedCounters(heaps: configuration.heaps)
+        let shared = SharedCounters()
         let results = Mutex<[Int: Swift.Result<HeapResult, StressError>]>([:])
         let started = Date()
         let threads = (0..<configuration.heaps).map { index in
@@ -162,7 +162,6 @@ final class SharedCounters: Sendable {
     let operations = Atomic<Int>(0)
     let collections = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
-    init(heaps: Int) {}
 }
 
 /// One heap's workload, run on its own thread.

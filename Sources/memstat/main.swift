@@ -10,11 +10,13 @@ struct ReportOptions: ParsableArguments {
     var json = false
 }
 
-/// Prints `report` as text or JSON.
-func emit(_ report: Report, json: Bool) throws {
+/// Prints `report` as text or JSON; `compact` JSON takes one line (for
+/// streams of reports, as `top --json` prints).
+func emit(_ report: Report, json: Bool, compact: Bool = false) throws {
     if json {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes]
+            : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         FileHandle.standardOutput.write(try encoder.encode(report))
         FileHandle.standardOutput.write(Data("\n".utf8))
     } else {
@@ -234,9 +236,7 @@ struct Top: ParsableCommand {
                 report.collectionRates = [:]
             }
             if options.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+                try emit(report, json: true, compact: true)
             } else {
                 let text = TextRenderer.render(report)
                 FileHandle.standardOutput.write(Data(((terminal ? "\u{1B}[H\u{1B}[2J" : (frame > 0 ? "\n" : "")) + text).utf8))

@@ -36,14 +36,25 @@ extension RawRef {
                                    count: typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount })
     }
 
-    /// Unsets every attribute, releasing the values.
+    /// Unsets every attribute, releasing the values (an instance's `clear`
+    /// and `dropReferences`).
     func clearInstance() {
-        let slots = instanceSlots
-        for index in slots.indices {
-            if let value = slots[index] {
-                slots[index] = nil
-                value.release()
+        clearInstance(slotCount: typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount })
+    }
+
+    /// ``clearInstance()`` for callers that hold the type already: the
+    /// collector and destruction call it directly, without the type's
+    /// closures. Each slot is unset before its value is released.
+    @inline(__always)
+    func clearInstance(slotCount: Int) {
+        var offset = 0
+        let end = slotCount &* 8
+        while offset < end {
+            if let pointer = UnsafeMutableRawPointer(bitPattern: payload.load(fromByteOffset: offset, as: UInt.self)) {
+                payload.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
+                RawRef(pointer: pointer).release()
             }
+            offset &+= 8
         }
     }
 }

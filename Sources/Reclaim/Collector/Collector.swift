@@ -372,7 +372,7 @@ extension Heap {
             let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
                 if type.kind == .instance {
                     // The common case, inline: release each attribute and unset it.
-                    RawRef.clearSlots(object.payload, count: type.instanceSlotCount)
+                    object.clearInstance(slotCount: type.instanceSlotCount)
                     return true
                 }
                 guard let clear = type.clear else { return false }
@@ -490,21 +490,6 @@ extension RawRef {
             default:
                 type.traverse?(self, visit)
             }
-        }
-    }
-
-    /// Unsets each of `count` slots at `slots` holding a reference, then
-    /// releases what it held (an instance's `clear`).
-    @inline(__always)
-    static func clearSlots(_ slots: UnsafeMutableRawPointer, count: Int) {
-        var offset = 0
-        let end = count &* 8
-        while offset < end {
-            if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
-                slots.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
-                RawRef(pointer: pointer).release()
-            }
-            offset &+= 8
         }
     }
 

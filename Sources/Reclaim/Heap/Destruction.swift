@@ -66,7 +66,7 @@ extension Heap {
             }
             if type.kind == .instance {
                 // The common case, inline: an instance's dropReferences releases its slots.
-                RawRef.clearSlots(object.payload, count: type.instanceSlotCount)
+                object.clearInstance(slotCount: type.instanceSlotCount)
             } else if let drop = type.dropReferences {
                 drop(object, self)
             }
