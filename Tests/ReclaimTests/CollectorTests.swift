@@ -54,6 +54,30 @@ struct CollectorTests {
         #expect(heap.liveObjectCount == objects)
     }
 
+    @Test("marking reaches candidates behind the scan and ahead of it, in any order of allocation")
+    func markingInEitherDirection() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let node = ObjectType.makeClass("Node", attributes: ["next", "back"])
+        let count = 40
+        let nodes = try (0..<count).map { _ in try heap.allocateObject(of: node) }
+        // One path through every node that jumps forward and back across the
+        // allocation order: 0 -> 39 -> 1 -> 38 -> 2 -> ..., each also
+        // pointing back at the node allocated just before it.
+        let order = (0..<count / 2).flatMap { [$0, count - 1 - $0] }
+        for (from, to) in zip(order, order.dropFirst()) { nodes[from].setSlot(0, to: nodes[to]) }
+        for index in 1..<count { nodes[index].setSlot(1, to: nodes[index - 1]) }
+        // Held from outside: only the node in the middle of the path.
+        let held = nodes[order[count / 2]]
+        for object in nodes where object != held { object.release() }
+        #expect(heap.collect() == 0)
+        #expect(heap.liveObjectCount(of: node) == count)
+        #expect(heap.trackedObjects(generation: 2).count == count)
+        held.release()
+        #expect(heap.collect() == count)
+        #expect(heap.liveObjectCount(of: node) == 0)
+    }
+
     @Test("reachable objects survive and move to the next generation")
     func survivorsArePromoted() throws {
         let heap = try Heap()
@@ -246,6 +270,21 @@ struct UntrackingTests {
         heap.collect()
         states = [heap.isTracked(atomic), heap.isTracked(nested), heap.isTracked(holding)]
         #expect(states == [false, false, true])
+    }
+
+    @Test("a tuple holding a tuple that holds a container stays tracked, so their cycle is collected")
+    func nestedTupleInCycle() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let tuples = heap.liveObjectCount(of: .tuple)   // the empty tuple
+        do {
+            let list = try heap.list()
+            let inner = try heap.tuple(count: 1) { _ in list.copy() }
+            let outer = try heap.tuple(count: 1) { _ in inner.copy() }
+            try list.append(outer)   // list -> outer -> inner -> list
+        }
+        #expect(heap.collect() == 3)
+        #expect(heap.liveObjectCount(of: .list) == 0 && heap.liveObjectCount(of: .tuple) == tuples)
     }
 }
 

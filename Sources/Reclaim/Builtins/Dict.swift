@@ -100,7 +100,10 @@ extension RawRef {
     /// a tuple the collector has found to hold only such objects
     /// (CPython's `_PyObject_GC_MAY_BE_TRACKED`).
     var mayBeTracked: Bool {
-        typeReference._withUnsafeGuaranteedRef { $0.isContainer && ($0.kind != .tuple || flags.contains(.tracked)) }
+        typeReference._withUnsafeGuaranteedRef {
+            // A candidate of the running collection is tracked, though out of its table.
+            $0.isContainer && ($0.kind != .tuple || !flags.isDisjoint(with: [.tracked, .collecting]))
+        }
     }
 
     /// Each live entry of a dict, in insertion order.
