@@ -132,7 +132,7 @@ extension Heap {
         core.pointee.collector.ranUserCode = false
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
-        markReachable(&work)
+        markReachable(&work, promotingInto: min(generation + 1, 2))
         let unreachable = promoteSurvivors(work, from: generation)
         handleWeakReferences(unreachable)
         finalizeUnreachable(unreachable)
@@ -175,19 +175,23 @@ extension Heap {
     }
 
     /// The candidates of a collection. While it runs, each candidate is
-    /// marked `collecting` and its gc word holds its scratch count — in the
-    /// object's own header, as CPython keeps `gc_refs` in the GC head, so
+    /// marked `collecting` and its gc word holds its scratch count and its
+    /// position in `candidates` (``ScratchWord``) — in the object's own header, as CPython keeps `gc_refs` in the GC head, so
     /// each step touches one cache line per object; `reachable` marks the
     /// ones found reachable.
     struct CollectionWork {
         var candidates: [RawRef]
         /// How many candidates phase 3 found reachable.
         var reachableCount = 0
+        /// How many of them phase 3 promoted.
+        var promotedCount = 0
     }
 
     /// Phase 1: takes every container of generations 0…`generation` out of
-    /// its table, marking it `collecting` with its reference count as the
-    /// scratch count.
+    /// its table, marking it `collecting`; its scratch word holds its
+    /// reference count and its position in the candidate list, which keeps
+    /// the tables' order (mostly allocation order, so the phases that scan
+    /// the list read memory in address order).
     ///
     /// Like CPython, a tuple whose items cannot be part of a cycle is
     /// untracked here and left out: collections skip it from then on.
@@ -206,7 +210,7 @@ extension Heap {
                     object.gcWord = RawRef.untrackedGCWord
                     continue
                 }
-                object.gcWord = UInt64(object.refcount)
+                object.gcWord = ScratchWord.make(position: candidates.count, count: object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
                 candidates.append(object)
             }
@@ -234,57 +238,92 @@ extension Heap {
     }
 
     /// Phase 3: marks candidates referenced from outside, and all they
-    /// reach, depth first from a stack (which follows chains and rings in
-    /// the order they were allocated). Counts the reachable ones.
-    func markReachable(_ work: inout CollectionWork) {
+    /// reach. Counts the reachable ones.
+    ///
+    /// The candidates are scanned in order (CPython's `move_unreachable`),
+    /// so a graph allocated parent before child — a tree built top-down —
+    /// is marked in one sequential pass. A candidate is traversed when the
+    /// scan reaches it if it has references from outside or was marked
+    /// before; a referent the scan has already passed (its position, kept
+    /// in its scratch word, is behind the scan's) goes on a stack and is
+    /// traversed at once, depth first, which follows chains and rings in
+    /// the order they were allocated. Each reachable candidate is
+    /// traversed exactly once.
+    ///
+    /// With `older`, a candidate traversed by the scan itself is also
+    /// promoted into that generation there and then — phase 4's work, done
+    /// while its header is at hand and in address order — and stops being
+    /// `collecting`, so later visits pass it by. Those traversed from the
+    /// stack are left to phase 4: promoting them here scatters table writes
+    /// among the stack's cache misses, which costs more than it saves.
+    func markReachable(_ work: inout CollectionWork, promotingInto older: Int? = nil) {
         var pending = GrowableBuffer<RawRef>()
         defer { pending.release() }
-        var reachable = 0
-        for object in work.candidates where object.gcWord > 0 {
-            object.flags.insert(.reachable)
-            pending.append(object)
-            reachable &+= 1
+        var reachable = 0, promoted = 0
+        if let older {
+            let table = core.pointee.generations + older
+            table.pointee.reserveCapacity(table.pointee.count + work.candidates.count)
         }
-        while let object = pending.popLast() {
-            object.traverseReferents { referent in
-                guard referent.isCollecting, !referent.flags.contains(.reachable) else { return }
-                referent.flags.insert(.reachable)
-                pending.append(referent)
-                reachable &+= 1
+        work.candidates.withUnsafeBufferPointer { candidates in
+            for position in 0..<candidates.count {
+                let object = candidates[position]
+                if !object.flags.contains(.reachable) {
+                    guard ScratchWord.count(object.gcWord) > 0 else { continue }   // unreachable unless found later
+                    object.flags.insert(.reachable)
+                    reachable &+= 1
+                }
+                var next: RawRef? = object
+                while let current = next {
+                    current.traverseReferents { referent in
+                        guard referent.isCollecting, !referent.flags.contains(.reachable) else { return }
+                        referent.flags.insert(.reachable)
+                        reachable &+= 1
+                        if ScratchWord.position(referent.gcWord) < position { pending.append(referent) }
+                    }
+                    next = pending.popLast()
+                }
+                if let older {
+                    object.flags = object.flags.subtracting([.collecting, .reachable])
+                    track(object, generation: older)
+                    promoted &+= 1
+                }
             }
         }
         work.reachableCount = reachable
+        work.promotedCount = promoted
     }
 
-    /// Phase 4: reachable candidates go to the next older generation.
-    /// Unreachable ones stay out of every table, untracked, and are held
-    /// (a reference each, so nothing frees them while user code runs in
-    /// phases 5 and 6) until freed or resurrected; the same pass notes
-    /// which have weak references and which have a finalizer still to run.
+    /// Phase 4: reachable candidates phase 3 did not promote go to the
+    /// next older generation (the oldest stays). Unreachable ones stay out
+    /// of every table, untracked; the same pass notes which have weak
+    /// references and which have a finalizer still to run. When phase 3
+    /// promoted every candidate there is nothing to walk.
     func promoteSurvivors(_ work: CollectionWork, from generation: Int) -> UnreachableSet {
         let older = min(generation + 1, 2)
-        var promoted = 0
         var unreachable = UnreachableSet()
-        unreachable.objects.reserveCapacity(work.candidates.count - work.reachableCount)
-        let table = core.pointee.generations + older
-        table.pointee.reserveCapacity(table.pointee.count + work.reachableCount)
-        for object in work.candidates {
-            let flags = object.flags
-            object.flags = flags.subtracting([.collecting, .reachable])
-            object.gcWord = RawRef.untrackedGCWord
-            if flags.contains(.reachable) {
-                track(object, generation: older)
-                promoted += 1
-                continue
-            }
-            object.retain()
-            unreachable.objects.append(object)
-            if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
-            if !flags.contains(.finalized) && object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }) {
-                unreachable.toFinalize.append(object)
+        if work.promotedCount < work.candidates.count {
+            unreachable.objects.reserveCapacity(work.candidates.count - work.reachableCount)
+            let table = core.pointee.generations + older
+            table.pointee.reserveCapacity(table.pointee.count + work.reachableCount - work.promotedCount)
+            for object in work.candidates {
+                let flags = object.flags
+                guard flags.contains(.collecting) else { continue }   // promoted in phase 3
+                if flags.contains(.reachable) {
+                    object.flags = flags.subtracting([.collecting, .reachable])
+                    track(object, generation: older)
+                    continue
+                }
+                object.flags = flags.subtracting(.collecting)
+                object.gcWord = RawRef.untrackedGCWord
+                object.retain()
+                unreachable.objects.append(object)
+                if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
+                if !flags.contains(.finalized) && object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }) {
+                    unreachable.toFinalize.append(object)
+                }
             }
         }
-        if generation == 1 { core.pointee.collector.longLivedPending += promoted }
+        if generation == 1 { core.pointee.collector.longLivedPending += work.reachableCount }
         if generation == 2 {
             core.pointee.collector.longLivedTotal = core.pointee.generations[2].count
             core.pointee.collector.longLivedPending = 0
@@ -340,8 +379,9 @@ extension Heap {
         // set is unchanged and the recount is skipped.
         guard core.pointee.collector.ranUserCode else { return unreachable }
         var work = CollectionWork(candidates: unreachable)
-        for object in unreachable {
-            object.gcWord = UInt64(object.refcount) - 1   // less the reference held since phase 4
+        for (position, object) in unreachable.enumerated() {
+            // Less the reference held since phase 4.
+            object.gcWord = ScratchWord.make(position: position, count: object.refcount &- 1)
             object.flags.insert(.collecting)
         }
         subtractInternalReferences(&work)

@@ -9,3 +9,17 @@ enum GCWord {
     @inline(__always)
     static func index(_ word: UInt64) -> Int { Int(word & 0xFFFF_FFFF) }
 }
+
+/// The encoding of a candidate's gc word during a collection: its position
+/// in the candidate list in bits 32–63 and its scratch count in bits 0–31.
+/// The count starts as the reference count (32 bits) and only goes down,
+/// never below the references from other candidates, so subtracting from
+/// the whole word never disturbs the position.
+enum ScratchWord {
+    @inline(__always)
+    static func make(position: Int, count: UInt32) -> UInt64 { UInt64(position) << 32 | UInt64(count) }
+    @inline(__always)
+    static func position(_ word: UInt64) -> Int { Int(word >> 32) }
+    @inline(__always)
+    static func count(_ word: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: word) }
+}
