@@ -66,15 +66,21 @@ public struct ModelCheck {
     /// `reachableIDs()` until a step changes what is reachable.
     var reachableCache: [Int]?
 
-    public init(seed: UInt64, maximumRoots: Int = 64) throws {
+    /// Whether nodes have a finalizer. Without one the collector frees
+    /// garbage without holding it (no user code can run during a
+    /// collection), a path of its own the check covers too.
+    let hasFinalizers: Bool
+
+    public init(seed: UInt64, maximumRoots: Int = 64, finalizers: Bool = true) throws {
         self.seed = seed
         self.maximumRoots = maximumRoots
+        hasFinalizers = finalizers
         random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         heap = try Heap()
         heap.isCollectorEnabled = false
         let log = self.log
         let heap = self.heap
-        type = ObjectType.makeClass("ModelNode", attributes: ["a", "b", "id", "resurrects"]) { this in
+        let finalizer: ObjectType.Finalizer = { this in
             let id = try this.attribute("id").intValue()
             log.finalizations[id, default: 0] += 1
             if log.finalizations[id]! > 1 { log.repeated.append(id) }
@@ -82,6 +88,8 @@ public struct ModelCheck {
                 try heap.withBorrowed(list) { try $0.append(this) }
             }
         }
+        type = ObjectType.makeClass("ModelNode", attributes: ["a", "b", "id", "resurrects"],
+                                    finalizer: finalizers ? finalizer : nil)
         try heap.flushCache()
         let arena = try heap.arena.stats()
         baseline = arena.small.allocated + arena.large.allocated
@@ -194,6 +202,7 @@ public struct ModelCheck {
     /// resurrection list. Returns whether the node was resurrected.
     @discardableResult
     mutating func finalize(_ node: Node) -> Bool {
+        guard hasFinalizers else { return false }
         reachableCache = nil
         node.finalized = true
         summary.finalized += 1

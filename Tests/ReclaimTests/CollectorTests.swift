@@ -369,4 +369,52 @@ struct CollectorControlsTests {
         #expect(heap.liveObjectCount(of: stubborn) == 1)
         #expect(lines.contains { $0.hasPrefix("gc: uncollectable <Stubborn object") })
     }
+
+    /// A container type that can traverse its one reference (at payload
+    /// offset 0) but not clear it.
+    static let stubborn = ObjectType(
+        name: "Stubborn", basicSize: 8,
+        traverse: { object, visit in
+            if let target = object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self) {
+                visit(RawRef(pointer: target))
+            }
+        },
+        dropReferences: { object, _ in
+            object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self).map { RawRef(pointer: $0).release() }
+        })
+
+    // Without debug flags (or finalizers, or weak references) a collection
+    // clears garbage without holding it; with them, it holds it first. Both
+    // must end the same way.
+    @Test("uncollectable objects: a self-cycle stays, tracked; a cycle through a list is freed once the list is cleared",
+          arguments: [CollectorDebugFlags(), .uncollectable])
+    func uncollectableEitherPath(flags: CollectorDebugFlags) throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        heap.collectorDebugSink = { _ in }
+        heap.collectorDebugFlags = flags
+        let stubborn = Self.stubborn
+        // A self-cycle: nothing can break it.
+        let alone = try heap.allocateObject(of: stubborn)
+        alone.retain()
+        alone.pointer.storeBytes(of: alone.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+        alone.release()
+        #expect(heap.collect() == 1)
+        #expect(heap.collectorStatistics[2].uncollectable == 1)
+        #expect(heap.liveObjectCount(of: stubborn) == 1)
+        #expect(heap.trackedObjects(generation: 2).contains(alone), "it stays visible to the collector")
+        // stubborn -> list -> stubborn: clearing the list breaks the cycle.
+        let first = try heap.allocateObject(of: stubborn)
+        do {
+            let list = try heap.list()
+            try list.append(Ref(retaining: first, heap: heap))
+            list.raw.retain()
+            first.pointer.storeBytes(of: list.raw.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+        }
+        first.release()
+        #expect(heap.collect() == 3, "the two, and the self-cycle again")
+        #expect(heap.collectorStatistics[2].uncollectable == 3)
+        #expect(heap.liveObjectCount(of: .list) == 0)
+        #expect(heap.liveObjectCount(of: stubborn) == 1)
+    }
 }

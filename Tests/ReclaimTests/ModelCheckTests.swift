@@ -11,4 +11,13 @@ struct ModelCheckTests {
         #expect(summary.collections > 100)
         #expect(summary.finalized > 0 && summary.resurrected > 0)
     }
+
+    @Test("random graphs of objects without finalizers (garbage freed without holds) agree with the model",
+          arguments: Array(UInt64(1)...4))
+    func randomRunsWithoutFinalizers(seed: UInt64) throws {
+        var check = try ModelCheck(seed: seed, finalizers: false)
+        let summary = try check.run(steps: 3_000)
+        #expect(summary.collections > 100)
+        #expect(summary.finalized == 0 && summary.resurrected == 0)
+    }
 }

@@ -49,6 +49,8 @@ struct CollectorState {
     /// Whether the running collection has called a finalizer or a weak
     /// reference callback (which may resurrect unreachable objects).
     var ranUserCode = false
+    /// Live objects whose type has a finalizer (finalized or not).
+    var finalizableObjects = 0
 }
 
 /// Collections of one generation so far (`gc.get_stats()`).
@@ -133,36 +135,47 @@ extension Heap {
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
         markReachable(&work, promotingInto: min(generation + 1, 2))
-        let unreachable = promoteSurvivors(work, from: generation)
-        handleWeakReferences(unreachable)
-        finalizeUnreachable(unreachable)
-        let garbage = removeResurrected(unreachable.objects)
-        let uncollectable = disposeOfGarbage(garbage, generation: generation)
+        let found: Int, uncollectable: Int
+        if canRunUserCode {
+            let unreachable = promoteSurvivors(work, from: generation)
+            handleWeakReferences(unreachable)
+            finalizeUnreachable(unreachable)
+            let garbage = removeResurrected(unreachable.objects)
+            uncollectable = disposeOfGarbage(garbage, generation: generation)
+            found = unreachable.objects.count
+        } else {
+            let garbage: [RawRef]
+            (garbage, uncollectable) = promoteSurvivorsClearingGarbage(work, from: generation)
+            freeClearedGarbage(garbage)
+            found = garbage.count
+        }
 
         updateCounts(afterCollecting: generation)
-        let collected = unreachable.objects.count - uncollectable
+        let collected = found - uncollectable
         core.pointee.collector.statistics[generation].collections += 1
         core.pointee.collector.statistics[generation].collected += collected
         let duration = monotonicSeconds() - started
         core.pointee.pauses.record(seconds: duration, generation: generation)
         publishFigures()
-        debugLine(.stats, "gc: done, \(unreachable.objects.count) unreachable, \(uncollectable) uncollectable, "
+        debugLine(.stats, "gc: done, \(found) unreachable, \(uncollectable) uncollectable, "
                   + "\(String(Int(duration * 1e6))) µs elapsed")
         notifyCallbacks(.stop, CollectionInfo(generation: generation, collected: collected, uncollectable: uncollectable,
                                               candidates: work.candidates.count, duration: duration))
-        return unreachable.objects.count
+        return found
     }
 
     /// The end of the garbage: reported to the debug sink, then kept in
     /// ``garbage`` under `saveAll`, or else cleared and freed. Returns how
     /// many objects were uncollectable.
     func disposeOfGarbage(_ garbage: [RawRef], generation: Int) -> Int {
-        for object in garbage {
-            let collectable = object.typeReference._withUnsafeGuaranteedRef { $0.clear != nil }
-            if collectable {
-                debugLine(.collectable, "gc: collectable \(object)")
-            } else {
-                debugLine(.uncollectable, "gc: uncollectable \(object)")
+        if !core.pointee.controls.debugFlags.isDisjoint(with: [.collectable, .uncollectable]) {
+            for object in garbage {
+                let collectable = object.typeReference._withUnsafeGuaranteedRef { $0.clear != nil }
+                if collectable {
+                    debugLine(.collectable, "gc: collectable \(object)")
+                } else {
+                    debugLine(.uncollectable, "gc: uncollectable \(object)")
+                }
             }
         }
         guard !core.pointee.controls.debugFlags.contains(.saveAll) else {
@@ -331,6 +344,86 @@ extension Heap {
         return unreachable
     }
 
+    /// Whether this collection might call user code on its unreachable
+    /// objects: a finalizer (some object's type has one), a weak reference
+    /// callback (some object has weak references), or a debug sink that
+    /// reports or keeps the garbage. When none can, nothing can make an
+    /// unreachable object reachable again, so phases 5–7 have nothing to
+    /// do and the garbage needs no holding: phases 4 and 8 then run as
+    /// ``promoteSurvivorsClearingGarbage(_:from:)`` and ``freeClearedGarbage(_:)``.
+    var canRunUserCode: Bool {
+        core.pointee.collector.finalizableObjects > 0
+            || !core.pointee.weakReferences.byReferent.isEmpty
+            || !core.pointee.controls.debugFlags.isDisjoint(with: [.collectable, .uncollectable, .saveAll])
+    }
+
+    /// Phase 4 with phase 8's clearing, when no user code can run: the
+    /// same pass that promotes the reachable candidates clears each
+    /// unreachable one as it meets it, while its header is at hand.
+    ///
+    /// Unreachable objects are not held; they stay `collecting` until
+    /// freed, and a release that takes one to zero leaves it for the
+    /// collection to free (`destroyObject` checks the flag), so clearing
+    /// one never frees another still to be visited. A reference to a
+    /// candidate is dropped by decrementing its count alone: a garbage one
+    /// is freed below whatever its count, and a reachable one keeps a
+    /// reference from outside the garbage, so it cannot reach zero. An
+    /// object whose type has no `clear` is uncollectable and left as it is.
+    /// Returns the garbage and how many were uncollectable.
+    func promoteSurvivorsClearingGarbage(_ work: CollectionWork, from generation: Int) -> ([RawRef], Int) {
+        let older = min(generation + 1, 2)
+        var garbage: [RawRef] = []
+        var uncollectable = 0
+        if work.promotedCount < work.candidates.count {
+            garbage.reserveCapacity(work.candidates.count - work.reachableCount)
+            let table = core.pointee.generations + older
+            table.pointee.reserveCapacity(table.pointee.count + work.reachableCount - work.promotedCount)
+            for object in work.candidates {
+                let flags = object.flags
+                guard flags.contains(.collecting) else { continue }   // promoted in phase 3
+                if flags.contains(.reachable) {
+                    object.flags = flags.subtracting([.collecting, .reachable])
+                    track(object, generation: older)
+                    continue
+                }
+                object.gcWord = RawRef.untrackedGCWord
+                garbage.append(object)
+                let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+                    if type.kind == .instance {
+                        RawRef.dropSlotsOfGarbage(object.payload, count: type.instanceSlotCount)
+                        return true
+                    }
+                    guard let clear = type.clear else { return false }
+                    clear(object, self)
+                    return true
+                }
+                if !cleared { uncollectable += 1 }
+            }
+        }
+        if generation == 1 { core.pointee.collector.longLivedPending += work.reachableCount }
+        if generation == 2 {
+            core.pointee.collector.longLivedTotal = core.pointee.generations[2].count
+            core.pointee.collector.longLivedPending = 0
+        }
+        core.pointee.collector.statistics[generation].uncollectable += uncollectable
+        return (garbage, uncollectable)
+    }
+
+    /// Phase 8's freeing after ``promoteSurvivorsClearingGarbage(_:from:)``:
+    /// each cleared object no other object refers to any more is freed;
+    /// one still referred to (by an uncollectable object) lives on in the
+    /// oldest generation, as do the uncollectable ones.
+    func freeClearedGarbage(_ garbage: [RawRef]) {
+        for object in garbage {
+            object.flags.remove(.collecting)
+            if object.refcount == 0 {
+                destroyObject(object)
+            } else {
+                track(object, generation: 2)
+            }
+        }
+    }
+
     /// The unreachable candidates of a collection, and two subsets of them.
     struct UnreachableSet {
         var objects: [RawRef] = []
@@ -427,7 +520,13 @@ extension Heap {
         // The references held since phase 4; the last one frees the object.
         for object in garbage {
             let count = object.refcount
-            if count == 1 { destroyObject(object) } else { object.refcount = count &- 1 }
+            if count == 1 {
+                destroyObject(object)
+            } else {
+                // Still referred to (by an uncollectable object): it lives on, tracked.
+                object.refcount = count &- 1
+                if !object.flags.contains(.tracked) { track(object, generation: 2) }
+            }
         }
         core.pointee.collector.statistics[generation].uncollectable += uncollectable
         return uncollectable
@@ -548,6 +647,25 @@ extension RawRef {
         while offset < end {
             if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
                 visit(RawRef(pointer: pointer))
+            }
+            offset &+= 8
+        }
+    }
+
+    /// Unsets `count` slots at `slots` of an unreachable object during
+    /// ``Heap/promoteSurvivorsClearingGarbage(_:from:)``: a referent that is
+    /// a candidate only has its count decremented (it is freed by the
+    /// collection, or survives with a reference from outside); any other is
+    /// released.
+    @inline(__always)
+    static func dropSlotsOfGarbage(_ slots: UnsafeMutableRawPointer, count: Int) {
+        var offset = 0
+        let end = count &* 8
+        while offset < end {
+            if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
+                slots.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
+                let referent = RawRef(pointer: pointer)
+                if referent.isCollecting { referent.refcount &-= 1 } else { referent.release() }
             }
             offset &+= 8
         }

@@ -30,6 +30,9 @@ extension Heap {
 
     func destroyObject(_ object: RawRef) {
         object.refcount = 0
+        // Garbage of a collection clearing it without holds (see
+        // `promoteSurvivorsClearingGarbage`): the collection frees it.
+        if object.isCollecting { return }
         #if DEBUG
         // Lets a release during destruction be reported as an over-release.
         object.flags.insert(.destroying)
@@ -108,6 +111,7 @@ extension Heap {
     /// Returns the object's block to the arena.
     @inline(__always)
     func free(_ object: RawRef, type: ObjectType) {
+        if type.hasFinalizer { core.pointee.collector.finalizableObjects &-= 1 }
         guard type.itemSize == 0 else {
             counters(of: type).pointee.count -= 1
             freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)

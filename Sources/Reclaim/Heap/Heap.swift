@@ -233,7 +233,11 @@ public final class Heap: @unchecked Sendable {
     @inline(__always)
     func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
         if type.isContainer && !immortal { collectIfDue() }
-        if type.itemSize == 0 && !immortal { return try allocateFixedObject(of: type) }
+        if type.itemSize == 0 && !immortal {
+            let object = try allocateFixedObject(of: type)
+            if type.hasFinalizer { core.pointee.collector.finalizableObjects &+= 1 }
+            return object
+        }
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
         let items = Heap.byteCount(itemCount, times: type.itemSize)
         guard items <= Heap.maximumBlockSize else {
@@ -242,6 +246,7 @@ public final class Heap: @unchecked Sendable {
         let payload = type.basicSize + items
         let byteCount = gc + ObjectHeader.size + payload
         let block = try allocateBlock(byteCount: byteCount, for: type)
+        if type.hasFinalizer && !immortal { core.pointee.collector.finalizableObjects &+= 1 }
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: immortal)
         if payload > 0 { memset(object.payload, 0, payload) }
         if type.itemSize > 0 { object.payload.storeBytes(of: itemCount, as: Int.self) }
