@@ -13,10 +13,10 @@ import CReclaimIntrinsics
 ///    left is the number of references from outside the candidates.
 /// 3. `markReachable` — a candidate with references from outside is
 ///    reachable, and so is everything reachable from it; the rest is
-///    unreachable.
-/// 4. `promoteSurvivors` — reachable candidates move to the next older
-///    generation (the oldest stays); the unreachable ones are held, so
-///    nothing frees them while finalizers and callbacks run.
+///    unreachable. The scan promotes what it traverses as it goes.
+/// 4. `promoteSurvivors` — the other reachable candidates move to the next
+///    older generation (the oldest stays); the unreachable ones are held,
+///    so nothing frees them while finalizers and callbacks run.
 /// 5. `handleWeakReferences` — clear every weak reference to an
 ///    unreachable object, and run the callbacks of those weak references
 ///    that are not garbage themselves (CPython's `handle_weakrefs`).
@@ -29,6 +29,12 @@ import CReclaimIntrinsics
 /// 8. `clearGarbage` — break the cycles with each type's `clear`, then
 ///    release the references held since phase 4: reference counting frees
 ///    the objects, each exactly once.
+///
+/// When no user code can run during the collection (`canRunUserCode`: no
+/// finalizers, weak references or garbage debugging in the heap), phases
+/// 5–7 have nothing to do, and phases 4 and 8 become
+/// `promoteSurvivorsClearingGarbage` (clearing each unreachable object in
+/// the promotion pass, without holding it) and `freeClearedGarbage`.
 ///
 /// Collections never nest: a collection requested while one runs (from a
 /// finalizer) does nothing and returns 0, and allocations during a

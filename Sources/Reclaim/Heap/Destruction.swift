@@ -19,6 +19,11 @@ import Glibc
 /// are destroyed recursively, like CPython; deeper ones are queued and
 /// destroyed by the outermost call in a loop, so a chain of ten million
 /// objects needs no more stack than one of a hundred.
+///
+/// An object the running collection found unreachable and is clearing
+/// without holding it (still marked `collecting`) is left at count 0 when
+/// its last reference goes: the collection frees it itself, after every
+/// other object that refers to it has been cleared.
 extension Heap {
     static let maximumNesting = 48
 
