@@ -140,7 +140,8 @@ extension Heap {
         core.pointee.collector.ranUserCode = false
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
-        markReachable(&work, promotingInto: min(generation + 1, 2))
+        markReachable(&work, promotingFrom: generation)
+        defer { work.leftover.release() }
         let found: Int, uncollectable: Int
         if canRunUserCode {
             let unreachable = promoteSurvivors(work, from: generation)
@@ -166,7 +167,7 @@ extension Heap {
         debugLine(.stats, "gc: done, \(found) unreachable, \(uncollectable) uncollectable, "
                   + "\(String(Int(duration * 1e6))) µs elapsed")
         notifyCallbacks(.stop, CollectionInfo(generation: generation, collected: collected, uncollectable: uncollectable,
-                                              candidates: work.candidates.count, duration: duration))
+                                              candidates: work.gathered, duration: duration))
         return found
     }
 
@@ -195,47 +196,77 @@ extension Heap {
 
     /// The candidates of a collection. While it runs, each candidate is
     /// marked `collecting` and its gc word holds its scratch count and its
-    /// position in `candidates` (``ScratchWord``) — in the object's own header, as CPython keeps `gc_refs` in the GC head, so
-    /// each step touches one cache line per object; `reachable` marks the
-    /// ones found reachable.
+    /// position among the candidates (``ScratchWord``) — in the object's own
+    /// header, as CPython keeps `gc_refs` in the GC head, so each step
+    /// touches one cache line per object; `reachable` marks the ones found
+    /// reachable.
+    ///
+    /// The candidates are read where they are: the storage of the tables
+    /// of the generations collected, oldest first (so, mostly, in the order
+    /// they were allocated), or one array for the recount of phase 7. A
+    /// position counts from the start of the first run. Places of tuples
+    /// untracked in phase 1 stay in the runs, neither `collecting` nor
+    /// `reachable`.
     struct CollectionWork {
-        var candidates: [RawRef]
+        /// The runs of candidates, in position order.
+        var runs: [UnsafeMutableBufferPointer<RawRef>] = []
+        /// Candidates gathered (the runs' length less untracked tuples).
+        var gathered = 0
         /// How many candidates phase 3 found reachable.
         var reachableCount = 0
         /// How many of them phase 3 promoted.
         var promotedCount = 0
+        /// How many of the first runs phase 3 overwrites with promoted
+        /// candidates (generation 2's own table, when it is collected).
+        var overwrittenRuns = 0
+        /// What phase 3's scan passed without traversing in the overwritten
+        /// runs, for phase 4: unreachable candidates, and reachable ones
+        /// found later from the stack. (In the other runs phase 4 finds
+        /// them still in place, `collecting`.) Released by `collect` after
+        /// phase 4.
+        var leftover = GrowableBuffer<RawRef>()
     }
 
-    /// Phase 1: takes every container of generations 0…`generation` out of
-    /// its table, marking it `collecting`; its scratch word holds its
-    /// reference count and its position in the candidate list, which keeps
-    /// the tables' order (mostly allocation order, so the phases that scan
-    /// the list read memory in address order).
+    /// Phase 1: marks every container of generations 0…`generation`
+    /// `collecting`, with its reference count as its scratch count and its
+    /// position. The tables stay as they are until phase 3 empties them.
+    ///
+    /// The table the survivors go to is given room for all of them first:
+    /// phase 3 writes them straight into it, and when generation 2 is
+    /// collected that is the table it is reading, so it must not move.
     ///
     /// Like CPython, a tuple whose items cannot be part of a cycle is
     /// untracked here and left out: collections skip it from then on.
     func gatherCandidates(through generation: Int) -> CollectionWork {
+        let older = min(generation + 1, 2)
         var total = 0
         for level in 0...generation { total += core.pointee.generations[level].count }
-        var candidates: [RawRef] = []
-        candidates.reserveCapacity(total)
-        for level in 0...generation {
+        let olderTable = core.pointee.generations + older
+        olderTable.pointee.reserveCapacity(generation == 2 ? total : olderTable.pointee.count + total)
+        var work = CollectionWork()
+        var position = 0
+        for level in stride(from: generation, through: 0, by: -1) {
             let table = core.pointee.generations + level
-            for index in 0..<table.pointee.count {
-                let object = table.pointee[index]
+            let count = table.pointee.count
+            guard count > 0, let storage = table.pointee.storage else { continue }
+            let run = UnsafeMutableBufferPointer(start: storage, count: count)
+            for index in 0..<count {
+                let object = run[index]
                 if object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .tuple }),
                    object.tupleItems.allSatisfy({ Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }) {
                     object.flags.remove(.tracked)
                     object.gcWord = RawRef.untrackedGCWord
                     continue
                 }
-                object.gcWord = ScratchWord.make(position: candidates.count, count: object.refcount)
+                object.gcWord = ScratchWord.make(position: position &+ index, count: object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
-                candidates.append(object)
+                work.gathered &+= 1
             }
-            table.pointee.removeAll()
+            work.runs.append(run)
+            if level == 2 && generation == 2 { work.overwrittenRuns = 1 }
+            position += count
         }
-        return CollectionWork(candidates: candidates)
+        return work
     }
 
     /// Phase 2: subtracts every reference between candidates.
@@ -243,13 +274,15 @@ extension Heap {
     /// The referents of a candidate a few places ahead are prefetched, so
     /// the cache misses of scattered graphs overlap instead of queueing.
     func subtractInternalReferences(_ work: inout CollectionWork) {
-        work.candidates.withUnsafeBufferPointer { candidates in
-            let count = candidates.count
+        for run in work.runs {
+            let count = run.count
             for index in 0..<count {
                 if index &+ Heap.prefetchDistance < count {
-                    candidates[index &+ Heap.prefetchDistance].prefetchReferents()
+                    run[index &+ Heap.prefetchDistance].prefetchReferents()
                 }
-                candidates[index].traverseReferents { referent in
+                let object = run[index]
+                guard object.isCollecting else { continue }   // an untracked tuple's place
+                object.traverseReferents { referent in
                     if referent.isCollecting { referent.gcWord &-= 1 }
                 }
             }
@@ -269,25 +302,41 @@ extension Heap {
     /// the order they were allocated. Each reachable candidate is
     /// traversed exactly once.
     ///
-    /// With `older`, a candidate traversed by the scan itself is also
-    /// promoted into that generation there and then — phase 4's work, done
-    /// while its header is at hand and in address order — and stops being
-    /// `collecting`, so later visits pass it by. Those traversed from the
-    /// stack are left to phase 4: promoting them here scatters table writes
-    /// among the stack's cache misses, which costs more than it saves.
-    func markReachable(_ work: inout CollectionWork, promotingInto older: Int? = nil) {
+    /// With `generation` (the one collected), the scan also promotes each
+    /// candidate it traverses there and then — phase 4's work, done while
+    /// its header is at hand and in address order — writing it into the
+    /// next older table (when that is generation 2's own table, over
+    /// places the scan has passed: promoted candidates never outnumber
+    /// them). The scanned tables are emptied after. What the scan passes
+    /// without traversing is left to phase 4: promoting candidates
+    /// traversed from the stack here scatters table writes among the
+    /// stack's cache misses, which costs more than it saves.
+    func markReachable(_ work: inout CollectionWork, promotingFrom generation: Int? = nil) {
         var pending = GrowableBuffer<RawRef>()
         defer { pending.release() }
         var reachable = 0, promoted = 0
-        if let older {
-            let table = core.pointee.generations + older
-            table.pointee.reserveCapacity(table.pointee.count + work.candidates.count)
-        }
-        work.candidates.withUnsafeBufferPointer { candidates in
-            for position in 0..<candidates.count {
-                let object = candidates[position]
-                if !object.flags.contains(.reachable) {
-                    guard ScratchWord.count(object.gcWord) > 0 else { continue }   // unreachable unless found later
+        let older = generation.map { min($0 + 1, 2) } ?? 2
+        let olderTable = core.pointee.generations + older
+        // Where promoted candidates go: generation 2's table is rewritten
+        // from its start; a younger older table is appended to.
+        let firstSlot = generation == 2 ? 0 : olderTable.pointee.count
+        let slots = olderTable.pointee.storage
+        var leftover = GrowableBuffer<RawRef>()
+        var base = 0
+        for (runIndex, run) in work.runs.enumerated() {
+            let keepingLeftover = generation != nil && runIndex < work.overwrittenRuns
+            if keepingLeftover { leftover.reserveCapacity(run.count) }
+            for index in 0..<run.count {
+                let object = run[index]
+                let position = base &+ index
+                let flags = object.flags
+                if !flags.contains(.reachable) {
+                    guard flags.contains(.collecting) else { continue }   // an untracked tuple's place
+                    guard ScratchWord.count(object.gcWord) > 0 else {
+                        // Unreachable unless found later.
+                        if keepingLeftover { leftover.append(object) }
+                        continue
+                    }
                     object.flags.insert(.reachable)
                     reachable &+= 1
                 }
@@ -301,53 +350,80 @@ extension Heap {
                     }
                     next = pending.popLast()
                 }
-                if let older {
-                    object.flags = object.flags.subtracting([.collecting, .reachable])
-                    track(object, generation: older)
+                if generation != nil {
+                    let slot = firstSlot &+ promoted
+                    (slots! + slot).initialize(to: object)
+                    object.gcWord = GCWord.make(generation: older, index: slot)
+                    object.flags = object.flags.subtracting([.collecting, .reachable]).union(.tracked)
                     promoted &+= 1
                 }
             }
+            base &+= run.count
+        }
+        if let generation {
+            for level in 0...generation where level != older { core.pointee.generations[level].removeAll() }
+            olderTable.pointee.setCount(firstSlot + promoted)
         }
         work.reachableCount = reachable
         work.promotedCount = promoted
+        work.leftover = leftover
     }
 
-    /// Phase 4: reachable candidates phase 3 did not promote go to the
-    /// next older generation (the oldest stays). Unreachable ones stay out
-    /// of every table, untracked; the same pass notes which have weak
-    /// references and which have a finalizer still to run. When phase 3
-    /// promoted every candidate there is nothing to walk.
+    /// Phase 4: the reachable candidates phase 3 left go to the next older
+    /// generation (the oldest stays). Unreachable ones stay out of every
+    /// table, untracked, and are held (a reference each, so nothing frees
+    /// them while user code runs in phases 5 and 6) until freed or
+    /// resurrected; the same pass notes which have weak references and
+    /// which have a finalizer still to run.
     func promoteSurvivors(_ work: CollectionWork, from generation: Int) -> UnreachableSet {
         let older = min(generation + 1, 2)
         var unreachable = UnreachableSet()
-        if work.promotedCount < work.candidates.count {
-            unreachable.objects.reserveCapacity(work.candidates.count - work.reachableCount)
-            let table = core.pointee.generations + older
-            table.pointee.reserveCapacity(table.pointee.count + work.reachableCount - work.promotedCount)
-            for object in work.candidates {
-                let flags = object.flags
-                guard flags.contains(.collecting) else { continue }   // promoted in phase 3
-                if flags.contains(.reachable) {
-                    object.flags = flags.subtracting([.collecting, .reachable])
-                    track(object, generation: older)
-                    continue
-                }
-                object.flags = flags.subtracting(.collecting)
-                object.gcWord = RawRef.untrackedGCWord
-                object.retain()
-                unreachable.objects.append(object)
-                if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
-                if !flags.contains(.finalized) && object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }) {
-                    unreachable.toFinalize.append(object)
-                }
+        unreachable.objects.reserveCapacity(work.gathered - work.reachableCount)
+        forEachLeftover(work) { object, flags in
+            if flags.contains(.reachable) {
+                object.flags = flags.subtracting([.collecting, .reachable])
+                track(object, generation: older)
+                return
+            }
+            object.flags = flags.subtracting(.collecting)
+            object.gcWord = RawRef.untrackedGCWord
+            object.retain()
+            unreachable.objects.append(object)
+            if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
+            if !flags.contains(.finalized) && object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }) {
+                unreachable.toFinalize.append(object)
             }
         }
-        if generation == 1 { core.pointee.collector.longLivedPending += work.reachableCount }
+        updateLongLivedCounts(promoted: work.reachableCount, from: generation)
+        return unreachable
+    }
+
+    /// Calls `body` with each candidate phase 3 did not promote (and its
+    /// flags): those it noted in the runs it overwrote, then those still
+    /// `collecting` in the other runs. Nothing when it promoted them all.
+    @inline(__always)
+    func forEachLeftover(_ work: CollectionWork, _ body: (RawRef, HeaderFlags) -> Void) {
+        guard work.promotedCount < work.gathered else { return }
+        for index in 0..<work.leftover.count {
+            let object = work.leftover[index]
+            body(object, object.flags)
+        }
+        for run in work.runs.dropFirst(work.overwrittenRuns) {
+            for object in run {
+                let flags = object.flags
+                if flags.contains(.collecting) { body(object, flags) }
+            }
+        }
+    }
+
+    /// CPython's guard against quadratic full collections counts what
+    /// enters generation 2 and what a full collection leaves there.
+    func updateLongLivedCounts(promoted: Int, from generation: Int) {
+        if generation == 1 { core.pointee.collector.longLivedPending += promoted }
         if generation == 2 {
             core.pointee.collector.longLivedTotal = core.pointee.generations[2].count
             core.pointee.collector.longLivedPending = 0
         }
-        return unreachable
     }
 
     /// Whether this collection might call user code on its unreachable
@@ -380,37 +456,27 @@ extension Heap {
         let older = min(generation + 1, 2)
         var garbage: [RawRef] = []
         var uncollectable = 0
-        if work.promotedCount < work.candidates.count {
-            garbage.reserveCapacity(work.candidates.count - work.reachableCount)
-            let table = core.pointee.generations + older
-            table.pointee.reserveCapacity(table.pointee.count + work.reachableCount - work.promotedCount)
-            for object in work.candidates {
-                let flags = object.flags
-                guard flags.contains(.collecting) else { continue }   // promoted in phase 3
-                if flags.contains(.reachable) {
-                    object.flags = flags.subtracting([.collecting, .reachable])
-                    track(object, generation: older)
-                    continue
-                }
-                object.gcWord = RawRef.untrackedGCWord
-                garbage.append(object)
-                let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
-                    if type.kind == .instance {
-                        RawRef.dropSlotsOfGarbage(object.payload, count: type.instanceSlotCount)
-                        return true
-                    }
-                    guard let clear = type.clear else { return false }
-                    clear(object, self)
+        garbage.reserveCapacity(work.gathered - work.reachableCount)
+        forEachLeftover(work) { object, flags in
+            if flags.contains(.reachable) {
+                object.flags = flags.subtracting([.collecting, .reachable])
+                track(object, generation: older)
+                return
+            }
+            object.gcWord = RawRef.untrackedGCWord
+            garbage.append(object)
+            let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+                if type.kind == .instance {
+                    RawRef.dropSlotsOfGarbage(object.payload, count: type.instanceSlotCount)
                     return true
                 }
-                if !cleared { uncollectable += 1 }
+                guard let clear = type.clear else { return false }
+                clear(object, self)
+                return true
             }
+            if !cleared { uncollectable += 1 }
         }
-        if generation == 1 { core.pointee.collector.longLivedPending += work.reachableCount }
-        if generation == 2 {
-            core.pointee.collector.longLivedTotal = core.pointee.generations[2].count
-            core.pointee.collector.longLivedPending = 0
-        }
+        updateLongLivedCounts(promoted: work.reachableCount, from: generation)
         core.pointee.collector.statistics[generation].uncollectable += uncollectable
         return (garbage, uncollectable)
     }
@@ -477,7 +543,10 @@ extension Heap {
         // callbacks — can make an object reachable again: without any, the
         // set is unchanged and the recount is skipped.
         guard core.pointee.collector.ranUserCode else { return unreachable }
-        var work = CollectionWork(candidates: unreachable)
+        let run = UnsafeMutableBufferPointer<RawRef>.allocate(capacity: unreachable.count)
+        defer { run.deallocate() }
+        _ = run.initialize(from: unreachable)
+        var work = CollectionWork(runs: [run], gathered: unreachable.count)
         for (position, object) in unreachable.enumerated() {
             // Less the reference held since phase 4.
             object.gcWord = ScratchWord.make(position: position, count: object.refcount &- 1)

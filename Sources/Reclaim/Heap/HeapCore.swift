@@ -130,6 +130,14 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
     /// Forgets every element, keeping the memory.
     mutating func removeAll() { count = 0 }
 
+    /// Sets the count after elements were written straight into `storage`
+    /// (the collector compacts a table in place); the first `newCount`
+    /// slots must hold elements.
+    mutating func setCount(_ newCount: Int) {
+        precondition(newCount >= 0 && newCount <= capacity, "GrowableBuffer.setCount: \(newCount) is beyond the capacity \(capacity)")
+        count = newCount
+    }
+
     /// The elements as an array copy.
     var elements: [Element] { storage.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [] }
 
