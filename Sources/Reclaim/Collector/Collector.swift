@@ -6,14 +6,15 @@ import CReclaimIntrinsics
 /// cycles among the containers of the generations being collected (the
 /// *candidates*), a collection runs these phases, one function each:
 ///
-/// 1. `gatherCandidates` — take the candidates out of their tables and give
-///    each a scratch count equal to its reference count.
+/// 1. `gatherCandidates` — give each candidate, where it sits in its
+///    generation's table, a scratch count equal to its reference count.
 /// 2. `subtractInternalReferences` — for every reference from one candidate
 ///    to another, subtract one from the target's scratch count. What is
 ///    left is the number of references from outside the candidates.
 /// 3. `markReachable` — a candidate with references from outside is
 ///    reachable, and so is everything reachable from it; the rest is
-///    unreachable. The scan promotes what it traverses as it goes.
+///    unreachable. The scan promotes what it traverses as it goes,
+///    emptying the tables it read.
 /// 4. `promoteSurvivors` — the other reachable candidates move to the next
 ///    older generation (the oldest stays); the unreachable ones are held,
 ///    so nothing frees them while finalizers and callbacks run.
