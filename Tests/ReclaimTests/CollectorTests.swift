@@ -350,20 +350,8 @@ struct CollectorControlsTests {
         var lines: [String] = []
         heap.collectorDebugSink = { lines.append($0) }
         heap.collectorDebugFlags = .uncollectable
-        // A container type that can traverse but not clear.
-        let stubborn = ObjectType(
-            name: "Stubborn", basicSize: 8,
-            traverse: { object, visit in
-                let target = object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self)
-                if let target { visit(RawRef(pointer: target)) }
-            },
-            dropReferences: { object, _ in
-                object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self).map { RawRef(pointer: $0).release() }
-            })
-        let object = try heap.allocateObject(of: stubborn)
-        object.retain()
-        object.pointer.storeBytes(of: object.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
-        object.release()
+        let stubborn = Self.stubborn
+        _ = try Self.makeStubbornSelfCycle(heap)
         #expect(heap.collect() == 1)
         #expect(heap.collectorStatistics[2].uncollectable == 1)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
@@ -383,6 +371,16 @@ struct CollectorControlsTests {
             object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self).map { RawRef(pointer: $0).release() }
         })
 
+    /// A `Stubborn` object referring to itself, with no other reference
+    /// left: unreachable, and its cycle cannot be cleared.
+    static func makeStubbornSelfCycle(_ heap: Heap) throws -> RawRef {
+        let object = try heap.allocateObject(of: stubborn)
+        object.retain()
+        object.pointer.storeBytes(of: object.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+        object.release()
+        return object
+    }
+
     // Without debug flags (or finalizers, or weak references) a collection
     // clears garbage without holding it; with them, it holds it first. Both
     // must end the same way.
@@ -395,10 +393,7 @@ struct CollectorControlsTests {
         heap.collectorDebugFlags = flags
         let stubborn = Self.stubborn
         // A self-cycle: nothing can break it.
-        let alone = try heap.allocateObject(of: stubborn)
-        alone.retain()
-        alone.pointer.storeBytes(of: alone.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
-        alone.release()
+        let alone = try Self.makeStubbornSelfCycle(heap)
         #expect(heap.collect() == 1)
         #expect(heap.collectorStatistics[2].uncollectable == 1)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
