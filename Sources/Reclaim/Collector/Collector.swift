@@ -486,14 +486,26 @@ extension Heap {
     /// each cleared object no other object refers to any more is freed;
     /// one still referred to (by an uncollectable object) lives on in the
     /// oldest generation, as do the uncollectable ones.
+    ///
+    /// A cleared instance — the common case — is freed directly: it has no
+    /// finalizer (none can run on this path), no weak references and no
+    /// references left, so of the destruction protocol only the freeing
+    /// and the container count remain.
     func freeClearedGarbage(_ garbage: [RawRef]) {
         for object in garbage {
-            object.flags.remove(.collecting)
-            if object.refcount == 0 {
-                destroyObject(object)
-            } else {
+            let flags = object.flags.subtracting(.collecting)
+            object.flags = flags
+            guard object.refcount == 0 else {
                 track(object, generation: 2)
+                continue
             }
+            let freed = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+                guard type.kind == .instance, !flags.contains(.hasWeakReferences) else { return false }
+                if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
+                free(object, type: type)
+                return true
+            }
+            if !freed { destroyObject(object) }
         }
     }
 
