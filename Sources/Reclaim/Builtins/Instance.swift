@@ -45,6 +45,12 @@ extension RawRef {
     /// ``clearInstance()`` for callers that hold the type already: the
     /// collector and destruction call it directly, without the type's
     /// closures. Each slot is unset before its value is released.
+    ///
+    /// A value that is a candidate of the running collection only has its
+    /// count decremented: the collection frees it if it is garbage, and if
+    /// it is reachable a reference from outside the garbage keeps its count
+    /// above zero (see `Heap.promoteSurvivorsClearingGarbage`). Outside a
+    /// collection no object is a candidate.
     @inline(__always)
     func clearInstance(slotCount: Int) {
         var offset = 0
@@ -52,7 +58,8 @@ extension RawRef {
         while offset < end {
             if let pointer = UnsafeMutableRawPointer(bitPattern: payload.load(fromByteOffset: offset, as: UInt.self)) {
                 payload.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
-                RawRef(pointer: pointer).release()
+                let value = RawRef(pointer: pointer)
+                if value.isCollecting { value.refcount &-= 1 } else { value.release() }
             }
             offset &+= 8
         }

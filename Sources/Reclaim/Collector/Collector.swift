@@ -210,7 +210,7 @@ extension Heap {
     /// `reachable`.
     struct CollectionWork {
         /// The runs of candidates, in position order.
-        var runs: [UnsafeMutableBufferPointer<RawRef>] = []
+        var runs: [UnsafeBufferPointer<RawRef>] = []
         /// Candidates gathered (the runs' length less untracked tuples).
         var gathered = 0
         /// How many candidates phase 3 found reachable.
@@ -250,7 +250,7 @@ extension Heap {
             let table = core.pointee.generations + level
             let count = table.pointee.count
             guard count > 0, let storage = table.pointee.storage else { continue }
-            let run = UnsafeMutableBufferPointer(start: storage, count: count)
+            let run = UnsafeBufferPointer(start: storage, count: count)
             for index in 0..<count {
                 let object = run[index]
                 if object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .tuple }),
@@ -447,10 +447,11 @@ extension Heap {
     /// Unreachable objects are not held; they stay `collecting` until
     /// freed, and a release that takes one to zero leaves it for the
     /// collection to free (`destroyObject` checks the flag), so clearing
-    /// one never frees another still to be visited. A reference to a
-    /// candidate is dropped by decrementing its count alone: a garbage one
-    /// is freed below whatever its count, and a reachable one keeps a
-    /// reference from outside the garbage, so it cannot reach zero. An
+    /// one never frees another still to be visited. An instance's
+    /// reference to a candidate is dropped by decrementing its count alone
+    /// (`clearInstance`): a garbage one is freed below whatever its count,
+    /// and a reachable one keeps a reference from outside the garbage, so
+    /// it cannot reach zero. An
     /// object whose type has no `clear` is uncollectable and left as it is.
     /// Returns the garbage and how many were uncollectable.
     func promoteSurvivorsClearingGarbage(_ work: CollectionWork, from generation: Int) -> ([RawRef], Int) {
@@ -466,16 +467,7 @@ extension Heap {
             }
             object.gcWord = RawRef.untrackedGCWord
             garbage.append(object)
-            let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
-                if type.kind == .instance {
-                    RawRef.dropSlotsOfGarbage(object.payload, count: type.instanceSlotCount)
-                    return true
-                }
-                guard let clear = type.clear else { return false }
-                clear(object, self)
-                return true
-            }
-            if !cleared { uncollectable += 1 }
+            if !clearReferences(of: object) { uncollectable += 1 }
         }
         updateLongLivedCounts(promoted: work.reachableCount, from: generation)
         core.pointee.collector.statistics[generation].uncollectable += uncollectable
@@ -501,7 +493,7 @@ extension Heap {
             }
             let freed = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
                 guard type.kind == .instance, !flags.contains(.hasWeakReferences) else { return false }
-                if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
+                countContainerFreed()
                 free(object, type: type)
                 return true
             }
@@ -556,17 +548,16 @@ extension Heap {
         // callbacks — can make an object reachable again: without any, the
         // set is unchanged and the recount is skipped.
         guard core.pointee.collector.ranUserCode else { return unreachable }
-        let run = UnsafeMutableBufferPointer<RawRef>.allocate(capacity: unreachable.count)
-        defer { run.deallocate() }
-        _ = run.initialize(from: unreachable)
-        var work = CollectionWork(runs: [run], gathered: unreachable.count)
         for (position, object) in unreachable.enumerated() {
             // Less the reference held since phase 4.
             object.gcWord = ScratchWord.make(position: position, count: object.refcount &- 1)
             object.flags.insert(.collecting)
         }
-        subtractInternalReferences(&work)
-        markReachable(&work)
+        unreachable.withUnsafeBufferPointer { run in
+            var work = CollectionWork(runs: [run], gathered: unreachable.count)
+            subtractInternalReferences(&work)
+            markReachable(&work)
+        }
         var garbage: [RawRef] = []
         for object in unreachable {
             let reachable = object.flags.contains(.reachable)
@@ -590,17 +581,7 @@ extension Heap {
     func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         var uncollectable = 0
         for object in garbage {
-            let cleared = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
-                if type.kind == .instance {
-                    // The common case, inline: release each attribute and unset it.
-                    object.clearInstance(slotCount: type.instanceSlotCount)
-                    return true
-                }
-                guard let clear = type.clear else { return false }
-                clear(object, self)
-                return true
-            }
-            if !cleared {
+            if !clearReferences(of: object) {
                 track(object, generation: 2)
                 uncollectable += 1
             }
@@ -618,6 +599,21 @@ extension Heap {
         }
         core.pointee.collector.statistics[generation].uncollectable += uncollectable
         return uncollectable
+    }
+
+    /// Breaks an unreachable object's references with its type's `clear`
+    /// (instances, the common case, inline); false when the type has none.
+    @inline(__always)
+    func clearReferences(of object: RawRef) -> Bool {
+        object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+            if type.kind == .instance {
+                object.clearInstance(slotCount: type.instanceSlotCount)
+                return true
+            }
+            guard let clear = type.clear else { return false }
+            clear(object, self)
+            return true
+        }
     }
 
     func updateCounts(afterCollecting generation: Int) {
@@ -735,25 +731,6 @@ extension RawRef {
         while offset < end {
             if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
                 visit(RawRef(pointer: pointer))
-            }
-            offset &+= 8
-        }
-    }
-
-    /// Unsets `count` slots at `slots` of an unreachable object during
-    /// ``Heap/promoteSurvivorsClearingGarbage(_:from:)``: a referent that is
-    /// a candidate only has its count decremented (it is freed by the
-    /// collection, or survives with a reference from outside); any other is
-    /// released.
-    @inline(__always)
-    static func dropSlotsOfGarbage(_ slots: UnsafeMutableRawPointer, count: Int) {
-        var offset = 0
-        let end = count &* 8
-        while offset < end {
-            if let pointer = UnsafeMutableRawPointer(bitPattern: slots.load(fromByteOffset: offset, as: UInt.self)) {
-                slots.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
-                let referent = RawRef(pointer: pointer)
-                if referent.isCollecting { referent.refcount &-= 1 } else { referent.release() }
             }
             offset &+= 8
         }

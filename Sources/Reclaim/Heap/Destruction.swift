@@ -69,8 +69,7 @@ extension Heap {
             }
             if type.isContainer {
                 if object.flags.contains(.tracked) { untrack(object) }
-                // A container gone counts against generation 0's allocations, as in CPython.
-                if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
+                countContainerFreed()
             }
             if type.kind == .instance {
                 // The common case, inline: an instance's dropReferences releases its slots.
@@ -80,6 +79,12 @@ extension Heap {
             }
             free(object, type: type)
         }
+    }
+
+    /// A container gone counts against generation 0's allocations, as in CPython.
+    @inline(__always)
+    func countContainerFreed() {
+        if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
     }
 
     enum FinalizerOutcome { case died, resurrected }
