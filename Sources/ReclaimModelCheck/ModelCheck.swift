@@ -234,7 +234,7 @@ public struct ModelCheck {
         // Without finalizers a young collection changes nothing the model
         // can see but what it frees, all of which the full one would have
         // freed: half the time one runs first (generation 0 or 1).
-        if !hasFinalizers && next(2) == 0 { heap.collect(generation: next(2)) }
+        if !hasFinalizers && next(2) == 0 { try heap.collect(generation: next(2)) }
         heap.collect()
         summary.collections += 1
         modelCollection()

@@ -117,9 +117,9 @@ struct AccountingTests {
     func allocationFailure() throws {
         let heap = try Heap()
         let bytes = heap.liveBlockBytes, objects = heap.liveObjectCount
-        #expect(throws: AllocationError.self) { _ = try heap.bytes(repeatElement(0, count: 1 << 62)) }
+        #expect(throws: ObjectAllocationError.self) { _ = try heap.bytes(repeatElement(0, count: 1 << 62)) }
         let list = try heap.list()
-        #expect(throws: AllocationError.self) { _ = try heap.list(capacity: 1 << 60) }
+        #expect(throws: ObjectAllocationError.self) { _ = try heap.list(capacity: 1 << 60) }
         try list.append(heap.int(5))
         _ = consume list
         #expect(heap.liveBlockBytes == bytes)

@@ -72,7 +72,7 @@ struct CollectorTests {
         for object in nodes where object != held { object.release() }
         #expect(heap.collect() == 0)
         #expect(heap.liveObjectCount(of: node) == count)
-        #expect(heap.trackedObjects(generation: 2).count == count)
+        #expect(try heap.trackedObjects(generation: 2).count == count)
         held.release()
         #expect(heap.collect() == count)
         #expect(heap.liveObjectCount(of: node) == 0)
@@ -84,11 +84,11 @@ struct CollectorTests {
         heap.isCollectorEnabled = false
         let list = try heap.list()
         try list.append(list)
-        #expect(heap.trackedObjects(generation: 0).contains(list.raw))
-        #expect(heap.collect(generation: 0) == 0)
-        #expect(heap.trackedObjects(generation: 1).contains(list.raw))
-        #expect(heap.collect(generation: 1) == 0)
-        #expect(heap.trackedObjects(generation: 2).contains(list.raw))
+        #expect(try heap.trackedObjects(generation: 0).contains(list.raw))
+        #expect(try heap.collect(generation: 0) == 0)
+        #expect(try heap.trackedObjects(generation: 1).contains(list.raw))
+        #expect(try heap.collect(generation: 1) == 0)
+        #expect(try heap.trackedObjects(generation: 2).contains(list.raw))
         #expect(heap.collectorStatistics.map(\.collections) == [1, 1, 0])
     }
 
@@ -146,9 +146,10 @@ struct CollectorTests {
             try a.setAttribute("partner", to: b)
             try b.setAttribute("partner", to: a)
         }
-        #expect(heap.collect() == 2)
+        #expect(heap.collect() == 0, "both resurrected, so nothing is left unreachable (python3 prints 0)")
         #expect(out.lines.count == 2)
         #expect(heap.liveObjectCount(of: lazarus) == 2, "both resurrected")
+        #expect(heap.collectorStatistics[2].collected == 0)
         let survivor = try keeper.item(at: 0)
         let finalized = heap.isFinalized(survivor)
         #expect(finalized)
@@ -307,7 +308,7 @@ struct CollectorControlsTests {
         }
         try Self.makeCycle(heap)
         try Self.makeCycle(heap)
-        #expect(heap.collect(generation: 1) == 2)
+        #expect(try heap.collect(generation: 1) == 2)
         #expect(seen.map(\.0) == [.start, .stop])
         #expect(seen[0].1.generation == 1 && seen[0].1.collected == 0 && seen[0].1.candidates == 2)
         #expect(seen[1].1.collected == 2 && seen[1].1.uncollectable == 0 && seen[1].1.duration >= 0)
@@ -324,7 +325,7 @@ struct CollectorControlsTests {
         try Self.makeCycle(heap)
         heap.collect()
         #expect(lines.first == "gc: collecting generation 2...")
-        #expect(lines.contains { $0.hasPrefix("gc: collectable <list object at") })
+        #expect(lines.contains { $0.hasPrefix("gc: collectable <list 0x") })
         #expect(lines.last?.hasPrefix("gc: done, 1 unreachable, 0 uncollectable") == true)
     }
 
@@ -355,7 +356,7 @@ struct CollectorControlsTests {
         #expect(heap.collect() == 1)
         #expect(heap.collectorStatistics[2].uncollectable == 1)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
-        #expect(lines.contains { $0.hasPrefix("gc: uncollectable <Stubborn object") })
+        #expect(lines.contains { $0.hasPrefix("gc: uncollectable <Stubborn 0x") })
     }
 
     /// A container type that can traverse its one reference (at payload
@@ -397,7 +398,7 @@ struct CollectorControlsTests {
         #expect(heap.collect() == 1)
         #expect(heap.collectorStatistics[2].uncollectable == 1)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
-        #expect(heap.trackedObjects(generation: 2).contains(alone), "it stays visible to the collector")
+        #expect(try heap.trackedObjects(generation: 2).contains(alone), "it stays visible to the collector")
         // stubborn -> list -> stubborn: clearing the list breaks the cycle.
         let first = try heap.allocateObject(of: stubborn)
         do {

@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy
     }
 
     static let expectedMessages: [Case: String] = [
@@ -18,6 +18,8 @@ struct MisuseTests {
         .useAfterFree: "str.retain: the object at",
         .foreignHeap: "list.append: the int object belongs to another heap",
         .foreignHeapDict: "dict.setValue: the str object belongs to another heap",
+        .useAfterDestroy: "Heap: allocating a list object: heap ",
+        .collectAfterDestroy: "Heap.collect: heap ",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -64,6 +66,12 @@ struct MisuseTests {
             let other = try Heap()
             let dict = try heap.dict()
             try dict.setValue(heap.noneRef(), forKey: other.str("key"))
+        case .useAfterDestroy:
+            heap.destroy()
+            _ = try heap.list()
+        case .collectAfterDestroy:
+            heap.destroy()
+            heap.collect()
         }
         Issue.record("the misuse \(misuse) was not caught")
     }

@@ -17,7 +17,7 @@ struct PublishingTests {
             try cycle.append(cycle)
         }
         for index in 0..<100 { try keep.append(try heap.str("kept \(index)")) }
-        let found = heap.collect(generation: 1)
+        let found = try heap.collect(generation: 1)
         #expect(found == 10)
 
         let published = try PublishedStatistics.read(pid: getpid())
@@ -28,7 +28,7 @@ struct PublishingTests {
         #expect(figures.liveObjects == heap.liveObjectCount)
         #expect(figures.liveBytes == heap.tracedMemory.current)
         #expect(figures.peakBytes == heap.tracedMemory.peak)
-        #expect(figures.trackedObjects[2] == heap.trackedObjects(generation: 2).count)
+        #expect(try figures.trackedObjects[2] == heap.trackedObjects(generation: 2).count)
         #expect(figures.lastGeneration == 1)
         #expect(figures.lastPauseSeconds > 0 && figures.totalPauseSeconds >= figures.lastPauseSeconds)
     }

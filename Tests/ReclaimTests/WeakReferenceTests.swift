@@ -87,7 +87,8 @@ struct WeakReferenceTests {
         let object = try heap.instance(of: Self.thing)
         let first = try heap.weakReference(to: object)
         do {
-            let second = try heap.weakReference(to: object)
+            // With a callback: a new weakref each time, listed after the shared one.
+            let second = try heap.weakReference(to: object) { _ in }
             #expect(heap.weakReferences(to: object) == [first.raw, second.raw])
         }
         #expect(heap.weakReferences(to: object) == [first.raw])

@@ -134,14 +134,14 @@ func keysEqual(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
 extension Heap {
     /// A new empty dict. Like CPython, a dict is untracked until a key or
     /// value that may be part of a cycle goes in.
-    public func dict() throws(AllocationError) -> Ref {
+    public func dict() throws(ObjectAllocationError) -> Ref {
         let object = try allocateObject(of: .dict, itemCount: 0)
         untrack(object)
         return Ref(adopting: object, heap: self)
     }
 
     /// Rebuilds a dict's storage with room for `minimumEntries`, dropping deleted entries.
-    func resizeDict(_ dict: RawRef, minimumEntries: Int) throws(AllocationError) {
+    func resizeDict(_ dict: RawRef, minimumEntries: Int) throws(ObjectAllocationError) {
         let layout = dict.dictLayout
         var indexCapacity = 8
         while indexCapacity * 2 / 3 < minimumEntries { indexCapacity *= 2 }

@@ -69,7 +69,7 @@ extension RawRef {
 extension Heap {
     /// A new instance of `type` (a class from ``ObjectType/makeClass(_:attributes:supportsWeakReferences:finalizer:)``)
     /// with every attribute unset.
-    public func instance(of type: ObjectType) throws(AllocationError) -> Ref {
+    public func instance(of type: ObjectType) throws(ObjectAllocationError) -> Ref {
         precondition(type.kind == .instance, "Heap.instance(of:): \(type.name) is not a class made by ObjectType.makeClass")
         return Ref(adopting: try allocateObject(of: type, itemCount: 0), heap: self)
     }

@@ -38,7 +38,7 @@ func numericEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
 
 extension Heap {
     func createImmortals() throws {
-        func make(_ type: ObjectType, _ value: Int? = nil) throws(AllocationError) -> RawRef {
+        func make(_ type: ObjectType, _ value: Int? = nil) throws(ObjectAllocationError) -> RawRef {
             let object = try allocateObject(of: type, itemCount: 0, immortal: true)
             if let value { object.payload.storeBytes(of: value, as: Int.self) }
             return object
@@ -60,7 +60,7 @@ extension Heap {
     public func bool(_ value: Bool) -> Ref { Ref(adopting: value ? trueObject : falseObject, heap: self) }
 
     /// An `int`; -5…256 are the heap's immortal small ints.
-    public func int(_ value: Int) throws(AllocationError) -> Ref {
+    public func int(_ value: Int) throws(ObjectAllocationError) -> Ref {
         if Heap.smallIntRange.contains(value) {
             return Ref(adopting: core.pointee.smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
         }
@@ -70,7 +70,7 @@ extension Heap {
     }
 
     /// A `float`.
-    public func float(_ value: Double) throws(AllocationError) -> Ref {
+    public func float(_ value: Double) throws(ObjectAllocationError) -> Ref {
         let object = try allocateObject(of: .float, itemCount: 0)
         object.payload.storeBytes(of: value, as: Double.self)
         return Ref(adopting: object, heap: self)

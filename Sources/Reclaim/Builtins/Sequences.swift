@@ -88,7 +88,7 @@ extension Heap {
     }
 
     /// A tuple holding `items` (each retained).
-    public func tuple(_ items: [RawRef]) throws(AllocationError) -> Ref {
+    public func tuple(_ items: [RawRef]) throws(ObjectAllocationError) -> Ref {
         if items.isEmpty { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: items.count)
         let storage = (object.payload + 8).assumingMemoryBound(to: RawRef.self)
@@ -101,16 +101,20 @@ extension Heap {
     }
 
     /// A new empty list with room for `capacity` items.
-    public func list(capacity: Int = 0) throws(AllocationError) -> Ref {
+    ///
+    /// - Throws: ``ObjectAllocationError`` when `capacity` is negative or
+    ///   too large.
+    public func list(capacity: Int = 0) throws(ObjectAllocationError) -> Ref {
+        guard capacity >= 0 else { throw ObjectAllocationError(typeName: "list", reason: .negativeCount(capacity)) }
         let object = try allocateObject(of: .list, itemCount: 0)
         let list = Ref(adopting: object, heap: self)
         if capacity > 0 { try resizeList(object, capacity: capacity) }
         return list
     }
 
-    func resizeList(_ list: RawRef, capacity: Int) throws(AllocationError) {
+    func resizeList(_ list: RawRef, capacity: Int) throws(ObjectAllocationError) {
         let old = list.listStorage, oldCapacity = list.payload.load(fromByteOffset: 8, as: Int.self)
-        let block = try allocateBlock(byteCount: Heap.byteCount(capacity, times: 8), for: .list)
+        let block = try allocateBlock(byteCount: Heap.byteCount(capacity, times: 8, of: .list), for: .list)
             .assumingMemoryBound(to: RawRef.self)
         if let old {
             block.update(from: old, count: list.listCount)
@@ -121,7 +125,7 @@ extension Heap {
     }
 
     /// Appends `item` (retained) to a list, growing it as CPython does.
-    func listAppend(_ list: RawRef, _ item: RawRef) throws(AllocationError) {
+    func listAppend(_ list: RawRef, _ item: RawRef) throws(ObjectAllocationError) {
         checkOwnership(item, "list.append")
         let count = list.listCount
         if count == list.payload.load(fromByteOffset: 8, as: Int.self) {

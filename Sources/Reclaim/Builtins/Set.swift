@@ -38,7 +38,7 @@ extension RawRef {
 
 extension Heap {
     /// A new empty set.
-    public func set() throws(AllocationError) -> Ref {
+    public func set() throws(ObjectAllocationError) -> Ref {
         Ref(adopting: try allocateObject(of: .set, itemCount: 0), heap: self)
     }
 
@@ -63,7 +63,7 @@ extension Heap {
         }
     }
 
-    func resizeSet(_ set: RawRef, minimum: Int) throws(AllocationError) {
+    func resizeSet(_ set: RawRef, minimum: Int) throws(ObjectAllocationError) {
         var capacity = 8
         while capacity * 3 / 5 < minimum { capacity *= 2 }
         let members = set.setMembers()

@@ -39,7 +39,7 @@ extension RawRef {
 
 extension Heap {
     /// A `str`; the empty string is the heap's immortal one.
-    public func str(_ value: String) throws(AllocationError) -> Ref {
+    public func str(_ value: String) throws(ObjectAllocationError) -> Ref {
         var value = value
         let count = value.utf8.count
         if count == 0 { return Ref(adopting: emptyString, heap: self) }
@@ -52,7 +52,7 @@ extension Heap {
     }
 
     /// A `bytes`.
-    public func bytes(_ value: some Collection<UInt8>) throws(AllocationError) -> Ref {
+    public func bytes(_ value: some Collection<UInt8>) throws(ObjectAllocationError) -> Ref {
         let object = try allocateObject(of: .bytes, itemCount: value.count)
         let target = UnsafeMutableRawBufferPointer(start: object.payload + 8, count: value.count)
         _ = target.initializeMemory(as: UInt8.self, from: value)

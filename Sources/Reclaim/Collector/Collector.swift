@@ -114,18 +114,32 @@ extension Heap {
         } else if state.counts.1 > state.thresholds.1 {
             generation = 1
         }
-        _ = collect(generation: generation)
+        _ = collectGenerations(through: generation)
     }
 
     // MARK: Collection
 
+    /// Collects every generation and returns how many unreachable objects
+    /// it found (`gc.collect()`); 0 when a collection is already running.
+    @discardableResult
+    public func collect() -> Int {
+        collectGenerations(through: 2)
+    }
+
     /// Collects generations 0 through `generation` and returns how many
     /// unreachable objects it found (`gc.collect(generation)`); 0 when a
     /// collection is already running.
+    ///
+    /// - Throws: ``CollectorError`` when `generation` is not 0, 1 or 2.
     @discardableResult
-    public func collect(generation: Int = 2) -> Int {
-        precondition((0...2).contains(generation), "Heap.collect: generation \(generation) is not 0, 1 or 2")
-        precondition(!isDestroyed, "Heap.collect: the heap has been destroyed")
+    public func collect(generation: Int) throws(CollectorError) -> Int {
+        collectGenerations(through: try CollectorError.checked(generation, "Heap.collect(generation:)"))
+    }
+
+    /// The collection of generations 0 through `generation` (0…2).
+    func collectGenerations(through generation: Int) -> Int {
+        assert(CollectorError.generations.contains(generation), "Heap.collect: generation \(generation) is not 0, 1 or 2")
+        requireAlive("Heap.collect")
         guard !core.pointee.collector.isCollecting else { return 0 }
         core.pointee.collector.isCollecting = true
         defer { core.pointee.collector.isCollecting = false }
@@ -139,21 +153,29 @@ extension Heap {
                   + (0..<3).map { String(core.pointee.generations[$0].count) }.joined(separator: " "))
 
         core.pointee.collector.ranUserCode = false
+        let olderTable = core.pointee.generations + min(generation + 1, 2)
+        let olderCount = olderTable.pointee.count
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
         markReachable(&work, promotingFrom: generation)
         defer { work.leftover.release() }
         let found: Int, uncollectable: Int
         if canRunUserCode {
-            let unreachable = promoteSurvivors(work, from: generation)
-            handleWeakReferences(unreachable)
+            let unreachable = promoteSurvivors(&work, from: generation)
+            untrackAtomicDicts(work.survivingDicts)
+            updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
+            let freedWeakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
             let garbage = removeResurrected(unreachable.objects)
             uncollectable = disposeOfGarbage(garbage, generation: generation)
-            found = unreachable.objects.count
+            // As CPython counts: what is still unreachable once resurrected
+            // objects are removed, and the weak references their callbacks freed.
+            found = garbage.count + freedWeakReferences
         } else {
             let garbage: [RawRef]
-            (garbage, uncollectable) = promoteSurvivorsClearingGarbage(work, from: generation)
+            (garbage, uncollectable) = promoteSurvivorsClearingGarbage(&work, from: generation)
+            untrackAtomicDicts(work.survivingDicts)
+            updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             freeClearedGarbage(garbage)
             found = garbage.count
         }
@@ -178,11 +200,12 @@ extension Heap {
     func disposeOfGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         if !core.pointee.controls.debugFlags.isDisjoint(with: [.collectable, .uncollectable]) {
             for object in garbage {
-                let collectable = object.typeReference._withUnsafeGuaranteedRef { $0.clear != nil }
+                let (name, collectable) = object.typeReference._withUnsafeGuaranteedRef { ($0.name, $0.clear != nil) }
+                // CPython's debug_cycle: `gc: collectable <list 0x7f…>`.
                 if collectable {
-                    debugLine(.collectable, "gc: collectable \(object)")
+                    debugLine(.collectable, "gc: collectable <\(name) \(object.pointer)>")
                 } else {
-                    debugLine(.uncollectable, "gc: uncollectable \(object)")
+                    debugLine(.uncollectable, "gc: uncollectable <\(name) \(object.pointer)>")
                 }
             }
         }
@@ -205,13 +228,11 @@ extension Heap {
     /// The candidates are read where they are: the storage of the tables
     /// of the generations collected, oldest first (so, mostly, in the order
     /// they were allocated), or one array for the recount of phase 7. A
-    /// position counts from the start of the first run. Places of tuples
-    /// untracked in phase 1 stay in the runs, neither `collecting` nor
-    /// `reachable`.
+    /// position counts from the start of the first run.
     struct CollectionWork {
         /// The runs of candidates, in position order.
         var runs: [UnsafeBufferPointer<RawRef>] = []
-        /// Candidates gathered (the runs' length less untracked tuples).
+        /// Candidates gathered (the runs' length).
         var gathered = 0
         /// How many candidates phase 3 found reachable.
         var reachableCount = 0
@@ -226,6 +247,9 @@ extension Heap {
         /// them still in place, `collecting`.) Released by `collect` after
         /// phase 4.
         var leftover = GrowableBuffer<RawRef>()
+        /// The dicts promoted by a full collection, for
+        /// ``untrackAtomicDicts(_:)`` once every survivor is promoted.
+        var survivingDicts: [RawRef] = []
     }
 
     /// Phase 1: marks every container of generations 0…`generation`
@@ -235,9 +259,6 @@ extension Heap {
     /// The table the survivors go to is given room for all of them first:
     /// phase 3 writes them straight into it, and when generation 2 is
     /// collected that is the table it is reading, so it must not move.
-    ///
-    /// Like CPython, a tuple whose items cannot be part of a cycle is
-    /// untracked here and left out: collections skip it from then on.
     func gatherCandidates(through generation: Int) -> CollectionWork {
         let older = min(generation + 1, 2)
         var total = 0
@@ -253,16 +274,10 @@ extension Heap {
             let run = UnsafeBufferPointer(start: storage, count: count)
             for index in 0..<count {
                 let object = run[index]
-                if object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .tuple }),
-                   object.tupleItems.allSatisfy({ Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }) {
-                    object.flags.remove(.tracked)
-                    object.gcWord = RawRef.untrackedGCWord
-                    continue
-                }
                 object.gcWord = ScratchWord.make(position: position &+ index, count: object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
-                work.gathered &+= 1
             }
+            work.gathered &+= count
             work.runs.append(run)
             if level == 2 && generation == 2 { work.overwrittenRuns = 1 }
             position += count
@@ -282,7 +297,6 @@ extension Heap {
                     run[index &+ Heap.prefetchDistance].prefetchReferents()
                 }
                 let object = run[index]
-                guard object.isCollecting else { continue }   // an untracked tuple's place
                 object.traverseReferents { referent in
                     if referent.isCollecting { referent.gcWord &-= 1 }
                 }
@@ -332,7 +346,6 @@ extension Heap {
                 let position = base &+ index
                 let flags = object.flags
                 if !flags.contains(.reachable) {
-                    guard flags.contains(.collecting) else { continue }   // an untracked tuple's place
                     guard ScratchWord.count(object.gcWord) > 0 else {
                         // Unreachable unless found later.
                         if keepingLeftover { leftover.append(object) }
@@ -351,7 +364,12 @@ extension Heap {
                     }
                     next = pending.popLast()
                 }
-                if generation != nil {
+                if let generation {
+                    if leavesTables(object, survivingCollectionOf: generation, dicts: &work.survivingDicts) {
+                        object.gcWord = RawRef.untrackedGCWord
+                        object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
+                        continue
+                    }
                     let slot = firstSlot &+ promoted
                     (slots! + slot).initialize(to: object)
                     object.gcWord = GCWord.make(generation: older, index: slot)
@@ -376,14 +394,15 @@ extension Heap {
     /// them while user code runs in phases 5 and 6) until freed or
     /// resurrected; the same pass notes which have weak references and
     /// which have a finalizer still to run.
-    func promoteSurvivors(_ work: CollectionWork, from generation: Int) -> UnreachableSet {
+    func promoteSurvivors(_ work: inout CollectionWork, from generation: Int) -> UnreachableSet {
         let older = min(generation + 1, 2)
+        var dicts = work.survivingDicts
+        defer { work.survivingDicts = dicts }
         var unreachable = UnreachableSet()
         unreachable.objects.reserveCapacity(work.gathered - work.reachableCount)
         forEachLeftover(work) { object, flags in
             if flags.contains(.reachable) {
-                object.flags = flags.subtracting([.collecting, .reachable])
-                track(object, generation: older)
+                promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
                 return
             }
             object.flags = flags.subtracting(.collecting)
@@ -391,11 +410,11 @@ extension Heap {
             object.retain()
             unreachable.objects.append(object)
             if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
-            if !flags.contains(.finalized) && object.typeReference._withUnsafeGuaranteedRef({ $0.hasFinalizer }) {
-                unreachable.toFinalize.append(object)
+            object.typeReference._withUnsafeGuaranteedRef { type in
+                if !flags.contains(.finalized) && type.hasFinalizer { unreachable.toFinalize.append(object) }
+                if type.kind == .weakReference { unreachable.weakReferences.append(object) }
             }
         }
-        updateLongLivedCounts(promoted: work.reachableCount, from: generation)
         return unreachable
     }
 
@@ -414,6 +433,56 @@ extension Heap {
                 let flags = object.flags
                 if flags.contains(.collecting) { body(object, flags) }
             }
+        }
+    }
+
+    /// Promotes a reachable candidate phase 3 left, unless it leaves the
+    /// tables (``leavesTables(_:survivingCollectionOf:dicts:)``).
+    @inline(__always)
+    func promoteLeftover(_ object: RawRef, flags: HeaderFlags, into older: Int, from generation: Int,
+                         dicts: inout [RawRef]) {
+        object.flags = flags.subtracting([.collecting, .reachable])
+        if leavesTables(object, survivingCollectionOf: generation, dicts: &dicts) {
+            object.gcWord = RawRef.untrackedGCWord
+        } else {
+            track(object, generation: older)
+        }
+    }
+
+    /// Whether a survivor of the collection of `generation`, about to be
+    /// promoted, leaves the tables instead, as CPython untracks survivors
+    /// that cannot be part of a cycle: a tuple whose items are none of them
+    /// containers that may be tracked (`untrack_tuples`). A dict surviving
+    /// a full collection is noted in `dicts`, to be checked once every
+    /// tuple has been (`untrack_dicts`, ``untrackAtomicDicts(_:)``).
+    ///
+    /// Only survivors: an unreachable tuple stays a candidate, so it counts
+    /// among the garbage as in CPython.
+    @inline(__always)
+    func leavesTables(_ object: RawRef, survivingCollectionOf generation: Int, dicts: inout [RawRef]) -> Bool {
+        switch object.typeReference._withUnsafeGuaranteedRef({ $0.kind }) {
+        case .tuple:
+            return object.tupleItems.allSatisfy { Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }
+        case .dict where generation == 2:
+            dicts.append(object)
+            return false
+        default:
+            return false
+        }
+    }
+
+    /// After a full collection's promotions: untracks each surviving dict
+    /// whose keys and values cannot be part of a cycle (CPython untracks
+    /// dicts in full collections only, issue 14775, so that building a
+    /// dict never costs quadratic time). A dict is tracked again as soon as
+    /// such an object is stored in it.
+    func untrackAtomicDicts(_ dicts: [RawRef]) {
+        for dict in dicts where dict.flags.contains(.tracked) {
+            var atomic = true
+            dict.forEachDictEntry { key, value in
+                if atomic && (key.mayBeTracked || value.mayBeTracked) { atomic = false }
+            }
+            if atomic { untrack(dict) }
         }
     }
 
@@ -454,22 +523,22 @@ extension Heap {
     /// it cannot reach zero. An
     /// object whose type has no `clear` is uncollectable and left as it is.
     /// Returns the garbage and how many were uncollectable.
-    func promoteSurvivorsClearingGarbage(_ work: CollectionWork, from generation: Int) -> ([RawRef], Int) {
+    func promoteSurvivorsClearingGarbage(_ work: inout CollectionWork, from generation: Int) -> ([RawRef], Int) {
         let older = min(generation + 1, 2)
+        var dicts = work.survivingDicts
+        defer { work.survivingDicts = dicts }
         var garbage: [RawRef] = []
         var uncollectable = 0
         garbage.reserveCapacity(work.gathered - work.reachableCount)
         forEachLeftover(work) { object, flags in
             if flags.contains(.reachable) {
-                object.flags = flags.subtracting([.collecting, .reachable])
-                track(object, generation: older)
+                promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
                 return
             }
             object.gcWord = RawRef.untrackedGCWord
             garbage.append(object)
             if !clearReferences(of: object) { uncollectable += 1 }
         }
-        updateLongLivedCounts(promoted: work.reachableCount, from: generation)
         core.pointee.collector.statistics[generation].uncollectable += uncollectable
         return (garbage, uncollectable)
     }
@@ -501,11 +570,13 @@ extension Heap {
         }
     }
 
-    /// The unreachable candidates of a collection, and two subsets of them.
+    /// The unreachable candidates of a collection, and three subsets of them.
     struct UnreachableSet {
         var objects: [RawRef] = []
         /// Those with weak references to clear (phase 5).
         var withWeakReferences: [RawRef] = []
+        /// Those that are weak references themselves (phase 5).
+        var weakReferences: [RawRef] = []
         /// Those whose finalizer has not run yet (phase 6).
         var toFinalize: [RawRef] = []
     }
@@ -513,21 +584,26 @@ extension Heap {
     /// Phase 5: clears weak references to unreachable objects before any
     /// finalizer or clear can see them; a callback runs only when its weak
     /// reference is not itself unreachable.
-    func handleWeakReferences(_ unreachable: UnreachableSet) {
-        guard !unreachable.withWeakReferences.isEmpty else { return }
-        let garbage = Set(unreachable.objects)
+    ///
+    /// First every weak reference that is garbage itself is cleared, its
+    /// callback dropped unrun, whatever its referent (CPython's fix of
+    /// bpo-38006): its referent may be outside the unreachable set — held
+    /// only through a type that does not traverse — and die while the
+    /// garbage is cleared, when a callback would see half-cleared objects.
+    /// Then the weak references to unreachable objects are cleared; those
+    /// left with a callback are reachable, and their callbacks run.
+    ///
+    /// Returns how many of those reachable weak references were freed once
+    /// their callback was done (CPython counts them as collected).
+    func handleWeakReferences(_ unreachable: UnreachableSet) -> Int {
+        for weak in unreachable.weakReferences { forgetWeakReference(weak) }
+        guard !unreachable.withWeakReferences.isEmpty else { return 0 }
         var pending: [(RawRef, WeakReferenceCallback)] = []
         for object in unreachable.withWeakReferences {
-            for (weak, callback) in clearWeakReferences(to: object) {
-                if garbage.contains(weak) {
-                    weak.release()   // garbage itself: its callback never runs
-                } else {
-                    pending.append((weak, callback))
-                }
-            }
+            pending += clearWeakReferences(to: object)
         }
         if !pending.isEmpty { core.pointee.collector.ranUserCode = true }
-        runWeakReferenceCallbacks(pending)
+        return runWeakReferenceCallbacks(pending)
     }
 
     /// Phase 6: runs the finalizers that have not run yet, with the cycles
@@ -651,11 +727,17 @@ extension Heap {
     /// Per-generation statistics (`gc.get_stats()`).
     public var collectorStatistics: [GenerationStatistics] { core.pointee.collector.statistics }
 
-    /// The containers tracked in `generation` (0…2), or in all of them
-    /// (`gc.get_objects(generation)`).
-    public func trackedObjects(generation: Int? = nil) -> [RawRef] {
-        if let generation { return core.pointee.generations[generation].elements }
-        return (0..<3).flatMap { core.pointee.generations[$0].elements }
+    /// The containers tracked in every generation (`gc.get_objects()`);
+    /// frozen ones are not among them.
+    public func trackedObjects() -> [RawRef] {
+        CollectorError.generations.flatMap { core.pointee.generations[$0].elements }
+    }
+
+    /// The containers tracked in `generation` (`gc.get_objects(generation)`).
+    ///
+    /// - Throws: ``CollectorError`` when `generation` is not 0, 1 or 2.
+    public func trackedObjects(generation: Int) throws(CollectorError) -> [RawRef] {
+        core.pointee.generations[try CollectorError.checked(generation, "Heap.trackedObjects(generation:)")].elements
     }
 
     /// Moves every tracked container into the permanent generation, which

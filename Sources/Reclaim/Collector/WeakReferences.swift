@@ -26,7 +26,9 @@ public typealias WeakReferenceCallback = (_ weakReference: borrowing Ref) throws
 
 /// The heap's side tables for weak references.
 struct WeakReferenceTable {
-    /// The weakrefs to each referent, oldest first.
+    /// The weakrefs to each referent, in CPython's order: the shared one
+    /// without a callback first (if any), then those with callbacks, newest
+    /// first — the order `getweakrefs` lists them and callbacks run.
     var byReferent: [RawRef: [RawRef]] = [:]
     /// The callback of each weakref that has one.
     var callbacks: [RawRef: WeakReferenceCallback] = [:]
@@ -42,6 +44,11 @@ extension RawRef {
 extension Heap {
     /// A weak reference to `object` (`weakref.ref(object, callback)`).
     ///
+    /// As in CPython, a weak reference without a callback is shared: while
+    /// one lives, every call without a callback returns it again, so
+    /// `ref(o) is ref(o)` and it counts once in ``weakReferenceCount(of:)``.
+    /// Each call with a callback makes a new one.
+    ///
     /// - Throws: ``ObjectError/typeError(_:)`` when the object's type does
     ///   not support weak references (ints, strs, tuples… as in CPython).
     public func weakReference(to object: borrowing Ref, callback: WeakReferenceCallback? = nil) throws -> Ref {
@@ -50,12 +57,33 @@ extension Heap {
         guard referent.type.supportsWeakReferences else {
             throw ObjectError.typeError("cannot create weak reference to '\(referent.type.name)' object")
         }
+        if callback == nil, let shared = sharedWeakReference(to: referent) {
+            return Ref(retaining: shared, heap: self)
+        }
+        // Allocating may run a collection, which may free weak references
+        // to `referent` (not `referent` itself: the caller holds it), so
+        // its list is read only afterwards.
         let weak = try allocateObject(of: .weakReference, itemCount: 0, immortal: false)
         weak.weakReferent = referent
-        core.pointee.weakReferences.byReferent[referent, default: []].append(weak)
-        if let callback { core.pointee.weakReferences.callbacks[weak] = callback }
+        if let callback {
+            core.pointee.weakReferences.callbacks[weak] = callback
+            let list = core.pointee.weakReferences.byReferent[referent] ?? []
+            let afterShared = sharedWeakReference(to: referent) == nil ? 0 : 1
+            core.pointee.weakReferences.byReferent[referent, default: []].insert(weak, at: min(afterShared, list.count))
+        } else {
+            core.pointee.weakReferences.byReferent[referent, default: []].insert(weak, at: 0)
+        }
         referent.flags.insert(.hasWeakReferences)
         return Ref(adopting: weak, heap: self)
+    }
+
+    /// The weak reference without a callback to `referent`, if one lives:
+    /// it is first in the referent's list.
+    func sharedWeakReference(to referent: RawRef) -> RawRef? {
+        guard referent.flags.contains(.hasWeakReferences),
+              let first = core.pointee.weakReferences.byReferent[referent]?.first,
+              core.pointee.weakReferences.callbacks[first] == nil else { return nil }
+        return first
     }
 
     /// How many weak references refer to `object` (`weakref.getweakrefcount`).
@@ -90,7 +118,7 @@ extension Heap {
         guard let list = core.pointee.weakReferences.byReferent.removeValue(forKey: referent) else { return [] }
         referent.flags.remove(.hasWeakReferences)
         var pending: [(RawRef, WeakReferenceCallback)] = []
-        for weak in list.reversed() {
+        for weak in list {
             weak.weakReferent = nil
             if let callback = core.pointee.weakReferences.callbacks.removeValue(forKey: weak) {
                 weak.retain()   // kept alive until its callback has run
@@ -101,16 +129,22 @@ extension Heap {
     }
 
     /// Runs callbacks collected by ``clearWeakReferences(to:)``; errors go
-    /// to the unraisable hook.
-    func runWeakReferenceCallbacks(_ pending: [(RawRef, WeakReferenceCallback)]) {
+    /// to the unraisable hook. Returns how many of the weak references were
+    /// freed when their callback was done with them (CPython's collector
+    /// counts those among what it collected).
+    @discardableResult
+    func runWeakReferenceCallbacks(_ pending: [(RawRef, WeakReferenceCallback)]) -> Int {
+        var freed = 0
         for (weak, callback) in pending {
             do {
                 try withBorrowed(weak) { try callback($0) }
             } catch {
                 unraisableHook(UnraisableError(error: error, context: "weakref callback"))
             }
+            if weak.refcount == 1 { freed += 1 }
             weak.release()
         }
+        return freed
     }
 }
 
@@ -119,7 +153,10 @@ extension Ref {
     /// it has died (calling a `weakref.ref`).
     public func referent() throws(ObjectError) -> Ref? {
         try requireKind(.weakReference, "referent")
-        guard let target = raw.weakReferent else { return nil }
+        // A referent at count 0 is being destroyed (or waits for it in the
+        // trashcan's queue): dead already, as in CPython, though its weak
+        // references are not cleared yet.
+        guard let target = raw.weakReferent, target.refcount > 0 else { return nil }
         return Ref(retaining: target, heap: heap)
     }
 }

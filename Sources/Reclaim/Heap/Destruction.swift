@@ -20,6 +20,16 @@ import Glibc
 /// destroyed by the outermost call in a loop, so a chain of ten million
 /// objects needs no more stack than one of a hundred.
 ///
+/// No collection may see an object being destroyed: user code (a
+/// finalizer, a weak-reference callback, the unraisable hook) can run in the
+/// middle of a destruction and call `collect()`, and a collection that met
+/// a tracked object at count 0 would free it under the destruction's feet.
+/// So a container leaves its generation's table before anything else
+/// happens to it — before it is queued, before its weak references are
+/// cleared — and is tracked again only for its finalizer, while it is alive
+/// at count 1 (and stays tracked if the finalizer resurrects it), as
+/// CPython's `subtype_dealloc` does.
+///
 /// An object the running collection found unreachable and is clearing
 /// without holding it (still marked `collecting`) is left at count 0 when
 /// its last reference goes: the collection frees it itself, after every
@@ -42,6 +52,9 @@ extension Heap {
         // Lets a release during destruction be reported as an over-release.
         object.flags.insert(.destroying)
         #endif
+        // Out of every table first: a collection run by user code during
+        // this destruction, or while it waits in the queue, must not see it.
+        if object.flags.contains(.tracked) { untrack(object) }
         let core = self.core
         if core.pointee.destructionDepth >= Heap.maximumNesting {
             core.pointee.deferred.append(object)
@@ -61,16 +74,14 @@ extension Heap {
 
     private func destroyNow(_ object: RawRef) {
         object.typeReference._withUnsafeGuaranteedRef { type in
+            checkNotTracked(object, type: type, "destruction")
             if type.hasFinalizer && !object.flags.contains(.finalized) {
                 if runFinalizer(object, type: type) == .resurrected { return }
             }
             if object.flags.contains(.hasWeakReferences) {
                 runWeakReferenceCallbacks(clearWeakReferences(to: object))
             }
-            if type.isContainer {
-                if object.flags.contains(.tracked) { untrack(object) }
-                countContainerFreed()
-            }
+            if type.isContainer { countContainerFreed() }
             if type.kind == .instance {
                 // The common case, inline: an instance's dropReferences releases its slots.
                 object.clearInstance(slotCount: type.instanceSlotCount)
@@ -91,9 +102,14 @@ extension Heap {
 
     /// Runs the finalizer with the object alive at count 1 and marks it
     /// finalized; a count above 1 afterwards means the finalizer kept it.
+    ///
+    /// While the finalizer runs, a container is tracked again (alive, it
+    /// is an ordinary object to a collection the finalizer may run); it
+    /// leaves its table again unless it was resurrected.
     func runFinalizer(_ object: RawRef, type: ObjectType) -> FinalizerOutcome {
         object.refcount = 1
         object.flags.remove(.destroying)
+        if type.isContainer { track(object) }
         callFinalizer(of: object, type: type)
         let count = object.refcount
         if count > 1 {
@@ -102,7 +118,20 @@ extension Heap {
         }
         object.refcount = 0
         object.flags.insert(.destroying)
+        untrack(object)
         return .died
+    }
+
+    /// In checked builds, stops when `object`, at count 0 in `phase`, is
+    /// still in a generation's table, where a collection could free it.
+    @inline(__always)
+    func checkNotTracked(_ object: RawRef, type: ObjectType, _ phase: StaticString) {
+        #if DEBUG
+        if object.flags.contains(.tracked) {
+            object.reportMisuse("Heap.\(phase): the \(type.name) object at \(object.pointer) is being destroyed "
+                                + "but still tracked, so a collection could free it twice")
+        }
+        #endif
     }
 
     /// Marks `object` finalized and runs its type's finalizer on it,

@@ -124,11 +124,14 @@ public final class Heap: @unchecked Sendable {
     /// Larger requests fail at once (jemalloc's largest size class is below 2^63).
     static let maximumBlockSize = 1 << 56
 
-    /// `count × size` in bytes, or a request that is sure to fail when it overflows.
+    /// `count × size` in bytes for a `type` object; throws, naming the
+    /// type, when the count is negative or the product overflows.
     @inline(__always)
-    static func byteCount(_ count: Int, times size: Int) -> Int {
+    static func byteCount(_ count: Int, times size: Int, of type: ObjectType) throws(ObjectAllocationError) -> Int {
+        guard count >= 0 else { throw ObjectAllocationError(typeName: type.name, reason: .negativeCount(count)) }
         let (product, overflow) = count.multipliedReportingOverflow(by: size)
-        return overflow || count < 0 ? Int.max : product
+        guard !overflow else { throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: nil)) }
+        return product
     }
 
     /// The size class jemalloc rounds `byteCount` up to in this heap.
@@ -150,12 +153,12 @@ public final class Heap: @unchecked Sendable {
     /// Requests are rounded up to a multiple of 8 bytes, which never changes
     /// their size class.
     @inline(__always)
-    func allocateBlock(byteCount: Int, for type: ObjectType) throws(AllocationError) -> UnsafeMutableRawPointer {
+    func allocateBlock(byteCount: Int, for type: ObjectType) throws(ObjectAllocationError) -> UnsafeMutableRawPointer {
         guard byteCount <= Heap.maximumBlockSize else {
-            throw AllocationError(byteCount: byteCount, alignment: nil, reason: .outOfMemory)
+            throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: byteCount))
         }
         let rounded = (byteCount + 7) & ~7
-        let block = try takeBlock(rounded)
+        let block = try takeBlock(rounded, for: type)
         let size = sizeClass(rounded)
         counters(of: type).pointee.bytes += size
         countAllocatedBytes(size)
@@ -165,9 +168,13 @@ public final class Heap: @unchecked Sendable {
     /// A block of `rounded` bytes (a multiple of 8): a kept one from the
     /// free lists when there is one, else a new one from the arena.
     @inline(__always)
-    func takeBlock(_ rounded: Int) throws(AllocationError) -> UnsafeMutableRawPointer {
+    func takeBlock(_ rounded: Int, for type: ObjectType) throws(ObjectAllocationError) -> UnsafeMutableRawPointer {
         if rounded <= FreeLists.maximumSize, let kept = core.pointee.freeLists.pop(rounded) { return kept }
-        return try Allocator.allocate(byteCount: rounded, options: options)
+        do {
+            return try Allocator.allocate(byteCount: rounded, options: options)
+        } catch {
+            throw ObjectAllocationError(typeName: type.name, reason: .outOfMemory(byteCount: rounded))
+        }
     }
 
     /// Gives back a block of `rounded` bytes: kept in the free lists when
@@ -226,12 +233,19 @@ public final class Heap: @unchecked Sendable {
 
     /// Allocates an object of `type` with `itemCount` items and a fresh
     /// header (reference count 1); the payload is zeroed.
-    public func allocateObject(of type: ObjectType, itemCount: Int = 0) throws(AllocationError) -> RawRef {
-        try allocateObject(of: type, itemCount: itemCount, immortal: false)
+    ///
+    /// - Throws: ``ObjectAllocationError`` naming the type when `itemCount`
+    ///   is negative (a fixed-size type ignores a positive one, as
+    ///   CPython's `tp_alloc` does), when the size overflows, or when the
+    ///   arena has no memory.
+    public func allocateObject(of type: ObjectType, itemCount: Int = 0) throws(ObjectAllocationError) -> RawRef {
+        guard itemCount >= 0 else { throw ObjectAllocationError(typeName: type.name, reason: .negativeCount(itemCount)) }
+        return try allocateObject(of: type, itemCount: itemCount, immortal: false)
     }
 
     @inline(__always)
-    func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(AllocationError) -> RawRef {
+    func allocateObject(of type: ObjectType, itemCount: Int, immortal: Bool) throws(ObjectAllocationError) -> RawRef {
+        requireAlive(type)
         if type.isContainer && !immortal { collectIfDue() }
         if type.itemSize == 0 && !immortal {
             let object = try allocateFixedObject(of: type)
@@ -239,9 +253,9 @@ public final class Heap: @unchecked Sendable {
             return object
         }
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
-        let items = Heap.byteCount(itemCount, times: type.itemSize)
+        let items = try Heap.byteCount(itemCount, times: type.itemSize, of: type)
         guard items <= Heap.maximumBlockSize else {
-            throw AllocationError(byteCount: items, alignment: nil, reason: .outOfMemory)
+            throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: items))
         }
         let payload = type.basicSize + items
         let byteCount = gc + ObjectHeader.size + payload
@@ -260,8 +274,8 @@ public final class Heap: @unchecked Sendable {
     /// The fast path of `allocateObject` for fixed-size types: sizes come
     /// precomputed from the type, small blocks from the free lists.
     @inline(__always)
-    func allocateFixedObject(of type: ObjectType) throws(AllocationError) -> RawRef {
-        let block = try takeBlock(type.fixedBlockSize)
+    func allocateFixedObject(of type: ObjectType) throws(ObjectAllocationError) -> RawRef {
+        let block = try takeBlock(type.fixedBlockSize, for: type)
         let counters = self.counters(of: type)
         counters.pointee.bytes &+= type.fixedRealSize
         counters.pointee.count &+= 1
@@ -310,6 +324,24 @@ public final class Heap: @unchecked Sendable {
     }
 
     // MARK: Checks
+
+    /// Stops with a message naming the heap and `operation` when the heap
+    /// has been destroyed: its arena and thread cache are gone, so nothing
+    /// may be allocated, freed or collected in it any more.
+    @inline(__always)
+    func requireAlive(_ operation: @autoclosure () -> String) {
+        if core.pointee.isDestroyed { reportDestroyed(operation()) }
+    }
+
+    /// ``requireAlive(_:)`` for allocating an object of `type`.
+    @inline(__always)
+    func requireAlive(_ type: ObjectType) {
+        if core.pointee.isDestroyed { reportDestroyed("Heap: allocating a \(type.name) object") }
+    }
+
+    func reportDestroyed(_ operation: String) -> Never {
+        preconditionFailure("\(operation): heap \(identity.id) (arena \(arena.index)) has been destroyed")
+    }
 
     /// Stops with a message when `object` belongs to another heap.
     @inline(__always)
