@@ -24,37 +24,59 @@ struct CPythonCaseTests {
         let heap = try Heap()
         heap.isCollectorEnabled = false
         let out = Transcript()
+        let sibling = ObjectType.makeClass("Sibling", attributes: [])
+        let weaks = try heap.list()
+        let weaksRaw = weaks.raw
+        var seenCounts: [UInt32] = []
         let collecting = ObjectType.makeClass("Collecting", attributes: []) { this in
             out.print("finalized, collected \(this.heap.collect())")
+            // A sibling waiting in the queue at count 0 is dead to its weak
+            // references: one handed out is alive, held by its list too.
+            try heap.withBorrowed(weaksRaw) { weaks in
+                for index in 0..<(try weaks.length()) {
+                    if let referent = try weaks.item(at: index).referent() { seenCounts.append(referent.referenceCount) }
+                }
+                while try weaks.length() > 0 { _ = try weaks.pop() }
+            }
         }
         let baseline = heap.liveObjectCount
-        // Innermost, beside the finalizable object, two lists. Past 48
+        // Innermost, beside the finalizable object, two siblings. Past 48
         // nested destructions the rest is queued; for some depth of the
         // chain, all three are queued at count 0 together, and the
-        // finalizer's collection runs while the lists wait. Every depth
+        // finalizer's collection runs while the siblings wait. Every depth
         // from 40 to 150 is tried, so every phase of the queue is met.
         for depth in 40...150 {
             var chain = try heap.list()
-            try chain.append(heap.list())
-            try chain.append(heap.instance(of: collecting))
-            try chain.append(heap.list())
+            for index in 0..<3 {
+                if index == 1 {
+                    try chain.append(heap.instance(of: collecting))
+                } else {
+                    let object = try heap.instance(of: sibling)
+                    try weaks.append(heap.weakReference(to: object))
+                    try chain.append(object)
+                }
+            }
             for _ in 0..<depth {
                 let outer = try heap.list()
                 try outer.append(chain)
                 chain = outer
             }
         }
-        #expect(heap.liveObjectCount(of: .list) == 0)
+        #expect(heap.liveObjectCount(of: .list) == 1, "only the list of weak references")
+        #expect(heap.liveObjectCount(of: sibling) == 0)
         #expect(heap.liveObjectCount == baseline)
+        #expect(seenCounts.allSatisfy { $0 >= 2 }, "\(seenCounts)")
         expectConsistentCounts(heap)
         let python = try cpythonLines("""
             import gc
             gc.disable()
+            class Sibling:
+                __slots__ = ('__weakref__',)
             class Collecting:
                 __slots__ = ()
                 def __del__(self): print("finalized, collected", gc.collect())
             def build(depth):
-                chain = [[], Collecting(), []]
+                chain = [Sibling(), Collecting(), Sibling()]
                 for _ in range(depth): chain = [chain]
                 return chain
             for depth in range(40, 151):
@@ -137,6 +159,45 @@ struct CPythonCaseTests {
         #expect(heap.liveObjectCount(of: c) == 0)
         _ = keepRaw
         expectConsistentCounts(heap)
+    }
+
+    @Test("the items of a dying container release in CPython's order: lists and tuples from the last")
+    func releaseOrder() throws {
+        let heap = try Heap()
+        let out = Transcript()
+        let a = ObjectType.makeClass("A", attributes: ["n"]) { this in out.print(try this.attribute("n").stringValue()) }
+        func make(_ name: String) throws -> Ref {
+            let object = try heap.instance(of: a)
+            try object.setAttribute("n", to: heap.str(name))
+            return object
+        }
+        do {
+            let list = try heap.list()
+            for name in ["l1", "l2", "l3"] { try list.append(make(name)) }
+        }
+        do { _ = try heap.tuple(count: 3) { try make("t\($0 + 1)") } }
+        do {
+            let dict = try heap.dict()
+            for index in 1...3 { try dict.setValue(make("d\(index)"), forKey: heap.int(index)) }
+        }
+        do {
+            let slots = ObjectType.makeClass("S", attributes: ["a", "b", "c"])
+            let object = try heap.instance(of: slots)
+            for name in ["a", "b", "c"] { try object.setAttribute(name, to: make("s\(name)")) }
+        }
+        let python = try cpythonLines("""
+            class A:
+                __slots__ = ('n',)
+                def __init__(self, n): self.n = n
+                def __del__(self): print(self.n)
+            x = [A('l1'), A('l2'), A('l3')]; del x
+            x = (A('t1'), A('t2'), A('t3')); del x
+            x = {1: A('d1'), 2: A('d2'), 3: A('d3')}; del x
+            class S:
+                __slots__ = ('a', 'b', 'c')
+            s = S(); s.a = A('sa'); s.b = A('sb'); s.c = A('sc'); del s
+            """)
+        #expect(out.lines == python)
     }
 
     // MARK: Generation numbers

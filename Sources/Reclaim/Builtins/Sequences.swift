@@ -15,7 +15,8 @@ extension ObjectType {
             for item in object.tupleItems where Int(bitPattern: item.pointer) != 0 { visit(item) }
         },
         clear: { object, heap in heap.clearTuple(object) },
-        dropReferences: { object, _ in object.tupleItems.forEach { $0.release() } },
+        // Last item first, as CPython's tupledealloc (finalizers run in that order).
+        dropReferences: { object, _ in object.tupleItems.reversed().forEach { $0.release() } },
         finalizer: nil, storageBlocks: nil,
         hash: { object in
             let items = object.tupleItems
@@ -145,7 +146,8 @@ extension Heap {
         list.listCount = 0
         list.listStorage = nil
         list.payload.storeBytes(of: 0, toByteOffset: 8, as: Int.self)
-        for index in 0..<count { storage[index].release() }
+        // Last item first, as CPython's list_dealloc and list_clear.
+        for index in stride(from: count - 1, through: 0, by: -1) { storage[index].release() }
         freeBlock(UnsafeMutableRawPointer(storage), byteCount: capacity * 8, for: .list)
     }
 

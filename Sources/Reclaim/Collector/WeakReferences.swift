@@ -39,6 +39,15 @@ extension RawRef {
         get { payload.load(as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:)) }
         nonmutating set { payload.storeBytes(of: newValue?.pointer, as: UnsafeMutableRawPointer?.self) }
     }
+
+    /// The referent while it is alive. A referent at count 0 is being
+    /// destroyed, or waits for that in the trashcan's queue: it is dead
+    /// already, as in CPython, though its weak references are not cleared
+    /// yet, and handing it out would resurrect an object about to be freed.
+    var liveReferent: RawRef? {
+        guard let target = weakReferent, target.refcount > 0 else { return nil }
+        return target
+    }
 }
 
 extension Heap {
@@ -153,10 +162,7 @@ extension Ref {
     /// it has died (calling a `weakref.ref`).
     public func referent() throws(ObjectError) -> Ref? {
         try requireKind(.weakReference, "referent")
-        // A referent at count 0 is being destroyed (or waits for it in the
-        // trashcan's queue): dead already, as in CPython, though its weak
-        // references are not cleared yet.
-        guard let target = raw.weakReferent, target.refcount > 0 else { return nil }
+        guard let target = raw.liveReferent else { return nil }
         return Ref(retaining: target, heap: heap)
     }
 }

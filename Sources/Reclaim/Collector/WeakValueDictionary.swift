@@ -23,7 +23,7 @@ public final class WeakValueDictionary<Key: Hashable> {
 
     /// The value for `key`, strongly referenced, or nil.
     public func value(forKey key: Key) -> Ref? {
-        guard let weak = entries[key], let target = weak.weakReferent else { return nil }
+        guard let weak = entries[key], let target = weak.liveReferent else { return nil }
         return Ref(retaining: target, heap: heap)
     }
 

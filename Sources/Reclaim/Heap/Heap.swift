@@ -95,8 +95,17 @@ public final class Heap: @unchecked Sendable {
 
     /// Frees every object of the heap at once and destroys its arena.
     /// Finalizers do not run. Idempotent.
+    ///
+    /// Not from user code the heap is running — a finalizer, a weak
+    /// reference callback, the unraisable hook — while it destroys an
+    /// object or collects: the object half destroyed would be freed under
+    /// it. That stops the process with a message.
     public func destroy() {
         guard !isDestroyed else { return }
+        if core.pointee.destructionDepth > 0 || core.pointee.collector.isCollecting {
+            preconditionFailure("Heap.destroy: heap \(identity.id) is destroying an object or collecting; "
+                                + "destroy it once that is done, not from a finalizer or callback")
+        }
         withdrawPublishedFigures()
         core.pointee.isDestroyed = true
         HeapRegistry.unregister(identity.id)
