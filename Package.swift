@@ -27,10 +27,16 @@ let package = Package(
         .target(
             name: "ReclaimPreload",
             dependencies: ["CJemalloc"],
-            // Run this library's constructor before those of its own
-            // dependencies (the Swift runtime, libstdc++), which allocate
-            // enough to trigger an early stats_interval report.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "initfirst"])]
+            linkerSettings: [.unsafeFlags([
+                // Linked without the Swift runtime swiftc adds to every
+                // library (Scripts/link-preload): it depends on libc and
+                // libjemalloc only.
+                "-use-ld=\(Context.packageDirectory)/Scripts/link-preload",
+                // Its constructor runs before those of the other libraries
+                // of the program, which may allocate enough to trigger an
+                // early stats_interval report.
+                "-Xlinker", "-z", "-Xlinker", "initfirst",
+            ])]
         ),
         .target(name: "CReclaimRegistry"),
         .target(name: "CReclaimPublishing"),

@@ -2,7 +2,7 @@ import Foundation
 
 /// `memstat run --leaks`: the allocation sites still holding memory when a
 /// program exited, from jemalloc's heap profile (sampled: `prof`,
-/// `prof_leak`, `prof_final`) as jeprof symbolises it.
+/// `prof_final`) as jeprof symbolises it.
 public struct LeakReport: Codable, Sendable {
     /// One allocation site: a function and, when known, the source line.
     public struct Site: Codable, Sendable {
@@ -40,9 +40,32 @@ public struct LeakProfiling: Sendable {
         self.top = top
     }
 
-    /// The options added to `MALLOC_CONF`; the final profile goes to `directory`.
+    /// The options added to `MALLOC_CONF`; the final profile goes to
+    /// `directory`. Not `prof_leak`: its summary, printed on stderr at the
+    /// exit of every process that inherits the options (a wrapper script's
+    /// every command), would bury the program's own output; the final
+    /// profile says all it says.
     func mallocConf(directory: String) -> String {
-        "prof:true,prof_leak:true,prof_final:true,lg_prof_sample:\(lgSample),prof_prefix:\(directory)/heap"
+        "prof:true,prof_final:true,lg_prof_sample:\(lgSample),prof_prefix:\(directory)/heap"
+    }
+
+    /// The executable the profiled process was running when it wrote
+    /// `profile`: the first mapping its `MAPPED_LIBRARIES` section lists.
+    /// It differs from the program memstat started when that one executed
+    /// another (a wrapper script, pyenv's shims); jeprof needs the real one
+    /// for the program's own symbols. Nil when the section names no file.
+    static func mappedExecutable(inProfile profile: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: profile) else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "MAPPED_LIBRARIES:"), start + 1 < lines.count else { return nil }
+        // `start-end perms offset dev inode path`: the path is the sixth field on.
+        let fields = lines[start + 1].split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+        guard fields.count == 6 else { return nil }
+        let path = fields[5].trimmingCharacters(in: .whitespaces)
+        var isDirectory: ObjCBool = false
+        guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+              !isDirectory.boolValue else { return nil }
+        return path
     }
 
     /// The final profile jemalloc wrote for `pid` (`heap.<pid>.<seq>.f.heap`).
@@ -72,7 +95,11 @@ public struct LeakProfiling: Sendable {
         _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: jeprof)
-        process.arguments = ["--text", "--show_bytes", "--lines", executable, profile]
+        let binary = LeakProfiling.mappedExecutable(inProfile: profile) ?? executable
+        process.arguments = ["--text", "--show_bytes", "--lines", binary, profile]
+        // Only the program is profiled: jeprof and the tools it runs start
+        // with none of the variables memstat gave the program.
+        process.environment = ProgramRun.helperEnvironment()
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: errorFile)

@@ -211,6 +211,20 @@ public struct ProgramRun {
         return environment
     }
 
+    /// The variables memstat sets for the program it runs, or that make a
+    /// process preload a library or profile itself.
+    static let programVariables: Set<String> = [
+        "LD_PRELOAD", "MALLOC_CONF", "RECLAIM_MEMSTAT_DIR", "RECLAIM_PUBLISH", "RECLAIM_PUBLISH_INTERVAL_MS",
+    ]
+
+    /// The environment of the helpers memstat runs itself (jeprof and the
+    /// tools it starts): memstat's own, without ``programVariables``, so
+    /// that none of them is preloaded, profiled or reporting.
+    static func helperEnvironment(from environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [String: String] {
+        environment.filter { !programVariables.contains($0.key) }
+    }
+
     func makeReportDirectory() throws(Failure) -> String {
         var template = Array((NSTemporaryDirectory() + "/memstat-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }

@@ -64,12 +64,63 @@ struct MemstatLeaksTests {
         #expect(!leaks.sites.contains { $0.function == "churn" })
         #expect(leaks.sites.map(\.bytes) == leaks.sites.map(\.bytes).sorted(by: >))
         #expect(leaks.totalBytes >= large.bytes + small.bytes)
+        // The preload brings no Swift runtime into the program. (libstdc++
+        // comes with Debian's libjemalloc.so.2, which provides operator new.)
+        let swift = leaks.sites.filter { $0.function.lowercased().contains("swift") || $0.function.hasPrefix("$s") }
+        #expect(swift.isEmpty, "\(swift.map(\.function))")
 
         let text = try MemstatBinary.run(["run", "--leaks", "--top", "3", "--", program.path])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Live at exit, by allocation site"))
         #expect(text.stdout.contains("leak_large_blocks leaky.c:4"))
         #expect(text.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("behind a wrapper script, only the program's output reaches stderr, and its own binary is symbolised")
+    func wrapperScript() throws {
+        let program = try LeakyProgram()
+        // Like pyenv's shims: a shell script that runs a few commands of its
+        // own and then executes the real program.
+        let wrapper = program.directory.appendingPathComponent("wrapper").path
+        try """
+            #!/bin/sh
+            version=$(echo 1.0)
+            /bin/true
+            echo "wrapper $version" >&2
+            exec \(program.path) "$@"
+            """.write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+        let result = try MemstatBinary.run(["run", "--leaks", "--", wrapper])
+        #expect(result.status == 0)
+        #expect(result.stderr == "wrapper 1.0\n", "stderr: \(result.stderr.prefix(600))")
+        #expect(result.stdout.contains("leak_large_blocks leaky.c:4"), "the real binary's symbols, not the script's")
+    }
+
+    @Test("memstat's helpers get none of the variables that preload, profile or report")
+    func helperEnvironment() {
+        let environment = ["PATH": "/usr/bin", "HOME": "/root", "LD_PRELOAD": "/x.so", "MALLOC_CONF": "prof:true",
+                           "RECLAIM_MEMSTAT_DIR": "/tmp/m", "RECLAIM_PUBLISH": "1", "RECLAIM_PUBLISH_INTERVAL_MS": "10"]
+        #expect(ProgramRun.helperEnvironment(from: environment) == ["PATH": "/usr/bin", "HOME": "/root"])
+    }
+
+    @Test("the preload library depends on libc and libjemalloc only")
+    func preloadDependencies() throws {
+        let library = URL(fileURLWithPath: MemstatBinary.path).deletingLastPathComponent()
+            .appendingPathComponent("libReclaimPreload.so").path
+        let readelf = Process()
+        readelf.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        readelf.arguments = ["readelf", "--dynamic", library]
+        let output = Pipe()
+        readelf.standardOutput = output
+        try readelf.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        readelf.waitUntilExit()
+        #expect(readelf.terminationStatus == 0)
+        let needed = text.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line -> String? in
+            guard let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
+            return String(line[line.index(after: open)..<close])
+        }
+        #expect(needed.sorted() == ["libc.so.6", "libjemalloc.so.2"])
     }
 
     @Test("a program that writes no profile gets a clear error and a non-zero exit")
