@@ -111,6 +111,55 @@ struct MemstatLiveViewTests {
         #expect(exited.stderr.contains("process \(stress.pid) has exited"))
     }
 
+    @Test("a segment with a right header but damaged fields is a clear error, not a trap")
+    func corruptedSegments() throws {
+        let damages: [(offset: Int, bytes: [UInt8], field: String)] = [
+            // The 48 bytes after magic and version: pid, interval, times, heaps unpublished, page.
+            (16, [UInt8](repeating: 0xFF, count: 48), "pid"),
+            (40, [UInt8](repeating: 0xFF, count: 8), "heartbeat_ns"),
+            (48, [UInt8](repeating: 0xFF, count: 8), "heaps_unpublished"),
+            // The page size (header word 7): 3 is no page size.
+            (56, [3, 0, 0, 0, 0, 0, 0, 0], "page"),
+            // The allocator version, with no terminating zero.
+            (64, [UInt8](repeating: 0x41, count: 64), "allocator_version"),
+            // Slot 0: its live object count above Int.max.
+            (128 + 16 + 48, [UInt8](repeating: 0xFF, count: 8), "live_objects"),
+            // Slot 0: a last generation of 7.
+            (128 + 16 + 160, [7, 0, 0, 0, 0, 0, 0, 0], "last_generation"),
+        ]
+        let stress = try BackgroundMemstat(["stress", "--heaps", "1", "--duration", "30", "--publish"])
+        defer { stress.stop() }
+        #expect(try stress.waitFor { try stress.attach()?.heaps.count == 1 })
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stress.segment)))
+        // A live process that does not publish gets a copy of the real
+        // segment with some bytes overwritten.
+        let target = Process()
+        target.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        target.arguments = ["60"]
+        try target.run()
+        let pid = target.processIdentifier
+        let forged = "/dev/shm/reclaim.\(pid)"
+        defer {
+            kill(pid, SIGKILL)
+            target.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: forged)
+        }
+        for damage in damages {
+            var segment = original
+            // Header word 2 is the pid: the copy names its new owner.
+            withUnsafeBytes(of: UInt64(pid).littleEndian) { segment.replaceSubrange(16..<24, with: $0) }
+            // Slot 0's collector sequence, even: a reader takes the slot as written.
+            segment.replaceSubrange(136..<144, with: [UInt8](repeating: 0, count: 8))
+            segment.replaceSubrange(damage.offset..<(damage.offset + damage.bytes.count), with: damage.bytes)
+            try Data(segment).write(to: URL(fileURLWithPath: forged))
+            let result = try MemstatBinary.run(["attach", String(pid)])
+            #expect(result.status == 1, "\(damage.field)")
+            #expect(result.stderr.contains("/dev/shm/reclaim.\(pid) is corrupted: its field \(damage.field)"),
+                    "stderr: \(result.stderr.prefix(600))")
+            #expect(!result.stderr.contains("Fatal error"))
+        }
+    }
+
     @Test("a process that does not publish, or does not exist, is a clear error; bad arguments exit 2")
     func badTargets() throws {
         // Process 1 (init) exists and does not link Reclaim. (This test

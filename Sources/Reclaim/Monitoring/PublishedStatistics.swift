@@ -54,7 +54,8 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
     /// Reads process `pid`'s published figures.
     ///
     /// - Throws: ``PublishedStatisticsError`` when the process does not exist,
-    ///   does not publish, or its segment is stale or of another version.
+    ///   does not publish, or its segment is stale, of another version, or
+    ///   holds a field no publisher writes (every field is checked).
     public static func read(pid: Int32) throws(PublishedStatisticsError) -> PublishedStatistics {
         let alive = kill(pid, 0) == 0 || errno == EPERM
         guard let segment = reclaim_published_open(pid) else {
@@ -68,7 +69,7 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         }
         defer { reclaim_published_close(segment) }
         let now = Double(reclaim_published_now_ns()) / 1e9
-        let statistics = PublishedStatistics(segment: segment, now: now)
+        let statistics = try PublishedStatistics(segment: segment, pid: pid, now: now)
         guard alive else { throw .exited(pid: pid) }
         let limit = staleIntervals * statistics.intervalSeconds + 2
         guard statistics.ageSeconds <= limit else {
@@ -77,54 +78,106 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         return statistics
     }
 
-    init(segment: UnsafePointer<reclaim_published_segment>, now: Double) {
+    /// Decodes the segment of process `pid`, checking every field against
+    /// what a publisher can write: the segment is another process's memory,
+    /// and a damaged or forged one must give an error, not a trap or
+    /// nonsense figures.
+    init(segment: UnsafePointer<reclaim_published_segment>, pid: Int32, now: Double) throws(PublishedStatisticsError) {
         // Header words by address, read atomically (the segment is mapped
         // read-only and written by the other process meanwhile).
         func load(_ field: KeyPath<reclaim_published_segment, UInt64>) -> UInt64 {
             reclaim_published_load(StatisticsPublisher.headerWord(UnsafeMutablePointer(mutating: segment), field))
         }
-        pid = Int32(truncatingIfNeeded: load(\.pid))
-        intervalSeconds = Double(load(\.interval_ms)) / 1000
-        startedAt = Double(load(\.started_ns)) / 1e9
-        heartbeatAt = Double(load(\.heartbeat_ns)) / 1e9
+        let check = SegmentFieldCheck(pid: pid)
+        self.pid = pid
+        _ = try check.int(load(\.pid), "pid", in: Int(pid)...Int(pid))
+        intervalSeconds = Double(try check.int(load(\.interval_ms), "interval_ms", in: 1...SegmentFieldCheck.day / 1_000_000))
+            / 1000
+        startedAt = try check.seconds(load(\.started_ns), "started_ns", notAfter: now)
+        heartbeatAt = try check.seconds(load(\.heartbeat_ns), "heartbeat_ns", notAfter: now)
         ageSeconds = max(0, now - heartbeatAt)
-        page = Int(load(\.page))
-        heapsUnpublished = Int(load(\.heaps_unpublished))
-        allocatorVersion = withUnsafeBytes(of: segment.pointee.allocator_version) { bytes in
-            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        page = try check.int(load(\.page), "page", in: 512...(1 << 30))
+        guard page & (page - 1) == 0 else { throw check.corrupted("page", UInt64(page), "is not a power of two") }
+        heapsUnpublished = try check.int(load(\.heaps_unpublished), "heaps_unpublished", in: 0...Int(UInt16.max))
+        allocatorVersion = try withUnsafeBytes(of: segment.pointee.allocator_version) { bytes throws(PublishedStatisticsError) in
+            guard let end = bytes.firstIndex(of: 0), bytes[..<end].allSatisfy({ (0x20..<0x7F).contains($0) }) else {
+                throw check.corrupted("allocator_version", 0, "is not a terminated line of printable ASCII")
+            }
+            return String(decoding: bytes[..<end], as: UTF8.self)
         }
         var heaps: [HeapFigures] = []
+        var failure: PublishedStatisticsError?
         StatisticsPublisher.withSlots(UnsafeMutablePointer(mutating: segment)) { slot in
+            guard failure == nil else { return }
             var collector = reclaim_collector_figures(), arena = reclaim_arena_figures()
             guard reclaim_published_read(slot, &collector, &arena) == 1, collector.updated_ns != 0 else { return }
-            heaps.append(HeapFigures(collector: collector, arena: arena))
+            do throws(PublishedStatisticsError) {
+                heaps.append(try HeapFigures(collector: collector, arena: arena, check: check, now: now))
+            } catch {
+                failure = error
+            }
         }
+        if let failure { throw failure }
         self.heaps = heaps.sorted { $0.heapID < $1.heapID }
     }
 }
 
 extension PublishedStatistics.HeapFigures {
-    init(collector: reclaim_collector_figures, arena: reclaim_arena_figures) {
-        func ints(_ tuple: (UInt64, UInt64, UInt64)) -> [Int] { [Int(tuple.0), Int(tuple.1), Int(tuple.2)] }
-        heapID = Int(collector.heap_id)
-        self.arena = Int(collector.arena)
-        trackedObjects = [Int(collector.tracked.0), Int(collector.tracked.1), Int(collector.tracked.2),
-                          Int(collector.tracked.3)]
-        liveObjects = Int(collector.live_objects)
-        liveBytes = Int(collector.live_bytes)
-        peakBytes = Int(collector.peak_bytes)
-        collections = ints(collector.collections)
-        collected = ints(collector.collected)
-        uncollectable = ints(collector.uncollectable)
-        lastPauseSeconds = Double(collector.last_pause_ns) / 1e9
-        totalPauseSeconds = Double(collector.total_pause_ns) / 1e9
+    init(collector: reclaim_collector_figures, arena: reclaim_arena_figures, check: SegmentFieldCheck, now: Double)
+        throws(PublishedStatisticsError) {
+        func ints(_ tuple: (UInt64, UInt64, UInt64), _ field: String) throws(PublishedStatisticsError) -> [Int] {
+            [try check.int(tuple.0, field), try check.int(tuple.1, field), try check.int(tuple.2, field)]
+        }
+        heapID = try check.int(collector.heap_id, "heap_id", in: 0...Int(UInt16.max))
+        self.arena = try check.int(collector.arena, "arena", in: 0...Int(UInt32.max))
+        trackedObjects = try ints((collector.tracked.0, collector.tracked.1, collector.tracked.2), "tracked")
+            + [try check.int(collector.tracked.3, "tracked")]
+        liveObjects = try check.int(collector.live_objects, "live_objects")
+        liveBytes = try check.int(collector.live_bytes, "live_bytes")
+        peakBytes = try check.int(collector.peak_bytes, "peak_bytes")
+        collections = try ints(collector.collections, "collections")
+        collected = try ints(collector.collected, "collected")
+        uncollectable = try ints(collector.uncollectable, "uncollectable")
+        let lastPause = try check.int(collector.last_pause_ns, "last_pause_ns")
+        let totalPause = try check.int(collector.total_pause_ns, "total_pause_ns", in: lastPause...Int.max)
+        lastPauseSeconds = Double(lastPause) / 1e9
+        totalPauseSeconds = Double(totalPause) / 1e9
+        guard (-1...2).contains(collector.last_generation) else {
+            throw check.corrupted("last_generation", UInt64(bitPattern: collector.last_generation), "is not -1, 0, 1 or 2")
+        }
         lastGeneration = collector.last_generation < 0 ? nil : Int(collector.last_generation)
-        updatedAt = Double(collector.updated_ns) / 1e9
+        updatedAt = try check.seconds(collector.updated_ns, "updated_ns", notAfter: now)
         let read = arena.updated_ns != 0
-        arenaAllocated = read ? Int(arena.allocated) : nil
-        arenaActive = read ? Int(arena.active) : nil
-        arenaResident = read ? Int(arena.resident) : nil
-        arenaMapped = read ? Int(arena.mapped) : nil
+        if read { _ = try check.seconds(arena.updated_ns, "arena updated_ns", notAfter: now) }
+        arenaAllocated = read ? try check.int(arena.allocated, "arena allocated") : nil
+        arenaActive = read ? try check.int(arena.active, "arena active") : nil
+        arenaResident = read ? try check.int(arena.resident, "arena resident") : nil
+        arenaMapped = read ? try check.int(arena.mapped, "arena mapped") : nil
+    }
+}
+
+/// Checks the fields read from a published segment, naming the first bad one.
+struct SegmentFieldCheck {
+    let pid: Int32
+    /// Nanoseconds in a day: how far a publisher's clock may run ahead of the reader's.
+    static let day = 86_400 * 1_000_000_000
+
+    func corrupted(_ field: String, _ value: UInt64, _ why: String) -> PublishedStatisticsError {
+        .corrupted(pid: pid, field: field, value: value, reason: why)
+    }
+
+    /// `value` as an `Int` in `range`.
+    func int(_ value: UInt64, _ field: String, in range: ClosedRange<Int> = 0...Int.max) throws(PublishedStatisticsError) -> Int {
+        guard let number = Int(exactly: value), range.contains(number) else {
+            throw corrupted(field, value, "is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A CLOCK_REALTIME time in nanoseconds, as seconds: at most a day after `now`.
+    func seconds(_ value: UInt64, _ field: String, notAfter now: Double) throws(PublishedStatisticsError) -> Double {
+        let limit = Int(min(Double(Int.max - SegmentFieldCheck.day), now * 1e9)) + SegmentFieldCheck.day
+        return Double(try int(value, field, in: 0...limit)) / 1e9
     }
 }
 
@@ -136,6 +189,8 @@ public enum PublishedStatisticsError: Error, Equatable, CustomStringConvertible 
     case stale(pid: Int32, ageSeconds: Double)
     case incompatible(pid: Int32)
     case unreadable(pid: Int32, errno: Int32)
+    /// A field holds a value no publisher writes: the segment is damaged or forged.
+    case corrupted(pid: Int32, field: String, value: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -153,6 +208,8 @@ public enum PublishedStatisticsError: Error, Equatable, CustomStringConvertible 
             return "/dev/shm/reclaim.\(pid) is not a Reclaim statistics segment of version 1"
         case .unreadable(let pid, let code):
             return "cannot read /dev/shm/reclaim.\(pid): \(String(cString: strerror(code)))"
+        case .corrupted(let pid, let field, let value, let reason):
+            return "/dev/shm/reclaim.\(pid) is corrupted: its field \(field) (\(value)) \(reason)"
         }
     }
 }
