@@ -17,10 +17,14 @@ import CReclaimIntrinsics
 ///    emptying the tables it read.
 /// 4. `promoteSurvivors` — the other reachable candidates move to the next
 ///    older generation (the oldest stays); the unreachable ones are held,
-///    so nothing frees them while finalizers and callbacks run.
-/// 5. `handleWeakReferences` — clear every weak reference to an
-///    unreachable object, and run the callbacks of those weak references
-///    that are not garbage themselves (CPython's `handle_weakrefs`).
+///    so nothing frees them while finalizers and callbacks run. Promotion,
+///    here and in phase 3, untracks a survivor that cannot be part of a
+///    cycle instead (an atomic tuple; after a full collection, an atomic
+///    dict: `untrackAtomicDicts`), as CPython's `untrack_tuples` and
+///    `untrack_dicts` do.
+/// 5. `handleWeakReferences` — clear every weak reference that is garbage
+///    itself and every weak reference to an unreachable object, and run
+///    the callbacks of those that are not garbage (CPython's `handle_weakrefs`).
 /// 6. `finalizeUnreachable` — with the unreachable objects held and their
 ///    cycles intact, run each finalizer that has not run yet (PEP 442) and
 ///    mark the object finalized.
