@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, destroyFromFinalizer
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, destroyFromFinalizer
     }
 
     static let expectedMessages: [Case: String] = [
@@ -20,6 +20,7 @@ struct MisuseTests {
         .foreignHeapDict: "dict.setValue: the str object belongs to another heap",
         .useAfterDestroy: "Heap: allocating a list object: heap ",
         .collectAfterDestroy: "Heap.collect: heap ",
+        .flushAfterDestroy: "Heap.flushCache: heap ",
         .destroyFromFinalizer: "Heap.destroy: heap ",
     ]
 
@@ -73,6 +74,9 @@ struct MisuseTests {
         case .collectAfterDestroy:
             heap.destroy()
             heap.collect()
+        case .flushAfterDestroy:
+            heap.destroy()
+            try heap.flushCache()
         case .destroyFromFinalizer:
             let doomed = ObjectType.makeClass("Doomed", attributes: []) { this in this.heap.destroy() }
             _ = try heap.instance(of: doomed)

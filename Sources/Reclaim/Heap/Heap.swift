@@ -121,6 +121,7 @@ public final class Heap: @unchecked Sendable {
     /// Returns the blocks kept in the heap's free lists and thread cache to
     /// its arena, so the arena's statistics count exactly the live blocks.
     public func flushCache() throws(MallctlError) {
+        requireAlive("Heap.flushCache")
         core.pointee.freeLists.drain { block, byteCount in
             Allocator.deallocate(block, byteCount: byteCount, options: options)
         }

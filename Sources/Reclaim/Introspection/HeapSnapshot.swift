@@ -84,7 +84,7 @@ extension Heap {
     ///
     /// - Throws: ``MallctlError`` when jemalloc's statistics cannot be read.
     public func snapshot(label: String? = nil) throws(MallctlError) -> HeapSnapshot {
-        precondition(!isDestroyed, "Heap.snapshot: the heap has been destroyed")
+        requireAlive("Heap.snapshot")
         try flushCache()
         let stats = try ArenaStats.read(arena: arena.index)
         let page = try AllocatorInfo.page()

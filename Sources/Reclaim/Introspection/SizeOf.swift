@@ -35,6 +35,7 @@ extension Heap {
 
     /// ``sizeOf(_:)`` for the unsafe layer.
     public func sizeOf(_ object: RawRef) -> ObjectSize {
+        requireAlive("Heap.sizeOf")
         let type = object.type
         var logical = objectBlockByteCount(object, type: type)
         var real = Allocator.realSize(of: object.blockStart, options: options)
