@@ -69,6 +69,7 @@ void reclaim_published_unlink(void) {
 }
 
 void reclaim_published_increment(uint64_t *field) { __atomic_add_fetch(field, 1, __ATOMIC_RELAXED); }
+void reclaim_published_decrement(uint64_t *field) { __atomic_sub_fetch(field, 1, __ATOMIC_RELAXED); }
 
 const reclaim_published_segment *reclaim_published_open(pid_t pid) {
     char name[64];

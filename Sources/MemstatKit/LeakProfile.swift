@@ -50,22 +50,37 @@ public struct LeakProfiling: Sendable {
     }
 
     /// The executable the profiled process was running when it wrote
-    /// `profile`: the first mapping its `MAPPED_LIBRARIES` section lists.
-    /// It differs from the program memstat started when that one executed
-    /// another (a wrapper script, pyenv's shims); jeprof needs the real one
-    /// for the program's own symbols. Nil when the section names no file.
+    /// `profile`: the first file its `MAPPED_LIBRARIES` section maps that
+    /// is not a shared library (mostly the first line; not always, as the
+    /// legacy mmap layout puts libraries below the program). It differs
+    /// from the program memstat started when that one executed another (a
+    /// wrapper script, pyenv's shims); jeprof needs the real one for the
+    /// program's own symbols. Nil when the section names no such file.
     static func mappedExecutable(inProfile profile: String) -> String? {
         guard let data = FileManager.default.contents(atPath: profile) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard let start = lines.firstIndex(of: "MAPPED_LIBRARIES:"), start + 1 < lines.count else { return nil }
-        // `start-end perms offset dev inode path`: the path is the sixth field on.
-        let fields = lines[start + 1].split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-        guard fields.count == 6 else { return nil }
-        let path = fields[5].trimmingCharacters(in: .whitespaces)
-        var isDirectory: ObjCBool = false
-        guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-              !isDirectory.boolValue else { return nil }
-        return path
+        guard let start = lines.firstIndex(of: "MAPPED_LIBRARIES:") else { return nil }
+        for line in lines[(start + 1)...] {
+            // `start-end perms offset dev inode path`: the path is the sixth field on.
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6 else { continue }
+            let path = fields[5].trimmingCharacters(in: .whitespaces)
+            guard path.hasPrefix("/"), !isSharedLibrary(path) else { continue }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
+            return path
+        }
+        return nil
+    }
+
+    /// Whether `path` names a shared library: `NAME.so` or `NAME.so.VERSION`.
+    static func isSharedLibrary(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let range = name.range(of: ".so", options: .backwards) else { return false }
+        let rest = name[range.upperBound...]
+        return rest.isEmpty || (rest.first == "." && rest.dropFirst().allSatisfy { $0.isNumber || $0 == "." })
     }
 
     /// The final profile jemalloc wrote for `pid` (`heap.<pid>.<seq>.f.heap`).

@@ -200,6 +200,204 @@ struct CPythonCaseTests {
         #expect(out.lines == python)
     }
 
+    @Test("a weak reference released at the trashcan's depth beside its referent is freed once")
+    func weakReferenceBesideItsReferentInTheQueue() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let r = ObjectType.makeClass("R", attributes: [])
+        var calls = 0
+        let baseline = heap.liveObjectCount
+        // Both orders, at every depth around the 48 nested destructions
+        // after which the rest is queued.
+        for weakFirst in [false, true] {
+            for depth in 40...150 {
+                var chain = try heap.list()
+                let referent = try heap.instance(of: r)
+                let weak = try heap.weakReference(to: referent) { _ in calls += 1 }
+                if weakFirst { try chain.append(weak); try chain.append(referent) }
+                else { try chain.append(referent); try chain.append(weak) }
+                _ = consume referent
+                _ = consume weak
+                for _ in 0..<depth {
+                    let outer = try heap.list()
+                    try outer.append(chain)
+                    chain = outer
+                }
+            }
+        }
+        #expect(heap.liveObjectCount == baseline)
+        #expect(heap.liveObjectCount(of: .weakReference) == 0 && heap.liveObjectCount(of: r) == 0)
+        expectConsistentCounts(heap)
+        // Released last first, the weak reference goes before its referent:
+        // its callback never runs (python3 prints nothing either).
+        let python = try cpythonLines("""
+            import weakref
+            class R:
+                __slots__ = ('__weakref__',)
+            for depth in range(40, 151):
+                r = R()
+                chain = [r, weakref.ref(r, lambda w: print('callback'))]
+                del r
+                for _ in range(depth): chain = [chain]
+                del chain
+            """)
+        #expect(python.isEmpty)
+        #expect(calls <= 111, "at most the weak-first chains, whatever the queue's phase")
+    }
+
+    @Test("a finalizer that stores a container in a garbage dict leaves no stale table entry")
+    func finalizerRetracksGarbageDict() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let out = Transcript()
+        let f = ObjectType.makeClass("F", attributes: ["d"]) { this in
+            let dict = try this.attribute("d")
+            out.print("in del \(heap.isTracked(this) ? "True" : "False") \(heap.isTracked(dict) ? "True" : "False")")
+            try dict.setValue(heap.list(), forKey: heap.str("x"))
+        }
+        let tracked = heap.trackedObjects().count
+        do {
+            let object = try heap.instance(of: f)
+            let dict = try heap.dict()
+            try dict.setValue(object, forKey: heap.str("self"))
+            try object.setAttribute("d", to: dict)
+        }
+        out.print("\(heap.collect())")
+        out.print("\(heap.liveObjectCount(of: f))")
+        #expect(heap.trackedObjects().count == tracked, "no entry left for a freed dict")
+        #expect(heap.liveObjectCount(of: .dict) == 0 && heap.liveObjectCount(of: .list) == 0)
+        #expect(heap.collect() == 0)
+        let python = try cpythonLines("""
+            import gc
+            gc.disable()
+            class F:
+                __slots__ = ('d',)
+                def __del__(self):
+                    print("in del", gc.is_tracked(self), gc.is_tracked(self.d))
+                    self.d["x"] = []
+            def f():
+                o = F(); o.d = {"self": o}
+            f()
+            print(gc.collect())
+            print(len([x for x in gc.get_objects() if type(x) is F]))
+            """)
+        #expect(out.lines == python)
+    }
+
+    @Test("garbage that frees an old container holding young survivors: promotion comes before clearing")
+    func clearingFreesOlderContainer() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let g = ObjectType.makeClass("G", attributes: ["me", "o"])
+        let lists = heap.liveObjectCount(of: .list)
+        do {
+            let old = try heap.list()
+            _ = heap.collect()   // the list is old now
+            let garbage = try heap.instance(of: g)
+            try garbage.setAttribute("me", to: garbage)
+            try garbage.setAttribute("o", to: old)
+            _ = consume old
+            // Young survivors only the old list holds, one of them holding
+            // another younger still.
+            let young = try heap.list()
+            let younger = try heap.list()
+            try young.append(younger)
+            try garbage.attribute("o").append(young)
+        }
+        var found = -1
+        #expect(throws: Never.self) { found = try heap.collect(generation: 0) }
+        #expect(heap.liveObjectCount(of: .list) == lists, "the old list and both young ones went with the garbage")
+        #expect(heap.liveObjectCount(of: g) == 0)
+        #expect(heap.trackedObjects().isEmpty, "\(heap.trackedObjects())")
+        expectConsistentCounts(heap)
+        let python = try cpythonLines("""
+            import gc
+            gc.disable()
+            class G: __slots__ = ('me', 'o')
+            O = []; gc.collect()
+            g = G(); g.me = g; g.o = O; del O
+            T = []; U = []; T.append(U); g.o.append(T); del T, U
+            del g
+            print(gc.collect(0))
+            """)
+        #expect(["\(found)"] == python)
+    }
+
+    @Test("a tuple being built while a collection runs stays tracked, so its cycles are found")
+    func tupleBuiltDuringCollection() throws {
+        let heap = try Heap()
+        heap.collectorThresholds = (100, 10, 10)
+        let collections = heap.collectorStatistics[0].collections
+        let lists = heap.liveObjectCount(of: .list), tuples = heap.liveObjectCount(of: .tuple)
+        do {
+            let held = try heap.list()
+            let tuple = try heap.tuple(count: 2) { index in
+                // Enough containers kept to run collections while the tuple
+                // has an empty slot.
+                if index == 0 { for _ in 0..<500 { try held.append(heap.list()) } }
+                return try heap.list()
+            }
+            #expect(heap.collectorStatistics[0].collections > collections, "collections ran while it was built")
+            let tracked = heap.isTracked(tuple)
+            #expect(tracked)
+            try tuple.item(at: 1).append(tuple)   // a cycle through the tuple
+        }
+        heap.isCollectorEnabled = false
+        #expect(heap.collect() == 3)
+        #expect(heap.liveObjectCount(of: .list) == lists)
+        #expect(heap.liveObjectCount(of: .tuple) == tuples)
+    }
+
+    @Test("a garbage weak reference's callback, dropped unrun, is let go only after the garbage is freed")
+    func droppedCallbackOutlivesGarbage() throws {
+        let heap = try Heap()
+        heap.isCollectorEnabled = false
+        let out = Transcript()
+        let keep = try heap.list()
+        let keepRaw = keep.raw
+        // K's finalizer looks at A through a weak reference kept outside.
+        let k = ObjectType.makeClass("K", attributes: []) { _ in
+            let alive = try heap.withBorrowed(keepRaw) { try $0.item(at: 0).referent() != nil }
+            out.print("K finalized, A is \(alive ? "alive" : "dead")")
+        }
+        let a = ObjectType.makeClass("A", attributes: ["me", "w1"])
+        let b = ObjectType.makeClass("B", attributes: [])
+        let bObject = try heap.instance(of: b)
+        do {
+            let kObject = try heap.instance(of: k)
+            let aObject = try heap.instance(of: a)
+            try aObject.setAttribute("me", to: aObject)
+            // Garbage with A: a weak reference whose callback holds the only reference to K.
+            try aObject.setAttribute("w1", to: heap.weakReference(to: bObject) { [kObject = kObject.copy()] _ in
+                _ = kObject.referenceCount
+            })
+            try keep.append(heap.weakReference(to: aObject))
+            _ = consume kObject
+        }
+        _ = heap.collect()
+        out.print("after \(try keep.item(at: 0).referent() == nil ? "True" : "False")")
+        #expect(heap.liveObjectCount(of: a) == 0 && heap.liveObjectCount(of: k) == 0)
+        expectConsistentCounts(heap)
+        let python = try cpythonLines("""
+            import gc, weakref
+            gc.disable()
+            class K:
+                __slots__ = ()
+                def __del__(self): print("K finalized, A is", "dead" if w2() is None else "alive")
+            class A: __slots__ = ('__weakref__', 'me', 'w1')
+            class B: __slots__ = ('__weakref__',)
+            def setup():
+                global w2, bkeep
+                k = K(); b = B()
+                a = A(); a.me = a
+                a.w1 = weakref.ref(b, lambda r, k=k: None)
+                w2 = weakref.ref(a); bkeep = b
+            setup(); gc.collect(); print("after", w2() is None)
+            """)
+        #expect(out.lines == python)
+        _ = consume bObject
+    }
+
     // MARK: Generation numbers
 
     @Test("a generation other than 0, 1 or 2 is refused with an error naming the operation")

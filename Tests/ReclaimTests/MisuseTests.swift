@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, destroyFromFinalizer
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer
     }
 
     static let expectedMessages: [Case: String] = [
@@ -21,6 +21,7 @@ struct MisuseTests {
         .useAfterDestroy: "Heap: allocating a list object: heap ",
         .collectAfterDestroy: "Heap.collect: heap ",
         .flushAfterDestroy: "Heap.flushCache: heap ",
+        .immortalAfterDestroy: "Heap.int: heap ",
         .destroyFromFinalizer: "Heap.destroy: heap ",
     ]
 
@@ -77,6 +78,9 @@ struct MisuseTests {
         case .flushAfterDestroy:
             heap.destroy()
             try heap.flushCache()
+        case .immortalAfterDestroy:
+            heap.destroy()
+            _ = try heap.int(7)
         case .destroyFromFinalizer:
             let doomed = ObjectType.makeClass("Doomed", attributes: []) { this in this.heap.destroy() }
             _ = try heap.instance(of: doomed)

@@ -64,7 +64,7 @@ typedef struct {
     uint64_t interval_ms;          // the timer's period
     uint64_t started_ns;           // CLOCK_REALTIME
     uint64_t heartbeat_ns;         // CLOCK_REALTIME, set by each timer tick
-    uint64_t heaps_unpublished;    // heaps alive without a free slot
+    uint64_t heaps_unpublished;    // heaps alive that found no free slot
     uint64_t page;
     char allocator_version[64];
     reclaim_published_slot slots[RECLAIM_PUBLISHED_SLOTS];
@@ -78,6 +78,7 @@ reclaim_published_segment *reclaim_published_create(uint64_t interval_ms, uint64
 void reclaim_published_unlink(void);
 // Adds one to a header counter.
 void reclaim_published_increment(uint64_t *field);
+void reclaim_published_decrement(uint64_t *field);
 
 // Reader: maps process `pid`'s segment read-only. Returns NULL with errno
 // set (ENOENT: none; EPROTO: not a version-1 segment).

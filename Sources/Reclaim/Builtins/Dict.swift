@@ -102,7 +102,7 @@ extension RawRef {
     var mayBeTracked: Bool {
         typeReference._withUnsafeGuaranteedRef {
             // A candidate of the running collection is tracked, though out of its table.
-            $0.isContainer && ($0.kind != .tuple || !flags.isDisjoint(with: [.tracked, .collecting]))
+            $0.isContainer && ($0.kind != .tuple || !flags.isDisjoint(with: .trackedInAnyWay))
         }
     }
 
@@ -183,7 +183,7 @@ extension Heap {
         var (slot, number) = layout.find(key, hash: hash)
         if let number {
             let entry = layout.entry(number)
-            if !dict.flags.contains(.tracked) && value.mayBeTracked { track(dict) }
+            if dict.flags.isDisjoint(with: .trackedInAnyWay) && value.mayBeTracked { track(dict) }
             value.retain()
             let old = DictLayout.value(entry)
             DictLayout.set(entry, hash: hash, key: DictLayout.key(entry), value: value)
@@ -195,7 +195,7 @@ extension Heap {
             layout = dict.dictLayout
             slot = layout.find(key, hash: hash).slot
         }
-        if !dict.flags.contains(.tracked) && (key.mayBeTracked || value.mayBeTracked) { track(dict) }
+        if dict.flags.isDisjoint(with: .trackedInAnyWay) && (key.mayBeTracked || value.mayBeTracked) { track(dict) }
         key.retain()
         value.retain()
         DictLayout.set(layout.entry(layout.used), hash: hash, key: key, value: value)

@@ -46,11 +46,12 @@ extension RawRef {
     /// collector and destruction call it directly, without the type's
     /// closures. Each slot is unset before its value is released.
     ///
-    /// A value that is a candidate of the running collection only has its
-    /// count decremented: the collection frees it if it is garbage, and if
-    /// it is reachable a reference from outside the garbage keeps its count
-    /// above zero (see `Heap.promoteSurvivorsClearingGarbage`). Outside a
-    /// collection no object is a candidate.
+    /// A value that is still a candidate of the running collection — only
+    /// garbage it clears without holding is, since every reachable
+    /// candidate is promoted before anything is cleared — only has its
+    /// count decremented: the collection frees it (see
+    /// `Heap.clearUnheldGarbage`). Outside a collection no object is a
+    /// candidate.
     @inline(__always)
     func clearInstance(slotCount: Int) {
         var offset = 0

@@ -62,6 +62,7 @@ extension Heap {
     /// An `int`; -5…256 are the heap's immortal small ints.
     public func int(_ value: Int) throws(ObjectAllocationError) -> Ref {
         if Heap.smallIntRange.contains(value) {
+            requireAlive("Heap.int")
             return Ref(adopting: core.pointee.smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
         }
         let object = try allocateObject(of: .int, itemCount: 0)

@@ -12,11 +12,13 @@ extension ObjectType {
         name: "tuple", kind: .tuple, basicSize: 8, itemSize: 8,
         // A tuple being built holds zeroed slots (no reference) until filled.
         traverse: { object, visit in
-            for item in object.tupleItems where Int(bitPattern: item.pointer) != 0 { visit(item) }
+            for case let item? in object.tupleSlots { visit(RawRef(pointer: item)) }
         },
         clear: { object, heap in heap.clearTuple(object) },
         // Last item first, as CPython's tupledealloc (finalizers run in that order).
-        dropReferences: { object, _ in object.tupleItems.reversed().forEach { $0.release() } },
+        dropReferences: { object, _ in
+            for case let item? in object.tupleSlots.reversed() { RawRef(pointer: item).release() }
+        },
         finalizer: nil, storageBlocks: nil,
         hash: { object in
             let items = object.tupleItems
@@ -47,9 +49,17 @@ extension ObjectType {
 }
 
 extension RawRef {
-    /// The items of a tuple.
+    /// The items of a complete tuple.
     var tupleItems: UnsafeBufferPointer<RawRef> {
         UnsafeBufferPointer(start: (payload + 8).assumingMemoryBound(to: RawRef.self), count: payload.load(as: Int.self))
+    }
+
+    /// The slots of a tuple, nil where one being built has no item yet.
+    /// (A slot must be read as an optional address: a `RawRef`'s pointer is
+    /// never null, so the compiler may fold a test of one for zero away.)
+    var tupleSlots: UnsafeBufferPointer<UnsafeMutableRawPointer?> {
+        UnsafeBufferPointer(start: (payload + 8).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
+                            count: payload.load(as: Int.self))
     }
 
     var listCount: Int {
@@ -77,8 +87,9 @@ extension Heap {
         if count == 0 { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: count)
         let items = (object.payload + 8).assumingMemoryBound(to: RawRef.self)
-        // Until filled, slots hold None so a throw midway leaves a valid tuple.
-        for index in 0..<count { items[index] = none }
+        // Until filled, slots stay zeroed (no reference), as CPython's NULL
+        // slots: a collection run by `element` keeps the tuple tracked, and
+        // a throw midway leaves a tuple whose release skips them.
         let tuple = Ref(adopting: object, heap: self)
         for index in 0..<count {
             let item = try element(index)
@@ -153,11 +164,11 @@ extension Heap {
 
     /// Replaces every item of a tuple by None, releasing them.
     func clearTuple(_ tuple: RawRef) {
-        let items = UnsafeMutableBufferPointer(mutating: tuple.tupleItems)
-        for index in items.indices {
-            let item = items[index]
-            items[index] = none
-            item.release()
+        let slots = UnsafeMutableBufferPointer(mutating: tuple.tupleSlots)
+        for index in slots.indices {
+            let item = slots[index]
+            slots[index] = none.pointer
+            if let item { RawRef(pointer: item).release() }
         }
     }
 }

@@ -38,8 +38,8 @@ import CReclaimIntrinsics
 /// When no user code can run during the collection (`canRunUserCode`: no
 /// finalizers, weak references or garbage debugging in the heap), phases
 /// 5–7 have nothing to do, and phases 4 and 8 become
-/// `promoteSurvivorsClearingGarbage` (clearing each unreachable object in
-/// the promotion pass, without holding it) and `freeClearedGarbage`.
+/// `promoteSurvivorsWithoutHolding` (the garbage is listed, not held),
+/// `clearUnheldGarbage` and `freeClearedGarbage`.
 ///
 /// Collections never nest: a collection requested while one runs (from a
 /// finalizer) does nothing and returns 0, and allocations during a
@@ -68,7 +68,9 @@ struct CollectorState {
 public struct GenerationStatistics: Codable, Equatable, Sendable {
     /// Collections of this generation.
     public var collections = 0
-    /// Unreachable objects found and freed.
+    /// Objects found unreachable that stayed so (resurrected ones are not
+    /// counted), less the uncollectable ones, plus weak references freed
+    /// once their callbacks ran: CPython's count.
     public var collected = 0
     /// Unreachable objects that could not be freed: their type has no
     /// `clear` to break the cycle (finalizers never stop collection, PEP 442).
@@ -123,16 +125,18 @@ extension Heap {
 
     // MARK: Collection
 
-    /// Collects every generation and returns how many unreachable objects
-    /// it found (`gc.collect()`); 0 when a collection is already running.
+    /// Collects every generation and returns how many objects it found
+    /// unreachable and kept so (`gc.collect()`), counted as CPython counts:
+    /// not those finalizers resurrected, but the weak references freed once
+    /// their callbacks ran. 0 when a collection is already running.
     @discardableResult
     public func collect() -> Int {
         collectGenerations(through: 2)
     }
 
     /// Collects generations 0 through `generation` and returns how many
-    /// unreachable objects it found (`gc.collect(generation)`); 0 when a
-    /// collection is already running.
+    /// objects it found unreachable and kept so (`gc.collect(generation)`),
+    /// counted as ``collect()`` counts; 0 when a collection is already running.
     ///
     /// - Throws: ``CollectorError`` when `generation` is not 0, 1 or 2.
     @discardableResult
@@ -168,18 +172,19 @@ extension Heap {
             let unreachable = promoteSurvivors(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
             updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
-            let freedWeakReferences = handleWeakReferences(unreachable)
+            let weakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
             let garbage = removeResurrected(unreachable.objects)
             uncollectable = disposeOfGarbage(garbage, generation: generation)
+            withExtendedLifetime(weakReferences.dropped) {}
             // As CPython counts: what is still unreachable once resurrected
             // objects are removed, and the weak references their callbacks freed.
-            found = garbage.count + freedWeakReferences
+            found = garbage.count + weakReferences.freed
         } else {
-            let garbage: [RawRef]
-            (garbage, uncollectable) = promoteSurvivorsClearingGarbage(&work, from: generation)
+            let garbage = promoteSurvivorsWithoutHolding(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
             updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
+            uncollectable = clearUnheldGarbage(garbage, generation: generation)
             freeClearedGarbage(garbage)
             found = garbage.count
         }
@@ -242,6 +247,8 @@ extension Heap {
         var reachableCount = 0
         /// How many of them phase 3 promoted.
         var promotedCount = 0
+        /// How many of them phase 3 untracked instead (atomic tuples).
+        var untrackedCount = 0
         /// How many of the first runs phase 3 overwrites with promoted
         /// candidates (generation 2's own table, when it is collected).
         var overwrittenRuns = 0
@@ -333,7 +340,7 @@ extension Heap {
     func markReachable(_ work: inout CollectionWork, promotingFrom generation: Int? = nil) {
         var pending = GrowableBuffer<RawRef>()
         defer { pending.release() }
-        var reachable = 0, promoted = 0
+        var reachable = 0, promoted = 0, untracked = 0
         let older = generation.map { min($0 + 1, 2) } ?? 2
         let olderTable = core.pointee.generations + older
         // Where promoted candidates go: generation 2's table is rewritten
@@ -372,6 +379,7 @@ extension Heap {
                     if leavesTables(object, survivingCollectionOf: generation, dicts: &work.survivingDicts) {
                         object.gcWord = RawRef.untrackedGCWord
                         object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
+                        untracked &+= 1
                         continue
                     }
                     let slot = firstSlot &+ promoted
@@ -389,6 +397,7 @@ extension Heap {
         }
         work.reachableCount = reachable
         work.promotedCount = promoted
+        work.untrackedCount = untracked
         work.leftover = leftover
     }
 
@@ -409,7 +418,7 @@ extension Heap {
                 promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
                 return
             }
-            object.flags = flags.subtracting(.collecting)
+            object.flags = flags.subtracting(.collecting).union(.held)
             object.gcWord = RawRef.untrackedGCWord
             object.retain()
             unreachable.objects.append(object)
@@ -427,7 +436,7 @@ extension Heap {
     /// `collecting` in the other runs. Nothing when it promoted them all.
     @inline(__always)
     func forEachLeftover(_ work: CollectionWork, _ body: (RawRef, HeaderFlags) -> Void) {
-        guard work.promotedCount < work.gathered else { return }
+        guard work.promotedCount + work.untrackedCount < work.gathered else { return }
         for index in 0..<work.leftover.count {
             let object = work.leftover[index]
             body(object, object.flags)
@@ -466,7 +475,9 @@ extension Heap {
     func leavesTables(_ object: RawRef, survivingCollectionOf generation: Int, dicts: inout [RawRef]) -> Bool {
         switch object.typeReference._withUnsafeGuaranteedRef({ $0.kind }) {
         case .tuple:
-            return object.tupleItems.allSatisfy { Int(bitPattern: $0.pointer) == 0 || !$0.mayBeTracked }
+            // A zeroed slot is a tuple still being built: it stays (CPython
+            // keeps a tuple with a NULL item tracked).
+            return object.tupleSlots.allSatisfy { slot in slot.map { !RawRef(pointer: $0).mayBeTracked } ?? false }
         case .dict where generation == 2:
             dicts.append(object)
             return false
@@ -506,33 +517,28 @@ extension Heap {
     /// reports or keeps the garbage. When none can, nothing can make an
     /// unreachable object reachable again, so phases 5–7 have nothing to
     /// do and the garbage needs no holding: phases 4 and 8 then run as
-    /// ``promoteSurvivorsClearingGarbage(_:from:)`` and ``freeClearedGarbage(_:)``.
+    /// ``promoteSurvivorsWithoutHolding(_:from:)``, ``clearUnheldGarbage(_:generation:)``
+    /// and ``freeClearedGarbage(_:)``.
     var canRunUserCode: Bool {
         core.pointee.collector.finalizableObjects > 0
             || !core.pointee.weakReferences.byReferent.isEmpty
             || !core.pointee.controls.debugFlags.isDisjoint(with: [.collectable, .uncollectable, .saveAll])
     }
 
-    /// Phase 4 with phase 8's clearing, when no user code can run: the
-    /// same pass that promotes the reachable candidates clears each
-    /// unreachable one as it meets it, while its header is at hand.
+    /// Phase 4 when no user code can run: promotes the reachable candidates
+    /// phase 3 left and lists the unreachable ones, without holding them:
+    /// they stay `collecting` until freed.
     ///
-    /// Unreachable objects are not held; they stay `collecting` until
-    /// freed, and a release that takes one to zero leaves it for the
-    /// collection to free (`destroyObject` checks the flag), so clearing
-    /// one never frees another still to be visited. An instance's
-    /// reference to a candidate is dropped by decrementing its count alone
-    /// (`clearInstance`): a garbage one is freed below whatever its count,
-    /// and a reachable one keeps a reference from outside the garbage, so
-    /// it cannot reach zero. An
-    /// object whose type has no `clear` is uncollectable and left as it is.
-    /// Returns the garbage and how many were uncollectable.
-    func promoteSurvivorsClearingGarbage(_ work: inout CollectionWork, from generation: Int) -> ([RawRef], Int) {
+    /// Nothing is cleared in this pass: clearing one garbage object can
+    /// free an object outside the candidates (an older container only the
+    /// garbage refers to), whose destruction releases candidates — which
+    /// must all be promoted by then, or this pass would read or promote
+    /// freed ones.
+    func promoteSurvivorsWithoutHolding(_ work: inout CollectionWork, from generation: Int) -> [RawRef] {
         let older = min(generation + 1, 2)
         var dicts = work.survivingDicts
         defer { work.survivingDicts = dicts }
         var garbage: [RawRef] = []
-        var uncollectable = 0
         garbage.reserveCapacity(work.gathered - work.reachableCount)
         forEachLeftover(work) { object, flags in
             if flags.contains(.reachable) {
@@ -541,13 +547,28 @@ extension Heap {
             }
             object.gcWord = RawRef.untrackedGCWord
             garbage.append(object)
-            if !clearReferences(of: object) { uncollectable += 1 }
         }
-        core.pointee.collector.statistics[generation].uncollectable += uncollectable
-        return (garbage, uncollectable)
+        return garbage
     }
 
-    /// Phase 8's freeing after ``promoteSurvivorsClearingGarbage(_:from:)``:
+    /// Phase 8's clearing after ``promoteSurvivorsWithoutHolding(_:from:)``:
+    /// breaks every cycle of the unheld garbage. A release that takes a
+    /// garbage object to zero leaves it for ``freeClearedGarbage(_:)``
+    /// (`destroyObject` checks `collecting`), so clearing one never frees
+    /// another still to be cleared. An instance's reference to another
+    /// garbage object is dropped by decrementing its count alone
+    /// (`clearInstance`); its references to survivors are released, and
+    /// what that frees is freed by reference counting as usual. An object
+    /// whose type has no `clear` is uncollectable and left as it is.
+    /// Returns how many were uncollectable.
+    func clearUnheldGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+        var uncollectable = 0
+        for object in garbage where !clearReferences(of: object) { uncollectable += 1 }
+        core.pointee.collector.statistics[generation].uncollectable += uncollectable
+        return uncollectable
+    }
+
+    /// Phase 8's freeing after ``clearUnheldGarbage(_:generation:)``:
     /// each cleared object no other object refers to any more is freed;
     /// one still referred to (by an uncollectable object) lives on in the
     /// oldest generation, as do the uncollectable ones.
@@ -598,16 +619,19 @@ extension Heap {
     /// left with a callback are reachable, and their callbacks run.
     ///
     /// Returns how many of those reachable weak references were freed once
-    /// their callback was done (CPython counts them as collected).
-    func handleWeakReferences(_ unreachable: UnreachableSet) -> Int {
-        for weak in unreachable.weakReferences { forgetWeakReference(weak) }
-        guard !unreachable.withWeakReferences.isEmpty else { return 0 }
+    /// their callback was done (CPython counts them as collected), and the
+    /// callbacks dropped unrun: the caller keeps them until the garbage is
+    /// freed, since releasing what a closure captured can run user code
+    /// (CPython too keeps a cleared weakref's callback until then).
+    func handleWeakReferences(_ unreachable: UnreachableSet) -> (freed: Int, dropped: [WeakReferenceCallback]) {
+        let dropped = unreachable.weakReferences.compactMap { forgetWeakReference($0) }
+        guard !unreachable.withWeakReferences.isEmpty else { return (0, dropped) }
         var pending: [(RawRef, WeakReferenceCallback)] = []
         for object in unreachable.withWeakReferences {
             pending += clearWeakReferences(to: object)
         }
         if !pending.isEmpty { core.pointee.collector.ranUserCode = true }
-        return runWeakReferenceCallbacks(pending)
+        return (runWeakReferenceCallbacks(pending), dropped)
     }
 
     /// Phase 6: runs the finalizers that have not run yet, with the cycles

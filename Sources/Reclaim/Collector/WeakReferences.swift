@@ -62,6 +62,7 @@ extension Heap {
     ///   not support weak references (ints, strs, tuples… as in CPython).
     public func weakReference(to object: borrowing Ref, callback: WeakReferenceCallback? = nil) throws -> Ref {
         let referent = object.raw
+        requireAlive("Heap.weakReference")
         checkOwnership(referent, "Heap.weakReference")
         guard referent.type.supportsWeakReferences else {
             throw ObjectError.typeError("cannot create weak reference to '\(referent.type.name)' object")
@@ -91,7 +92,7 @@ extension Heap {
     func sharedWeakReference(to referent: RawRef) -> RawRef? {
         guard referent.flags.contains(.hasWeakReferences),
               let first = core.pointee.weakReferences.byReferent[referent]?.first,
-              core.pointee.weakReferences.callbacks[first] == nil else { return nil }
+              first.refcount > 0, core.pointee.weakReferences.callbacks[first] == nil else { return nil }
         return first
     }
 
@@ -106,9 +107,12 @@ extension Heap {
     }
 
     /// A weakref dies: it leaves its referent's list and its callback goes.
-    func forgetWeakReference(_ weak: RawRef) {
-        core.pointee.weakReferences.callbacks[weak] = nil
-        guard let referent = weak.weakReferent else { return }
+    /// Returns its callback, if it had one, for a caller that must decide
+    /// when the closure (and what it captured) goes.
+    @discardableResult
+    func forgetWeakReference(_ weak: RawRef) -> WeakReferenceCallback? {
+        let callback = core.pointee.weakReferences.callbacks.removeValue(forKey: weak)
+        guard let referent = weak.weakReferent else { return callback }
         weak.weakReferent = nil
         var list = core.pointee.weakReferences.byReferent[referent] ?? []
         list.removeAll { $0 == weak }
@@ -118,6 +122,7 @@ extension Heap {
         } else {
             core.pointee.weakReferences.byReferent[referent] = list
         }
+        return callback
     }
 
     /// Clears every weakref to `referent` and returns those whose callback
@@ -129,6 +134,9 @@ extension Heap {
         var pending: [(RawRef, WeakReferenceCallback)] = []
         for weak in list {
             weak.weakReferent = nil
+            // A weak reference at count 0 is being destroyed itself: cleared,
+            // its callback is not run (as CPython's PyObject_ClearWeakRefs).
+            guard weak.refcount > 0 else { continue }
             if let callback = core.pointee.weakReferences.callbacks.removeValue(forKey: weak) {
                 weak.retain()   // kept alive until its callback has run
                 pending.append((weak, callback))

@@ -46,7 +46,7 @@ extension Heap {
     func destroyObject(_ object: RawRef) {
         object.refcount = 0
         // Garbage of a collection clearing it without holds (see
-        // `promoteSurvivorsClearingGarbage`): the collection frees it.
+        // `promoteSurvivorsWithoutHolding`): the collection frees it.
         if object.isCollecting { return }
         #if DEBUG
         // Lets a release during destruction be reported as an over-release.
@@ -56,7 +56,11 @@ extension Heap {
         // this destruction, or while it waits in the queue, must not see it.
         if object.flags.contains(.tracked) { untrack(object) }
         let core = self.core
-        if core.pointee.destructionDepth >= Heap.maximumNesting {
+        // A weak reference is never queued (nor is one in CPython): at
+        // count 0 in the queue it would still be in its referent's list,
+        // where the referent's death or a lookup could take it up again.
+        if core.pointee.destructionDepth >= Heap.maximumNesting
+            && object.typeReference._withUnsafeGuaranteedRef({ $0.kind != .weakReference }) {
             core.pointee.deferred.append(object)
             return
         }

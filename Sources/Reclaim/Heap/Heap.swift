@@ -43,16 +43,17 @@ public final class Heap: @unchecked Sendable {
     }
 
     // Immortal singletons (PEP 683): never freed, counting them is free.
+    // They live in the heap's arena, so they too are gone with the heap.
     /// The heap's `None`.
-    public var none: RawRef { core.pointee.none! }
+    public var none: RawRef { requireAlive("Heap.none"); return core.pointee.none! }
     /// The heap's `True`.
-    public var trueObject: RawRef { core.pointee.trueObject! }
+    public var trueObject: RawRef { requireAlive("Heap.trueObject"); return core.pointee.trueObject! }
     /// The heap's `False`.
-    public var falseObject: RawRef { core.pointee.falseObject! }
+    public var falseObject: RawRef { requireAlive("Heap.falseObject"); return core.pointee.falseObject! }
     /// The heap's `''`.
-    public var emptyString: RawRef { core.pointee.emptyString! }
+    public var emptyString: RawRef { requireAlive("Heap.emptyString"); return core.pointee.emptyString! }
     /// The heap's `()`.
-    public var emptyTuple: RawRef { core.pointee.emptyTuple! }
+    public var emptyTuple: RawRef { requireAlive("Heap.emptyTuple"); return core.pointee.emptyTuple! }
     static let smallIntRange = -5...256
     /// How many immortal small ints every heap holds (-5…256).
     public static let immortalSmallIntCount = smallIntRange.count
@@ -314,7 +315,7 @@ public final class Heap: @unchecked Sendable {
         let table = core.pointee.generations + generation
         object.gcWord = GCWord.make(generation: generation, index: table.pointee.count)
         table.pointee.append(object)
-        object.flags.insert(.tracked)
+        object.flags = object.flags.union(.tracked).subtracting(.held)
     }
 
     /// Removes a container from its generation's table (swap with the last entry).

@@ -94,8 +94,10 @@ extension Heap {
         (0..<4).flatMap { core.pointee.generations[$0].elements }
     }
 
-    /// Whether the collector tracks `object` (`gc.is_tracked`).
-    public func isTracked(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.tracked) }
+    /// Whether the collector tracks `object` (`gc.is_tracked`); also true
+    /// for an unreachable object while the collection that found it runs
+    /// its finalizers and callbacks, as in CPython.
+    public func isTracked(_ object: borrowing Ref) -> Bool { !object.raw.flags.isDisjoint(with: .trackedInAnyWay) }
 
     /// Whether `object`'s finalizer has run (`gc.is_finalized`).
     public func isFinalized(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.finalized) }

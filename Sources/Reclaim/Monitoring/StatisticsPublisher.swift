@@ -45,11 +45,11 @@ public enum StatisticsPublisher {
     public static var isPublishing: Bool { segment != nil }
 
     /// Starts publishing, with the timer refreshing arena figures every
-    /// `interval` (at least 10 ms). Does nothing when already publishing.
+    /// `interval` (kept within 10 ms and a day). Does nothing when already publishing.
     ///
     /// - Throws: ``StartError`` when the segment cannot be created.
     public static func start(interval: Duration = .seconds(1)) throws(StartError) {
-        let milliseconds = max(10, Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = StatisticsPublisher.intervalMilliseconds(interval)
         let result: Result<Void, StartError> = lock.withLock { _ in
             guard segment == nil else { return .success(()) }
             let version = (try? BuildConfiguration.version()) ?? "unknown"
@@ -66,6 +66,14 @@ public enum StatisticsPublisher {
             return .success(())
         }
         try result.get()
+    }
+
+    /// The timer's period in milliseconds: `interval`, kept within 10 ms
+    /// and a day (what readers accept).
+    static func intervalMilliseconds(_ interval: Duration) -> Int {
+        let (seconds, attoseconds) = interval.components
+        guard seconds < 86_400 else { return 86_400_000 }
+        return min(86_400_000, max(10, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)))
     }
 
     /// Starts publishing when the environment asks for it; checked once.
@@ -101,7 +109,9 @@ public enum StatisticsPublisher {
                 }
                 reclaim_published_store(headerWord(segment, \.heartbeat_ns), reclaim_published_now_ns())
             }
-            usleep(useconds_t(milliseconds * 1000))
+            var pause = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+            var left = timespec()
+            while nanosleep(&pause, &left) != 0 && errno == EINTR { pause = left }
         }
     }
 
@@ -170,8 +180,17 @@ extension Heap {
     /// Gives the heap's slot back (when it is destroyed), under the
     /// publisher's lock so the timer is not reading the arena meanwhile.
     func withdrawPublishedFigures() {
-        guard case .slot(let slot) = core.pointee.publishedSlot else { return }
-        StatisticsPublisher.lock.withLock { _ in reclaim_published_release(slot) }
-        core.pointee.publishedSlot = .none
+        switch core.pointee.publishedSlot {
+        case .slot(let slot):
+            StatisticsPublisher.lock.withLock { _ in reclaim_published_release(slot) }
+        case .none:
+            // It was counted among the heaps alive without a slot.
+            if let segment = StatisticsPublisher.segment {
+                reclaim_published_decrement(StatisticsPublisher.headerWord(segment, \.heaps_unpublished))
+            }
+        case .unclaimed:
+            return
+        }
+        core.pointee.publishedSlot = .unclaimed
     }
 }

@@ -67,6 +67,15 @@ struct HeaderFlags: OptionSet {
     static let hasWeakReferences = HeaderFlags(rawValue: 1 << 5)
     /// Found reachable by the running collection.
     static let reachable = HeaderFlags(rawValue: 1 << 6)
+    /// Found unreachable and held by the running collection while its
+    /// finalizers and callbacks run: out of every table, yet tracked as far
+    /// as anything else can tell (CPython keeps such objects in its
+    /// `unreachable` list, and `gc.is_tracked` says so). ``Heap/track(_:generation:)``
+    /// clears it.
+    static let held = HeaderFlags(rawValue: 1 << 7)
+    /// Any of the states in which the collector counts the object as
+    /// tracked: in a table, a candidate, or held.
+    static let trackedInAnyWay: HeaderFlags = [.tracked, .collecting, .held]
 }
 
 extension RawRef {
