@@ -348,6 +348,30 @@ struct CPythonCaseTests {
         #expect(heap.liveObjectCount(of: .tuple) == tuples)
     }
 
+    @Test("a tuple being built, reached through the collector's tables, reads its empty slots as an error")
+    func tupleBeingBuiltIsReadSafely() throws {
+        let heap = try Heap()
+        var errors: [String] = []
+        let tuple = try heap.tuple(count: 2) { index in
+            if index == 1 {
+                // gc.get_objects() can hand out a tuple still being built.
+                for object in heap.trackedObjects() where object.type === ObjectType.tuple {
+                    try heap.withBorrowed(object) { partial in
+                        _ = try partial.item(at: 0)
+                        do { _ = try partial.item(at: 1) } catch { errors.append(String(describing: error)) }
+                        do { try partial.forEach { _ in } } catch { errors.append(String(describing: error)) }
+                    }
+                }
+            }
+            return try heap.str("item \(index)")
+        }
+        #expect(errors == [
+            "TypeError: item(at:): the tuple is still being built; item 1 is not set yet",
+            "TypeError: forEach: the tuple is still being built; item 1 is not set yet",
+        ])
+        #expect(try tuple.item(at: 1).stringValue() == "item 1")
+    }
+
     @Test("a garbage weak reference's callback, dropped unrun, is let go only after the garbage is freed")
     func droppedCallbackOutlivesGarbage() throws {
         let heap = try Heap()

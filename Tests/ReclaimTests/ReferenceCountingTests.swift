@@ -155,6 +155,42 @@ struct ReferenceCountingTests {
         }
     }
 
+    @Test("a chain of weak references, each callback holding the next, is destroyed with bounded stack (256 KiB)")
+    func weakReferenceChain() throws {
+        try onSmallStack {
+            let heap = try Heap()
+            let target = ObjectType.makeClass("Target", attributes: [])
+            let length = 100_000
+            // Each weak reference refers to an object of its own, kept alive
+            // here, and its callback holds the only reference to the next.
+            let targets = try heap.list()
+            var head = try heap.weakReference(to: heap.instance(of: target).copy())
+            for _ in 1..<length {
+                let object = try heap.instance(of: target)
+                try targets.append(object)
+                head = try heap.weakReference(to: object) { [next = head] _ in _ = next.referenceCount }
+            }
+            #expect(heap.liveObjectCount(of: .weakReference) == length)
+            _ = consume head
+            #expect(heap.liveObjectCount(of: .weakReference) == 0)
+            #expect(heap.liveObjectCount(of: target) == length - 1)
+        }
+        // python3 frees the same chain (a million long) without trouble.
+        let python = try cpythonLines("""
+            import weakref
+            class Target:
+                __slots__ = ('__weakref__',)
+            keep = []
+            head = None
+            for _ in range(1_000_000):
+                t = Target(); keep.append(t)
+                head = weakref.ref(t, (lambda nxt: lambda r: nxt)(head))
+            del head
+            print('ok')
+            """)
+        #expect(python == ["ok"])
+    }
+
     @Test("the unsafe layer: explicit retain and release")
     func rawLayer() throws {
         let heap = try Heap()

@@ -21,15 +21,21 @@ extension ObjectType {
         },
         finalizer: nil, storageBlocks: nil,
         hash: { object in
-            let items = object.tupleItems
+            let slots = object.tupleSlots
             var hashes: [Int] = []
-            hashes.reserveCapacity(items.count)
-            for item in items { hashes.append(try item.hashValueForKey()) }
-            return Hashing.combine(hashes, count: items.count)
+            hashes.reserveCapacity(slots.count)
+            for slot in slots {
+                guard let item = slot else { throw ObjectError.typeError("hash: the tuple is still being built") }
+                hashes.append(try RawRef(pointer: item).hashValueForKey())
+            }
+            return Hashing.combine(hashes, count: slots.count)
         },
         equals: { lhs, rhs in
-            let a = lhs.tupleItems, b = rhs.tupleItems
-            return a.count == b.count && zip(a, b).allSatisfy { keysEqual($0, $1) }
+            let a = lhs.tupleSlots, b = rhs.tupleSlots
+            return a.count == b.count && zip(a, b).allSatisfy { left, right in
+                guard let left, let right else { return left == right }
+                return keysEqual(RawRef(pointer: left), RawRef(pointer: right))
+            }
         },
         equalityFamily: "tuple", attributeNames: [], supportsWeakReferences: false)
 
@@ -49,14 +55,11 @@ extension ObjectType {
 }
 
 extension RawRef {
-    /// The items of a complete tuple.
-    var tupleItems: UnsafeBufferPointer<RawRef> {
-        UnsafeBufferPointer(start: (payload + 8).assumingMemoryBound(to: RawRef.self), count: payload.load(as: Int.self))
-    }
-
     /// The slots of a tuple, nil where one being built has no item yet.
-    /// (A slot must be read as an optional address: a `RawRef`'s pointer is
-    /// never null, so the compiler may fold a test of one for zero away.)
+    /// Every read and write of a tuple's items goes through this one typed
+    /// view. (A slot is an optional address, not a `RawRef`: a `RawRef`'s
+    /// pointer is never null, so the compiler may fold a test of one for
+    /// zero away.)
     var tupleSlots: UnsafeBufferPointer<UnsafeMutableRawPointer?> {
         UnsafeBufferPointer(start: (payload + 8).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
                             count: payload.load(as: Int.self))
@@ -86,7 +89,7 @@ extension Heap {
     public func tuple(count: Int, element: (Int) throws -> Ref) throws -> Ref {
         if count == 0 { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: count)
-        let items = (object.payload + 8).assumingMemoryBound(to: RawRef.self)
+        let slots = UnsafeMutableBufferPointer(mutating: object.tupleSlots)
         // Until filled, slots stay zeroed (no reference), as CPython's NULL
         // slots: a collection run by `element` keeps the tuple tracked, and
         // a throw midway leaves a tuple whose release skips them.
@@ -94,7 +97,7 @@ extension Heap {
         for index in 0..<count {
             let item = try element(index)
             checkOwnership(item.raw, "tuple")
-            items[index] = item.takeRaw()
+            slots[index] = item.takeRaw().pointer
         }
         return tuple
     }
@@ -103,11 +106,11 @@ extension Heap {
     public func tuple(_ items: [RawRef]) throws(ObjectAllocationError) -> Ref {
         if items.isEmpty { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: items.count)
-        let storage = (object.payload + 8).assumingMemoryBound(to: RawRef.self)
+        let slots = UnsafeMutableBufferPointer(mutating: object.tupleSlots)
         for (index, item) in items.enumerated() {
             checkOwnership(item, "tuple")
             item.retain()
-            storage[index] = item
+            slots[index] = item.pointer
         }
         return Ref(adopting: object, heap: self)
     }
@@ -212,22 +215,33 @@ extension Ref {
         }
     }
 
-    func sequenceItems(_ operation: String) throws(ObjectError) -> UnsafeBufferPointer<RawRef> {
+    /// How many items a tuple or list has (both keep the count first).
+    func sequenceCount(_ operation: String) throws(ObjectError) -> Int {
         switch raw.type.kind {
-        case .tuple: return raw.tupleItems
-        case .list: return UnsafeBufferPointer(raw.listItems)
+        case .tuple, .list: return raw.payload.load(as: Int.self)
         default: throw .typeError("\(operation): '\(raw.type.name)' object is not a tuple or list")
         }
     }
 
+    /// Item `position` (in range) of a tuple or list. A tuple still being
+    /// built (reached through the collector's tables from code its
+    /// `element` runs) has empty slots: reading one throws.
+    func sequenceItem(at position: Int, _ operation: String) throws(ObjectError) -> RawRef {
+        if raw.type.kind == .list { return raw.listItems[position] }
+        guard let slot = raw.tupleSlots[position] else {
+            throw .typeError("\(operation): the tuple is still being built; item \(position) is not set yet")
+        }
+        return RawRef(pointer: slot)
+    }
+
     /// Item `index` of a tuple or list (negative indices count from the end).
     public func item(at index: Int) throws(ObjectError) -> Ref {
-        let items = try sequenceItems("item(at:)")
-        let position = index < 0 ? index + items.count : index
-        guard position >= 0 && position < items.count else {
-            throw .indexError("\(raw.type.name) index \(index) out of range for length \(items.count)")
+        let count = try sequenceCount("item(at:)")
+        let position = index < 0 ? index + count : index
+        guard position >= 0 && position < count else {
+            throw .indexError("\(raw.type.name) index \(index) out of range for length \(count)")
         }
-        return Ref(retaining: items[position], heap: heap)
+        return Ref(retaining: try sequenceItem(at: position, "item(at:)"), heap: heap)
     }
 
     /// Replaces item `index` of a list.
@@ -262,10 +276,8 @@ extension Ref {
         case .tuple, .list:
             // A list may change under `body`; walk it by index.
             var index = 0
-            while true {
-                let items = try sequenceItems("forEach")
-                guard index < items.count else { break }
-                try withBorrowed(items[index], heap: heap, body)
+            while index < (try sequenceCount("forEach")) {
+                try withBorrowed(try sequenceItem(at: index, "forEach"), heap: heap, body)
                 index += 1
             }
         case .dict:

@@ -56,23 +56,39 @@ extension Heap {
         // this destruction, or while it waits in the queue, must not see it.
         if object.flags.contains(.tracked) { untrack(object) }
         let core = self.core
-        // A weak reference is never queued (nor is one in CPython): at
-        // count 0 in the queue it would still be in its referent's list,
-        // where the referent's death or a lookup could take it up again.
-        if core.pointee.destructionDepth >= Heap.maximumNesting
-            && object.typeReference._withUnsafeGuaranteedRef({ $0.kind != .weakReference }) {
+        if core.pointee.destructionDepth >= Heap.maximumNesting {
+            if object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .weakReference }) {
+                // Out of its referent's list before it waits at count 0, so
+                // the referent's death or a lookup cannot take it up again.
+                // Its callback goes later, at the outermost level: letting
+                // go of what the closure captured may destroy more.
+                if let callback = forgetWeakReference(object) { core.pointee.deferredCallbacks.append(callback) }
+            }
             core.pointee.deferred.append(object)
             return
         }
         core.pointee.destructionDepth += 1
         destroyNow(object)
         core.pointee.destructionDepth -= 1
-        if core.pointee.destructionDepth == 0 {
+        if core.pointee.destructionDepth == 0 { destroyDeferred() }
+    }
+
+    /// The outermost destruction's loop: destroys the queued objects, and
+    /// lets go of the queued weak references' callbacks, until neither is left.
+    private func destroyDeferred() {
+        let core = self.core
+        while true {
             while let next = core.pointee.deferred.popLast() {
                 core.pointee.destructionDepth = 1
                 destroyNow(next)
                 core.pointee.destructionDepth = 0
             }
+            guard !core.pointee.deferredCallbacks.isEmpty else { return }
+            var callbacks = core.pointee.deferredCallbacks
+            core.pointee.deferredCallbacks = []
+            core.pointee.destructionDepth = 1
+            callbacks.removeAll()
+            core.pointee.destructionDepth = 0
         }
     }
 

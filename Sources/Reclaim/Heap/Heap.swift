@@ -115,6 +115,7 @@ public final class Heap: @unchecked Sendable {
         core.pointee.freeLists.forget()
         for generation in 0..<4 { core.pointee.generations[generation].removeAll() }
         core.pointee.deferred.removeAll()
+        core.pointee.deferredCallbacks.removeAll()
         for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
         core.pointee.tracedBytes = 0
     }

@@ -39,6 +39,8 @@ struct HeapCore {
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()
+    /// Callbacks of queued weak references, let go by the outermost destruction.
+    var deferredCallbacks: [WeakReferenceCallback] = []
     /// Size class of requests up to `Heap.sizeClassCacheLimit` bytes, by size / 8 (0: unknown yet).
     var sizeClassCache = GrowableBuffer<Int>()
     /// Where finalizer errors go (`Heap.unraisableHook`).
