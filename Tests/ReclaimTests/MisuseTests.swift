@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts
     }
 
     static let expectedMessages: [Case: String] = [
@@ -23,6 +23,7 @@ struct MisuseTests {
         .flushAfterDestroy: "Heap.flushCache: heap ",
         .immortalAfterDestroy: "Heap.int: heap ",
         .destroyFromFinalizer: "Heap.destroy: heap ",
+        .traverseOvercounts: "Heap.collect, after phase 2: the list object at",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -81,6 +82,23 @@ struct MisuseTests {
         case .immortalAfterDestroy:
             heap.destroy()
             _ = try heap.int(7)
+        case .traverseOvercounts:
+            // A type that holds one reference and visits it twice: the
+            // list's scratch count would go below zero.
+            let twice = ObjectType(
+                name: "Twice", basicSize: 8,
+                traverse: { object, visit in
+                    let target = RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self))
+                    visit(target)
+                    visit(target)
+                },
+                dropReferences: { object, _ in
+                    RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self)).release()
+                })
+            let holder = try heap.allocateObject(of: twice)
+            holder.pointer.storeBytes(of: try heap.list().takeRaw().pointer, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
+            heap.collect()
+            holder.release()
         case .destroyFromFinalizer:
             let doomed = ObjectType.makeClass("Doomed", attributes: []) { this in this.heap.destroy() }
             _ = try heap.instance(of: doomed)

@@ -162,15 +162,17 @@ extension Heap {
 
         core.pointee.collector.ranUserCode = false
         let olderTable = core.pointee.generations + min(generation + 1, 2)
-        let olderCount = olderTable.pointee.count
+        let olderCount = olderTable.pointee.count, oldestCount = core.pointee.generations[2].count
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
+        checkScratchCounts(work)
         markReachable(&work, promotingFrom: generation)
         defer { work.leftover.release() }
         let found: Int, uncollectable: Int
         if canRunUserCode {
             let unreachable = promoteSurvivors(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
+            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: unreachable.objects, held: true)
             updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             let weakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
@@ -183,12 +185,14 @@ extension Heap {
         } else {
             let garbage = promoteSurvivorsWithoutHolding(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
+            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: garbage, held: false)
             updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             uncollectable = clearUnheldGarbage(garbage, generation: generation)
             freeClearedGarbage(garbage)
             found = garbage.count
         }
 
+        checkTablesAfterCollection(collected: generation, oldestCount: oldestCount)
         updateCounts(afterCollecting: generation)
         let collected = found - uncollectable
         core.pointee.collector.statistics[generation].collections += 1
@@ -660,6 +664,7 @@ extension Heap {
         unreachable.withUnsafeBufferPointer { run in
             var work = CollectionWork(runs: [run], gathered: unreachable.count)
             subtractInternalReferences(&work)
+            checkScratchCounts(work)
             markReachable(&work)
         }
         var garbage: [RawRef] = []
