@@ -164,11 +164,18 @@ struct ReferenceCountingTests {
             // Each weak reference refers to an object of its own, kept alive
             // here, and its callback holds the only reference to the next.
             let targets = try heap.list()
+            // (The callback holds the next one through a class box: an
+            // escaping closure cannot own a noncopyable `Ref` itself.)
+            final class Box: @unchecked Sendable {
+                let reference: Ref
+                init(_ reference: consuming Ref) { self.reference = reference }
+            }
             var head = try heap.weakReference(to: heap.instance(of: target).copy())
             for _ in 1..<length {
                 let object = try heap.instance(of: target)
                 try targets.append(object)
-                head = try heap.weakReference(to: object) { [next = head] _ in _ = next.referenceCount }
+                let next = Box(head)
+                head = try heap.weakReference(to: object) { _ in _ = next.reference.referenceCount }
             }
             #expect(heap.liveObjectCount(of: .weakReference) == length)
             _ = consume head

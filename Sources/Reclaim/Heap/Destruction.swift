@@ -84,12 +84,23 @@ extension Heap {
                 core.pointee.destructionDepth = 0
             }
             guard !core.pointee.deferredCallbacks.isEmpty else { return }
-            var callbacks = core.pointee.deferredCallbacks
-            core.pointee.deferredCallbacks = []
             core.pointee.destructionDepth = 1
-            callbacks.removeAll()
+            letGoOfDeferredCallbacks()
             core.pointee.destructionDepth = 0
         }
+    }
+
+    /// Releases the queued callbacks, and with them what they captured.
+    /// A function of its own, not inlined, so that the releases happen
+    /// while the caller's depth is 1: the optimizer may release a local
+    /// array as soon as it is last used, which, inline, could be before the
+    /// depth is set — and a release at depth 0 would start another
+    /// outermost loop inside this one, without bound.
+    @inline(never)
+    private func letGoOfDeferredCallbacks() {
+        let callbacks = core.pointee.deferredCallbacks
+        core.pointee.deferredCallbacks = []
+        withExtendedLifetime(callbacks) {}
     }
 
     private func destroyNow(_ object: RawRef) {

@@ -85,8 +85,22 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
 
     @inline(__always)
     subscript(index: Int) -> Element {
-        get { storage![index] }
-        set { storage![index] = newValue }
+        get {
+            checkIndex(index)
+            return storage![index]
+        }
+        set {
+            checkIndex(index)
+            storage![index] = newValue
+        }
+    }
+
+    /// In debug builds, stops when `index` is not one of the first `count` slots.
+    @inline(__always)
+    func checkIndex(_ index: Int) {
+        #if DEBUG
+        precondition(index >= 0 && index < count, "GrowableBuffer: index \(index) is outside 0..<\(count)")
+        #endif
     }
 
     var isEmpty: Bool { count == 0 }
