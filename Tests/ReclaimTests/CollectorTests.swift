@@ -316,6 +316,11 @@ struct CollectorControlsTests {
         #expect(seen[0].1.generation == 1 && seen[0].1.collected == 0 && seen[0].1.candidates == 2)
         #expect(seen[1].1.collected == 2 && seen[1].1.uncollectable == 0 && seen[1].1.duration >= 0)
         #expect(nested == [0, 0])
+        // gc.get_stats() sums the same figures per generation.
+        let statistics = heap.collectorStatistics[1]
+        #expect(statistics.candidates == seen[1].1.candidates && statistics.candidates == 2)
+        #expect(statistics.duration == seen[1].1.duration)
+        #expect(heap.collectorStatistics[0].candidates == 0 && heap.collectorStatistics[0].duration == 0)
     }
 
     @Test("debug stats and collectable lines go to the sink")

@@ -35,6 +35,25 @@ struct LeakHuntingTests {
         #expect(throws: DecodingError.self) { try HeapSnapshot.decode(from: try foreign.encoded()) }
     }
 
+    @Test("a snapshot written before generations had candidates and duration reads them as 0")
+    func snapshotWithoutNewStatistics() throws {
+        let heap = try Heap()
+        let kept = try heap.list()
+        heap.collect()
+        let snapshot = try heap.snapshot(label: "old")
+        _ = consume kept
+        #expect(snapshot.collector.generations[2].candidates > 0)
+        // The same JSON with the two figures taken out, as an older build wrote it.
+        var json = try #require(try JSONSerialization.jsonObject(with: snapshot.encoded()) as? [String: Any])
+        var collector = try #require(json["collector"] as? [String: Any])
+        let generations = try #require(collector["generations"] as? [[String: Any]])
+        collector["generations"] = generations.map { $0.filter { $0.key != "candidates" && $0.key != "duration" } }
+        json["collector"] = collector
+        let old = try HeapSnapshot.decode(from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.collector.generations.map(\.candidates) == [0, 0, 0])
+        #expect(old.collector.generations.map(\.collections) == snapshot.collector.generations.map(\.collections))
+    }
+
     @Test("comparing snapshots gives per-type deltas, largest change in bytes first")
     func comparison() throws {
         let heap = try Heap()

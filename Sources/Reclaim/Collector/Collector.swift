@@ -75,6 +75,27 @@ public struct GenerationStatistics: Codable, Equatable, Sendable {
     /// Unreachable objects that could not be freed: their type has no
     /// `clear` to break the cycle (finalizers never stop collection, PEP 442).
     public var uncollectable = 0
+    /// Candidates the collections of this generation examined, in all
+    /// (CPython 3.15's `candidates`).
+    public var candidates = 0
+    /// Time the collections of this generation took, in seconds, in all
+    /// (CPython 3.15's `duration`).
+    public var duration: Double = 0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case collections, collected, uncollectable, candidates, duration }
+
+    /// Reads statistics written before `candidates` and `duration` were
+    /// recorded as well: they are 0 there.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        collections = try container.decode(Int.self, forKey: .collections)
+        collected = try container.decode(Int.self, forKey: .collected)
+        uncollectable = try container.decode(Int.self, forKey: .uncollectable)
+        candidates = try container.decodeIfPresent(Int.self, forKey: .candidates) ?? 0
+        duration = try container.decodeIfPresent(Double.self, forKey: .duration) ?? 0
+    }
 }
 
 /// The durations of a heap's collections.
@@ -195,9 +216,11 @@ extension Heap {
         checkTablesAfterCollection(collected: generation, oldestCount: oldestCount)
         updateCounts(afterCollecting: generation)
         let collected = found - uncollectable
+        let duration = monotonicSeconds() - started
         core.pointee.collector.statistics[generation].collections += 1
         core.pointee.collector.statistics[generation].collected += collected
-        let duration = monotonicSeconds() - started
+        core.pointee.collector.statistics[generation].candidates += work.gathered
+        core.pointee.collector.statistics[generation].duration += duration
         core.pointee.pauses.record(seconds: duration, generation: generation)
         publishFigures()
         debugLine(.stats, "gc: done, \(found) unreachable, \(uncollectable) uncollectable, "
