@@ -193,7 +193,7 @@ final class DemoSession {
                 try b.setAttribute("ref", to: a)
             }
             run("gc.get_count()")
-            say(describe(heap.collectorCounts))
+            say(heap.collectorCounts.description)
             run("len([o for o in gc.get_objects() if type(o) is Node])")
             say(String(heap.liveObjectCount(of: node)))
             try checkpoint("piled up")
@@ -205,7 +205,7 @@ final class DemoSession {
             run("gc.get_stats()[0]['collected']   # by that collection")
             say(String(heap.collectorStatistics[0].collected - collectedBefore))
             run("gc.get_count()")
-            say(describe(heap.collectorCounts))
+            say(heap.collectorCounts.description)
             try checkpoint("enabled")
             del(keep, "keep")
             try checkpoint("del keep")
@@ -232,5 +232,4 @@ final class DemoSession {
         }
     }
 
-    private func describe(_ counts: (Int, Int, Int)) -> String { "(\(counts.0), \(counts.1), \(counts.2))" }
 }

@@ -326,7 +326,7 @@ struct CPythonCaseTests {
     @Test("a tuple being built while a collection runs stays tracked, so its cycles are found")
     func tupleBuiltDuringCollection() throws {
         let heap = try Heap()
-        heap.collectorThresholds = (100, 10, 10)
+        heap.collectorThresholds.young = 100
         let collections = heap.collectorStatistics[0].collections
         let lists = heap.liveObjectCount(of: .list), tuples = heap.liveObjectCount(of: .tuple)
         do {

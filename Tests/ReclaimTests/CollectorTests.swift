@@ -186,8 +186,8 @@ struct CollectorTests {
     @Test("automatic collection runs when allocations pass threshold 0, and not while disabled")
     func thresholds() throws {
         let heap = try Heap()
-        #expect(heap.collectorThresholds == (700, 10, 10))
-        heap.collectorThresholds = (50, 10, 10)
+        #expect(heap.collectorThresholds == GenerationValues(young: 700, middle: 10, old: 10))
+        heap.collectorThresholds.young = 50
         heap.isCollectorEnabled = false
         func makeGarbageCycles(_ count: Int) throws {
             for _ in 0..<count {
@@ -198,7 +198,7 @@ struct CollectorTests {
         try makeGarbageCycles(200)
         #expect(heap.liveObjectCount(of: .list) == 200)
         #expect(heap.collectorStatistics[0].collections == 0)
-        #expect(heap.collectorCounts.0 == 200)
+        #expect(heap.collectorCounts.young == 200)
         heap.isCollectorEnabled = true
         try makeGarbageCycles(200)
         // python3 runs 2 collections here and keeps 70 lists: a list from
@@ -206,7 +206,7 @@ struct CollectorTests {
         // Reclaim counts every one (its free lists hold blocks, not objects).
         #expect(heap.collectorStatistics[0].collections >= 3)
         #expect(heap.liveObjectCount(of: .list) <= 50, "collections freed the garbage as it came")
-        #expect(heap.collectorCounts.0 <= 51)
+        #expect(heap.collectorCounts.young <= 51)
     }
 
     @Test("frozen objects are ignored by collections until unfrozen")

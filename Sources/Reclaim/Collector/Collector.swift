@@ -48,8 +48,8 @@ struct CollectorState {
     /// Generation 0: container allocations minus deallocations since its
     /// last collection; generations 1 and 2: collections of the generation
     /// below since their last collection.
-    var counts: (Int, Int, Int) = (0, 0, 0)
-    var thresholds: (Int, Int, Int) = (700, 10, 10)
+    var counts = GenerationValues.zero
+    var thresholds = GenerationValues(young: 700, middle: 10, old: 10)
     var isEnabled = true
     var isCollecting = false
     /// Objects in generation 2 after its last collection, and objects
@@ -123,9 +123,9 @@ extension Heap {
     /// collection the thresholds call for.
     @inline(__always)
     func collectIfDue() {
-        core.pointee.collector.counts.0 &+= 1
+        core.pointee.collector.counts.young &+= 1
         let state = core.pointee.collector
-        if state.counts.0 > state.thresholds.0 && state.isEnabled && !state.isCollecting && state.thresholds.0 > 0 {
+        if state.counts.young > state.thresholds.young && state.isEnabled && !state.isCollecting && state.thresholds.young > 0 {
             collectScheduledGeneration()
         }
     }
@@ -136,9 +136,9 @@ extension Heap {
     func collectScheduledGeneration() {
         let state = core.pointee.collector
         var generation = 0
-        if state.counts.2 > state.thresholds.2 && state.longLivedPending > state.longLivedTotal / 4 {
+        if state.counts.old > state.thresholds.old && state.longLivedPending > state.longLivedTotal / 4 {
             generation = 2
-        } else if state.counts.1 > state.thresholds.1 {
+        } else if state.counts.middle > state.thresholds.middle {
             generation = 1
         }
         _ = collectGenerations(through: generation)
@@ -751,14 +751,14 @@ extension Heap {
     func updateCounts(afterCollecting generation: Int) {
         switch generation {
         case 0:
-            core.pointee.collector.counts.0 = 0
-            core.pointee.collector.counts.1 += 1
+            core.pointee.collector.counts.young = 0
+            core.pointee.collector.counts.middle += 1
         case 1:
-            core.pointee.collector.counts.0 = 0
-            core.pointee.collector.counts.1 = 0
-            core.pointee.collector.counts.2 += 1
+            core.pointee.collector.counts.young = 0
+            core.pointee.collector.counts.middle = 0
+            core.pointee.collector.counts.old += 1
         default:
-            core.pointee.collector.counts = (0, 0, 0)
+            core.pointee.collector.counts = .zero
         }
     }
 
@@ -771,11 +771,11 @@ extension Heap {
     }
 
     /// The three generation counts (`gc.get_count()`).
-    public var collectorCounts: (Int, Int, Int) { core.pointee.collector.counts }
+    public var collectorCounts: GenerationValues { core.pointee.collector.counts }
 
     /// The three thresholds (`gc.get_threshold()` / `gc.set_threshold()`);
     /// a first threshold of 0 turns automatic collection off.
-    public var collectorThresholds: (Int, Int, Int) {
+    public var collectorThresholds: GenerationValues {
         get { core.pointee.collector.thresholds }
         set { core.pointee.collector.thresholds = newValue }
     }
@@ -805,7 +805,7 @@ extension Heap {
                 track(object, generation: 3)
             }
         }
-        core.pointee.collector.counts = (0, 0, 0)
+        core.pointee.collector.counts = .zero
     }
 
     /// Moves the permanent generation back into the oldest (`gc.unfreeze()`).

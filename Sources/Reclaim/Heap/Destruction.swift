@@ -126,7 +126,7 @@ extension Heap {
     /// A container gone counts against generation 0's allocations, as in CPython.
     @inline(__always)
     func countContainerFreed() {
-        if core.pointee.collector.counts.0 > 0 { core.pointee.collector.counts.0 &-= 1 }
+        if core.pointee.collector.counts.young > 0 { core.pointee.collector.counts.young &-= 1 }
     }
 
     enum FinalizerOutcome { case died, resurrected }

@@ -90,8 +90,8 @@ extension Heap {
         let page = try AllocatorInfo.page()
         let counts = collectorCounts, thresholds = collectorThresholds
         let collector = HeapSnapshot.CollectorFigures(
-            counts: [counts.0, counts.1, counts.2],
-            thresholds: [thresholds.0, thresholds.1, thresholds.2],
+            counts: counts.values,
+            thresholds: thresholds.values,
             trackedObjects: (0..<4).map { core.pointee.generations[$0].count },
             generations: collectorStatistics,
             isEnabled: isCollectorEnabled)
