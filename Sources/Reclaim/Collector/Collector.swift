@@ -11,7 +11,7 @@ import CReclaimIntrinsics
 /// 2. `subtractInternalReferences` — for every reference from one candidate
 ///    to another, subtract one from the target's scratch count. What is
 ///    left is the number of references from outside the candidates.
-/// 3. `markReachable` — a candidate with references from outside is
+/// 3. `markAndPromoteReachable` — a candidate with references from outside is
 ///    reachable, and so is everything reachable from it; the rest is
 ///    unreachable. The scan promotes what it traverses as it goes,
 ///    emptying the tables it read.
@@ -187,7 +187,7 @@ extension Heap {
         var work = gatherCandidates(through: generation)
         subtractInternalReferences(&work)
         checkScratchCounts(work)
-        markReachable(&work, promotingFrom: generation)
+        markAndPromoteReachable(&work, from: generation)
         defer { work.leftover.release() }
         let found: Int, uncollectable: Int
         if canRunUserCode {
@@ -355,16 +355,28 @@ extension Heap {
     /// the order they were allocated. Each reachable candidate is
     /// traversed exactly once.
     ///
-    /// With `generation` (the one collected), the scan also promotes each
-    /// candidate it traverses there and then — phase 4's work, done while
-    /// its header is at hand and in address order — writing it into the
-    /// next older table (when that is generation 2's own table, over
-    /// places the scan has passed: promoted candidates never outnumber
-    /// them). The scanned tables are emptied after. What the scan passes
-    /// without traversing is left to phase 4: promoting candidates
-    /// traversed from the stack here scatters table writes among the
-    /// stack's cache misses, which costs more than it saves.
-    func markReachable(_ work: inout CollectionWork, promotingFrom generation: Int? = nil) {
+    /// The scan also promotes each candidate it traverses there and then —
+    /// phase 4's work, done while its header is at hand and in address
+    /// order — writing it into the next older table (when that is
+    /// generation 2's own table, over places the scan has passed: promoted
+    /// candidates never outnumber them). The scanned tables are emptied
+    /// after. What the scan passes without traversing is left to phase 4:
+    /// promoting candidates traversed from the stack here scatters table
+    /// writes among the stack's cache misses, which costs more than it saves.
+    func markAndPromoteReachable(_ work: inout CollectionWork, from generation: Int) {
+        scanMarking(&work, promotingFrom: generation)
+    }
+
+    /// Phase 7's mark over the unreachable set: ``markAndPromoteReachable(_:from:)``'s
+    /// scan without the promotion (the caller decides what survives).
+    func markReachable(_ work: inout CollectionWork) {
+        scanMarking(&work, promotingFrom: nil)
+    }
+
+    /// The scan of phases 3 and 7, promoting as it goes when `generation`
+    /// (the one collected) is given.
+    @inline(__always)
+    private func scanMarking(_ work: inout CollectionWork, promotingFrom generation: Int?) {
         var pending = GrowableBuffer<RawRef>()
         defer { pending.release() }
         var reachable = 0, promoted = 0, untracked = 0
