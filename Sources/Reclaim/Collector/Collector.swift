@@ -247,7 +247,7 @@ extension Heap {
         }
         guard !core.pointee.controls.debugFlags.contains(.saveAll) else {
             // Kept alive by the references held since phase 4, now the garbage list's.
-            for object in garbage { track(object, generation: 2) }
+            for object in garbage { trackHeldInOldest(object) }
             core.pointee.controls.garbage += garbage
             return 0
         }
@@ -708,13 +708,20 @@ extension Heap {
             object.flags = object.flags.subtracting([.collecting, .reachable])
             object.gcWord = RawRef.untrackedGCWord
             if reachable {
-                track(object, generation: 2)
+                trackHeldInOldest(object)
                 object.release()
             } else {
                 garbage.append(object)
             }
         }
         return garbage
+    }
+
+    /// Tracks again, in the oldest generation, an object this collection
+    /// held (`held`): resurrected, kept under `saveAll`, or uncollectable.
+    func trackHeldInOldest(_ object: RawRef) {
+        object.flags.remove(.held)
+        track(object, generation: 2)
     }
 
     /// Phase 8: breaks the cycles, then drops the references held since
@@ -726,7 +733,7 @@ extension Heap {
         var uncollectable = 0
         for object in garbage {
             if !clearReferences(of: object) {
-                track(object, generation: 2)
+                trackHeldInOldest(object)
                 uncollectable += 1
             }
         }
@@ -738,7 +745,7 @@ extension Heap {
             } else {
                 // Still referred to (by an uncollectable object): it lives on, tracked.
                 object.refcount = count &- 1
-                if !object.flags.contains(.tracked) { track(object, generation: 2) }
+                if !object.flags.contains(.tracked) { trackHeldInOldest(object) }
             }
         }
         core.pointee.collector.statistics[generation].uncollectable += uncollectable

@@ -62,7 +62,10 @@ extension Heap {
                 // the referent's death or a lookup cannot take it up again.
                 // Its callback goes later, at the outermost level: letting
                 // go of what the closure captured may destroy more.
-                if let callback = forgetWeakReference(object) { core.pointee.deferredCallbacks.append(callback) }
+                if let callback = forgetWeakReference(object) {
+                    core.pointee.deferredCallbacks.append(callback)
+                    core.pointee.hasDeferredCallbacks = true
+                }
             }
             core.pointee.deferred.append(object)
             return
@@ -70,7 +73,11 @@ extension Heap {
         core.pointee.destructionDepth += 1
         destroyNow(object)
         core.pointee.destructionDepth -= 1
-        if core.pointee.destructionDepth == 0 { destroyDeferred() }
+        // Plain fields only on this path, taken by every destruction: no
+        // look at the callbacks' array unless some were queued.
+        if core.pointee.destructionDepth == 0 && (!core.pointee.deferred.isEmpty || core.pointee.hasDeferredCallbacks) {
+            destroyDeferred()
+        }
     }
 
     /// The outermost destruction's loop: destroys the queued objects, and
@@ -83,7 +90,7 @@ extension Heap {
                 destroyNow(next)
                 core.pointee.destructionDepth = 0
             }
-            guard !core.pointee.deferredCallbacks.isEmpty else { return }
+            guard core.pointee.hasDeferredCallbacks else { return }
             core.pointee.destructionDepth = 1
             letGoOfDeferredCallbacks()
             core.pointee.destructionDepth = 0
@@ -100,6 +107,7 @@ extension Heap {
     private func letGoOfDeferredCallbacks() {
         let callbacks = core.pointee.deferredCallbacks
         core.pointee.deferredCallbacks = []
+        core.pointee.hasDeferredCallbacks = false
         withExtendedLifetime(callbacks) {}
     }
 

@@ -116,6 +116,7 @@ public final class Heap: @unchecked Sendable {
         for generation in 0..<4 { core.pointee.generations[generation].removeAll() }
         core.pointee.deferred.removeAll()
         core.pointee.deferredCallbacks.removeAll()
+        core.pointee.hasDeferredCallbacks = false
         for index in 0..<core.pointee.typeCounters.count { core.pointee.typeCounters[index] = TypeCounters() }
         core.pointee.tracedBytes = 0
     }
@@ -316,7 +317,7 @@ public final class Heap: @unchecked Sendable {
         let table = core.pointee.generations + generation
         object.gcWord = GCWord.make(generation: generation, index: table.pointee.count)
         table.pointee.append(object)
-        object.flags = object.flags.union(.tracked).subtracting(.held)
+        object.flags.insert(.tracked)
     }
 
     /// Removes a container from its generation's table (swap with the last entry).

@@ -39,8 +39,10 @@ struct HeapCore {
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()
-    /// Callbacks of queued weak references, let go by the outermost destruction.
+    /// Callbacks of queued weak references, let go by the outermost
+    /// destruction, and whether there are any (read on every destruction).
     var deferredCallbacks: [WeakReferenceCallback] = []
+    var hasDeferredCallbacks = false
     /// Size class of requests up to `Heap.sizeClassCacheLimit` bytes, by size / 8 (0: unknown yet).
     var sizeClassCache = GrowableBuffer<Int>()
     /// Where finalizer errors go (`Heap.unraisableHook`).
