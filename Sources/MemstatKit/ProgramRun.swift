@@ -29,7 +29,7 @@ public struct ProgramRun {
         case missingLibrary(String)
         /// Spawning failed for another reason.
         case spawnFailed(program: String, errno: Int32)
-        /// `--leaks` needs a tool that is not installed.
+        /// Heap profiling needs a tool that is not installed.
         case missingTool(String)
         /// `--leaks`: the program ended without writing its final heap profile.
         case noProfile(program: String, exitStatus: Int32)
@@ -65,7 +65,7 @@ public struct ProgramRun {
             case .spawnFailed(let program, let code):
                 return "\(program): \(String(cString: strerror(code)))"
             case .missingTool(let what):
-                return "--leaks needs \(what), which is not on PATH"
+                return "heap profiling needs \(what), which is not on PATH"
             case .noProfile(let program, let status):
                 return "\(program) exited with status \(status) but wrote no heap profile: it either ended "
                     + "without running exit handlers (for example through _exit), is statically linked and "

@@ -30,19 +30,60 @@ public enum Stress {
 
         public init() {}
 
+        /// The heap counts a run may have.
+        public static let heapRange = 1...64
+        /// The live-set sizes a run may have.
+        public static let liveObjectRange = 1...10_000_000
+
         /// Why the configuration cannot run, or `nil`.
-        public var problem: String? {
-            if !(1...64).contains(heaps) { return "--heaps wants 1 to 64 heaps, not \(heaps)" }
-            if !(1...10_000_000).contains(liveObjects) { return "--objects wants 1 to 10,000,000, not \(liveObjects)" }
-            for (name, share) in [("--cyclic", cyclicShare), ("--finalizers", finalizerShare), ("--weakrefs", weakReferenceShare)]
-            where !(0...1).contains(share) {
-                return "\(name) wants a share between 0 and 1, not \(share)"
+        public var problem: ConfigurationError? {
+            if !Self.heapRange.contains(heaps) { return .heaps(heaps) }
+            if !Self.liveObjectRange.contains(liveObjects) { return .liveObjects(liveObjects) }
+            for (share, value) in [(Share.cyclic, cyclicShare), (.finalizers, finalizerShare), (.weakReferences, weakReferenceShare)]
+            where !(0...1).contains(value) {
+                return .share(share, value)
             }
-            if cyclicShare + weakReferenceShare > 1 { return "--cyclic and --weakrefs add up to more than 1" }
-            if let operations, operations <= 0 { return "--operations wants a positive count, not \(operations)" }
-            if let durationSeconds, !(durationSeconds > 0) { return "--duration wants positive seconds, not \(durationSeconds)" }
-            if operations == nil && durationSeconds == nil { return "give --operations or --duration" }
+            if cyclicShare + weakReferenceShare > 1 { return .cyclicAndWeakReferenceSharesExceedOne }
+            if let operations, operations <= 0 { return .operations(operations) }
+            if let durationSeconds, !(durationSeconds > 0) { return .duration(durationSeconds) }
+            if operations == nil && durationSeconds == nil { return .unbounded }
             return nil
+        }
+    }
+
+    /// A share of the workload's operations or objects.
+    public enum Share: String, Sendable {
+        case cyclic, finalizers, weakReferences
+    }
+
+    /// Why a ``Configuration`` cannot run, in the library's terms (the CLI
+    /// words it after its own flags).
+    public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The heap count is outside ``Configuration/heapRange``.
+        case heaps(Int)
+        /// The live-set size is outside ``Configuration/liveObjectRange``.
+        case liveObjects(Int)
+        /// A share is outside 0…1.
+        case share(Share, Double)
+        /// The cyclic and weak-reference shares add up to more than 1.
+        case cyclicAndWeakReferenceSharesExceedOne
+        /// The operation count is not positive.
+        case operations(Int)
+        /// The duration is not a positive number of seconds.
+        case duration(Double)
+        /// Neither an operation count nor a duration bounds the run.
+        case unbounded
+
+        public var description: String {
+            switch self {
+            case .heaps(let count): return "heaps must be 1…64, got \(count)"
+            case .liveObjects(let count): return "live objects must be 1…10,000,000, got \(count)"
+            case .share(let share, let value): return "the \(share.rawValue) share must be between 0 and 1, got \(value)"
+            case .cyclicAndWeakReferenceSharesExceedOne: return "the cyclic and weak-reference shares add up to more than 1"
+            case .operations(let count): return "the operation count must be positive, got \(count)"
+            case .duration(let seconds): return "the duration must be positive seconds, got \(seconds)"
+            case .unbounded: return "neither an operation count nor a duration bounds the run"
+            }
         }
     }
 

@@ -286,7 +286,22 @@ struct StressCommand: ParsableCommand {
 
     func validate() throws {
         if operations != nil && duration != nil { throw ValidationError("give --operations or --duration, not both") }
-        if let problem = configuration.problem { throw ValidationError(problem) }
+        if let problem = configuration.problem { throw ValidationError(Self.usage(problem)) }
+    }
+
+    /// The library's reason, worded after this command's flags.
+    static func usage(_ problem: Stress.ConfigurationError) -> String {
+        switch problem {
+        case .heaps(let count): return "--heaps wants 1 to 64 heaps, not \(count)"
+        case .liveObjects(let count): return "--objects wants 1 to 10,000,000, not \(count)"
+        case .share(let share, let value):
+            let flag = switch share { case .cyclic: "--cyclic"; case .finalizers: "--finalizers"; case .weakReferences: "--weakrefs" }
+            return "\(flag) wants a share between 0 and 1, not \(value)"
+        case .cyclicAndWeakReferenceSharesExceedOne: return "--cyclic and --weakrefs add up to more than 1"
+        case .operations(let count): return "--operations wants a positive count, not \(count)"
+        case .duration(let seconds): return "--duration wants positive seconds, not \(seconds)"
+        case .unbounded: return "give --operations or --duration"
+        }
     }
 
     func run() throws {
@@ -397,7 +412,11 @@ struct Run: ParsableCommand {
             try emit(report, json: options.json)
             throw ExitCode(outcome.exitStatus)
         } catch let failure as ProgramRun.Failure {
-            complain(failure.description)
+            if case .missingTool(let what) = failure {
+                complain("--leaks needs \(what), which is not on PATH")
+            } else {
+                complain(failure.description)
+            }
             throw ExitCode(failure.exitStatus)
         }
     }

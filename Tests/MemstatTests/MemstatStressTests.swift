@@ -61,4 +61,20 @@ struct MemstatStressTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("Error:"))
     }
+
+    @Test("the library says what is wrong with a configuration in its own terms; memstat names its flags")
+    func configurationErrors() throws {
+        var configuration = Stress.Configuration()
+        configuration.heaps = 0
+        #expect(configuration.problem == .heaps(0))
+        #expect(configuration.problem?.description == "heaps must be 1…64, got 0")
+        configuration.heaps = 2
+        configuration.weakReferenceShare = 1.5
+        #expect(configuration.problem == .share(.weakReferences, 1.5))
+        #expect(configuration.problem.map { !String(describing: $0).contains("--") } == true)
+        configuration.weakReferenceShare = 0.05
+        #expect(configuration.problem == nil)
+        let cli = try MemstatBinary.run(["stress", "--heaps", "0"])
+        #expect(cli.stderr.contains("--heaps wants 1 to 64 heaps, not 0"), "\(cli.stderr)")
+    }
 }
