@@ -120,10 +120,10 @@ extension Heap {
     /// - Throws: ``ObjectAllocationError`` when `capacity` is negative or
     ///   too large.
     public func list(capacity: Int = 0) throws(ObjectAllocationError) -> Ref {
-        guard capacity >= 0 else { throw ObjectAllocationError(typeName: "list", reason: .negativeCount(capacity)) }
         let object = try allocateObject(of: .list, itemCount: 0)
         let list = Ref(adopting: object, heap: self)
-        if capacity > 0 { try resizeList(object, capacity: capacity) }
+        // Sizing the storage checks the capacity (negative or too large throws).
+        if capacity != 0 { try resizeList(object, capacity: capacity) }
         return list
     }
 
