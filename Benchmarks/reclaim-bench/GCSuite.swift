@@ -35,7 +35,7 @@ enum GCSuite {
     /// Builds the shape on a fresh heap; returns the heap and the root.
     static func build(_ shape: Shape, n: Int) -> (Heap, RawRef) {
         let heap = try! Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var nodes: [RawRef] = []
         nodes.reserveCapacity(n)
         for _ in 0..<n { nodes.append(try! heap.allocateObject(of: node)) }
@@ -75,7 +75,7 @@ enum GCSuite {
         let (heap, root) = build(shape, n: n)
         if state == .garbage { root.release() }
         let start = nowNanoseconds()
-        let found = heap.collect()
+        let found = heap.collector.collect()
         let elapsed = Double(nowNanoseconds() - start)
         if state == .live { root.release() }
         heap.destroy()
@@ -190,11 +190,11 @@ extension GCSuite {
     /// collection on; every generation-0 collection's duration is recorded.
     static func pauses(live: Int, churn: Int) -> String {
         let (heap, root) = build(.random, n: live)
-        heap.collect()   // settle the live heap into generation 2, as automatic collection would have
-        heap.isCollectorEnabled = true
+        heap.collector.collect()   // settle the live heap into generation 2, as automatic collection would have
+        heap.collector.isEnabled = true
         var durations: [Double] = []
         var collections = [0, 0, 0]
-        heap.collectionCallbacks.append { phase, info in
+        heap.collector.callbacks.append { phase, info in
             guard phase == .stop else { return }
             collections[info.generation] += 1
             if info.generation == 0 { durations.append(info.duration) }

@@ -152,9 +152,9 @@ final class DemoSession {
 
     func referenceCycle() throws -> Demo.Step {
         let myClass = makeClass("MyClass") { "\($0) is being deleted" }
-        let wasEnabled = heap.isCollectorEnabled
-        heap.isCollectorEnabled = false
-        defer { heap.isCollectorEnabled = wasEnabled }
+        let wasEnabled = heap.collector.isEnabled
+        heap.collector.isEnabled = false
+        defer { heap.collector.isEnabled = wasEnabled }
         return try step("A reference cycle outlives its names; collect() reclaims it",
                         lesson: "obj1 and obj2 refer to each other, so after del each still has a "
                             + "reference: nothing is printed. The cycle collector finds the pair "
@@ -172,7 +172,7 @@ final class DemoSession {
             del(obj2, "obj2")
             try checkpoint("del both")
             run("gc.collect()")
-            say(String(heap.collect()))
+            say(String(heap.collector.collect()))
             try checkpoint("collect")
         }
     }
@@ -185,7 +185,7 @@ final class DemoSession {
                             + "heap. Once enabled, the next allocation finds the count of "
                             + "generation 0 over its threshold (700) and a collection frees them.") {
             run("gc.disable()")
-            heap.isCollectorEnabled = false
+            heap.collector.isEnabled = false
             run("for _ in range(\(pairs)): a, b = Node(), Node(); a.ref = b; b.ref = a")
             for _ in 0..<pairs {
                 let a = try heap.instance(of: node), b = try heap.instance(of: node)
@@ -193,19 +193,19 @@ final class DemoSession {
                 try b.setAttribute("ref", to: a)
             }
             run("gc.get_count()")
-            say(heap.collectorCounts.description)
+            say(heap.collector.counts.description)
             run("len([o for o in gc.get_objects() if type(o) is Node])")
             say(String(heap.liveObjectCount(of: node)))
             try checkpoint("piled up")
             run("gc.enable()")
-            heap.isCollectorEnabled = true
+            heap.collector.isEnabled = true
             run("keep = Node()   # allocating a container runs the due collection")
-            let collectedBefore = heap.collectorStatistics[0].collected
+            let collectedBefore = heap.collector.statistics[0].collected
             let keep = try heap.instance(of: node)
             run("gc.get_stats()[0]['collected']   # by that collection")
-            say(String(heap.collectorStatistics[0].collected - collectedBefore))
+            say(String(heap.collector.statistics[0].collected - collectedBefore))
             run("gc.get_count()")
-            say(heap.collectorCounts.description)
+            say(heap.collector.counts.description)
             try checkpoint("enabled")
             del(keep, "keep")
             try checkpoint("del keep")

@@ -229,7 +229,7 @@ final class HeapWorkload {
         let finalized = ObjectType.makeClass("StressFinalized", attributes: ["a", "b"]) { [unowned self] _ in
             finalizersRun += 1
         }
-        heap.collectionCallbacks.append { [unowned self] phase, info in
+        heap.collector.callbacks.append { [unowned self] phase, info in
             guard phase == .stop else { return }
             pauses.append(info.duration)
             shared.collections.add(1, ordering: .relaxed)
@@ -303,9 +303,9 @@ final class HeapWorkload {
         }
         let elapsed = Date().timeIntervalSince(started)
         // Everything is dropped: cycles left over go in one full collection.
-        heap.collect()
+        heap.collector.collect()
         let final = try heap.snapshot()
-        let statistics = heap.collectorStatistics
+        let statistics = heap.collector.statistics
         pauses.sort()
         func percentile(_ share: Double) -> Double {
             pauses.isEmpty ? 0 : pauses[min(pauses.count - 1, Int(Double(pauses.count - 1) * share))]

@@ -77,7 +77,7 @@ public struct ModelCheck {
         hasFinalizers = finalizers
         random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let log = self.log
         let heap = self.heap
         let finalizer: ObjectType.Finalizer = { this in
@@ -234,8 +234,8 @@ public struct ModelCheck {
         // Without finalizers a young collection changes nothing the model
         // can see but what it frees, all of which the full one would have
         // freed: half the time one runs first (generation 0 or 1).
-        if !hasFinalizers && next(2) == 0 { try heap.collect(generation: next(2)) }
-        heap.collect()
+        if !hasFinalizers && next(2) == 0 { try heap.collector.collect(generation: next(2)) }
+        heap.collector.collect()
         summary.collections += 1
         modelCollection()
         try compare(step: step)
@@ -262,7 +262,7 @@ public struct ModelCheck {
 
     func compare(step: Int) throws {
         func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
-        let live = heap.trackedObjectsSnapshot.filter { $0.type == type }
+        let live = heap.collector.objects().filter { $0.type == type }
         guard live.count == nodes.count, heap.liveObjectCount(of: type) == nodes.count else {
             throw fail("heap has \(live.count) nodes (\(heap.liveObjectCount(of: type)) counted), model \(nodes.count)")
         }

@@ -65,7 +65,7 @@ struct AccountingTests {
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
             real += heap.sizeOf(next).real
-            pending += heap.referents(of: next)
+            pending += heap.collector.referents(of: next)
         }
         #expect(seen.count == heap.liveObjectCount)
         #expect(real == arena.small.allocated + arena.large.allocated)

@@ -137,9 +137,9 @@ struct BuiltinTypesTests {
         var list = heap.noneRef()
         for value in 0..<100 { list = try cons(heap.int(value + 1000), list) }
         #expect(heap.liveObjectCount(of: cell) == 100)
-        let tracked = heap.isTracked(list)
+        let tracked = heap.collector.isTracked(list)
         #expect(tracked)
-        #expect(heap.referents(of: list.raw).count == 2)
+        #expect(heap.collector.referents(of: list.raw).count == 2)
         _ = consume list
         #expect(heap.liveObjectCount(of: cell) == 0)
         #expect(heap.liveObjectCount(of: .int) == Heap.immortalSmallIntCount)

@@ -22,14 +22,14 @@ struct CPythonCaseTests {
     @Test("a finalizer that collects, deep in a trashcan-deferred chain of lists, frees nothing twice")
     func trashcanAndCollectingFinalizer() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let sibling = ObjectType.makeClass("Sibling", attributes: [])
         let weaks = try heap.list()
         let weaksRaw = weaks.raw
         var seenCounts: [UInt32] = []
         let collecting = ObjectType.makeClass("Collecting", attributes: []) { this in
-            out.print("finalized, collected \(this.heap.collect())")
+            out.print("finalized, collected \(this.heap.collector.collect())")
             // A sibling waiting in the queue at count 0 is dead to its weak
             // references: one handed out is alive, held by its list too.
             try heap.withBorrowed(weaksRaw) { weaks in
@@ -88,7 +88,7 @@ struct CPythonCaseTests {
     @Test("a weak-reference callback that collects while its referent is destroyed (sf_bug_840829)")
     func weakReferenceCallbackCollects() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let c = ObjectType.makeClass("C", attributes: ["i", "c1"])
         let baseline = heap.liveObjectCount
@@ -96,7 +96,7 @@ struct CPythonCaseTests {
             // The first part: the referent itself dies by reference counting.
             let object = try heap.instance(of: c)
             let weak = try heap.weakReference(to: object) { weak in
-                out.print("callback 1 collected \(weak.heap.collect())")
+                out.print("callback 1 collected \(weak.heap.collector.collect())")
             }
             _ = consume object
             _ = consume weak
@@ -107,7 +107,7 @@ struct CPythonCaseTests {
             let c1 = try heap.instance(of: c)
             try c1.setAttribute("i", to: heap.instance(of: c))
             let weak = try heap.weakReference(to: c1.attribute("i")) { weak in
-                out.print("callback 2 collected \(weak.heap.collect())")
+                out.print("callback 2 collected \(weak.heap.collector.collect())")
             }
             let c2 = try heap.instance(of: c)
             try c2.setAttribute("c1", to: c1)
@@ -151,10 +151,10 @@ struct CPythonCaseTests {
                 // Over the threshold of generation 0: no collection may start
                 // inside this one, and the explicit one does nothing.
                 for _ in 0..<1_000 { _ = try weak.heap.list() }
-                out.print("callback, collected \(weak.heap.collect())")
+                out.print("callback, collected \(weak.heap.collector.collect())")
             })
         }
-        #expect(heap.collect() == 2)
+        #expect(heap.collector.collect() == 2)
         #expect(out.lines == ["callback, collected 0"])
         #expect(heap.liveObjectCount(of: c) == 0)
         _ = keepRaw
@@ -203,7 +203,7 @@ struct CPythonCaseTests {
     @Test("a weak reference released at the trashcan's depth beside its referent is freed once")
     func weakReferenceBesideItsReferentInTheQueue() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let r = ObjectType.makeClass("R", attributes: [])
         var calls = 0
         let baseline = heap.liveObjectCount
@@ -248,25 +248,25 @@ struct CPythonCaseTests {
     @Test("a finalizer that stores a container in a garbage dict leaves no stale table entry")
     func finalizerRetracksGarbageDict() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let f = ObjectType.makeClass("F", attributes: ["d"]) { this in
             let dict = try this.attribute("d")
-            out.print("in del \(heap.isTracked(this) ? "True" : "False") \(heap.isTracked(dict) ? "True" : "False")")
+            out.print("in del \(heap.collector.isTracked(this) ? "True" : "False") \(heap.collector.isTracked(dict) ? "True" : "False")")
             try dict.setValue(heap.list(), forKey: heap.str("x"))
         }
-        let tracked = heap.trackedObjects().count
+        let tracked = heap.collector.objects().count
         do {
             let object = try heap.instance(of: f)
             let dict = try heap.dict()
             try dict.setValue(object, forKey: heap.str("self"))
             try object.setAttribute("d", to: dict)
         }
-        out.print("\(heap.collect())")
+        out.print("\(heap.collector.collect())")
         out.print("\(heap.liveObjectCount(of: f))")
-        #expect(heap.trackedObjects().count == tracked, "no entry left for a freed dict")
+        #expect(heap.collector.objects().count == tracked, "no entry left for a freed dict")
         #expect(heap.liveObjectCount(of: .dict) == 0 && heap.liveObjectCount(of: .list) == 0)
-        #expect(heap.collect() == 0)
+        #expect(heap.collector.collect() == 0)
         let python = try cpythonLines("""
             import gc
             gc.disable()
@@ -287,12 +287,12 @@ struct CPythonCaseTests {
     @Test("garbage that frees an old container holding young survivors: promotion comes before clearing")
     func clearingFreesOlderContainer() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let g = ObjectType.makeClass("G", attributes: ["me", "o"])
         let lists = heap.liveObjectCount(of: .list)
         do {
             let old = try heap.list()
-            _ = heap.collect()   // the list is old now
+            _ = heap.collector.collect()   // the list is old now
             let garbage = try heap.instance(of: g)
             try garbage.setAttribute("me", to: garbage)
             try garbage.setAttribute("o", to: old)
@@ -305,10 +305,10 @@ struct CPythonCaseTests {
             try garbage.attribute("o").append(young)
         }
         var found = -1
-        #expect(throws: Never.self) { found = try heap.collect(generation: 0) }
+        #expect(throws: Never.self) { found = try heap.collector.collect(generation: 0) }
         #expect(heap.liveObjectCount(of: .list) == lists, "the old list and both young ones went with the garbage")
         #expect(heap.liveObjectCount(of: g) == 0)
-        #expect(heap.trackedObjects().isEmpty, "\(heap.trackedObjects())")
+        #expect(heap.collector.objects().isEmpty, "\(heap.collector.objects())")
         expectConsistentCounts(heap)
         let python = try cpythonLines("""
             import gc
@@ -326,8 +326,8 @@ struct CPythonCaseTests {
     @Test("a tuple being built while a collection runs stays tracked, so its cycles are found")
     func tupleBuiltDuringCollection() throws {
         let heap = try Heap()
-        heap.collectorThresholds.young = 100
-        let collections = heap.collectorStatistics[0].collections
+        heap.collector.thresholds.young = 100
+        let collections = heap.collector.statistics[0].collections
         let lists = heap.liveObjectCount(of: .list), tuples = heap.liveObjectCount(of: .tuple)
         do {
             let held = try heap.list()
@@ -337,13 +337,13 @@ struct CPythonCaseTests {
                 if index == 0 { for _ in 0..<500 { try held.append(heap.list()) } }
                 return try heap.list()
             }
-            #expect(heap.collectorStatistics[0].collections > collections, "collections ran while it was built")
-            let tracked = heap.isTracked(tuple)
+            #expect(heap.collector.statistics[0].collections > collections, "collections ran while it was built")
+            let tracked = heap.collector.isTracked(tuple)
             #expect(tracked)
             try tuple.item(at: 1).append(tuple)   // a cycle through the tuple
         }
-        heap.isCollectorEnabled = false
-        #expect(heap.collect() == 3)
+        heap.collector.isEnabled = false
+        #expect(heap.collector.collect() == 3)
         #expect(heap.liveObjectCount(of: .list) == lists)
         #expect(heap.liveObjectCount(of: .tuple) == tuples)
     }
@@ -355,7 +355,7 @@ struct CPythonCaseTests {
         let tuple = try heap.tuple(count: 2) { index in
             if index == 1 {
                 // gc.get_objects() can hand out a tuple still being built.
-                for object in heap.trackedObjects() where object.type === ObjectType.tuple {
+                for object in heap.collector.objects() where object.type === ObjectType.tuple {
                     try heap.withBorrowed(object) { partial in
                         _ = try partial.item(at: 0)
                         do { _ = try partial.item(at: 1) } catch { errors.append(String(describing: error)) }
@@ -375,7 +375,7 @@ struct CPythonCaseTests {
     @Test("a garbage weak reference's callback, dropped unrun, is let go only after the garbage is freed")
     func droppedCallbackOutlivesGarbage() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let keep = try heap.list()
         let keepRaw = keep.raw
@@ -398,7 +398,7 @@ struct CPythonCaseTests {
             try keep.append(heap.weakReference(to: aObject))
             _ = consume kObject
         }
-        _ = heap.collect()
+        _ = heap.collector.collect()
         out.print("after \(try keep.item(at: 0).referent() == nil ? "True" : "False")")
         #expect(heap.liveObjectCount(of: a) == 0 && heap.liveObjectCount(of: k) == 0)
         expectConsistentCounts(heap)
@@ -428,16 +428,16 @@ struct CPythonCaseTests {
     func generationArgumentsAreChecked() throws {
         let heap = try Heap()
         for generation in [1000, -1000, 3, -1] {
-            #expect(throws: CollectorError(operation: "Heap.trackedObjects(generation:)", reason: .invalidGeneration(generation))) {
-                _ = try heap.trackedObjects(generation: generation)
+            #expect(throws: CollectorError(operation: "Collector.objects(generation:)", reason: .invalidGeneration(generation))) {
+                _ = try heap.collector.objects(generation: generation)
             }
-            #expect(throws: CollectorError(operation: "Heap.collect(generation:)", reason: .invalidGeneration(generation))) {
-                _ = try heap.collect(generation: generation)
+            #expect(throws: CollectorError(operation: "Collector.collect(generation:)", reason: .invalidGeneration(generation))) {
+                _ = try heap.collector.collect(generation: generation)
             }
         }
-        #expect(heap.collectorStatistics.map(\.collections) == [0, 0, 0], "nothing was collected")
-        let error = CollectorError(operation: "Heap.collect(generation:)", reason: .invalidGeneration(3))
-        #expect(error.description == "Heap.collect(generation:): generation 3 is not one of the collector's generations 0, 1 and 2")
+        #expect(heap.collector.statistics.map(\.collections) == [0, 0, 0], "nothing was collected")
+        let error = CollectorError(operation: "Collector.collect(generation:)", reason: .invalidGeneration(3))
+        #expect(error.description == "Collector.collect(generation:): generation 3 is not one of the collector's generations 0, 1 and 2")
     }
 
     // MARK: What collect() counts
@@ -445,7 +445,7 @@ struct CPythonCaseTests {
     @Test("collect() counts what stays unreachable: not resurrected objects, but weak references their callbacks freed")
     func countsMatchPython() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let saved = try heap.list()
         let savedRaw = saved.raw
@@ -455,15 +455,15 @@ struct CPythonCaseTests {
         let c = ObjectType.makeClass("C", attributes: ["me", "other"])
         let keep = try heap.list()
         let keepRaw = keep.raw
-        _ = heap.collect()
+        _ = heap.collector.collect()
 
         do {
             let object = try heap.instance(of: r)
             try object.setAttribute("me", to: object)
         }
-        out.print("resurrected alone \(heap.collect()) \(heap.collectorStatistics[2].collected)")
+        out.print("resurrected alone \(heap.collector.collect()) \(heap.collector.statistics[2].collected)")
         while try saved.length() > 0 { _ = try saved.pop() }
-        out.print("after saved cleared \(heap.collect())")
+        out.print("after saved cleared \(heap.collector.collect())")
 
         do {
             let object = try heap.instance(of: c)
@@ -473,14 +473,14 @@ struct CPythonCaseTests {
                 try heap.withBorrowed(keepRaw) { _ = try $0.pop() }
             })
         }
-        out.print("weakref freed by its callback \(heap.collect()) \(try keep.length())")
+        out.print("weakref freed by its callback \(heap.collector.collect()) \(try keep.length())")
 
         do {
             let object = try heap.instance(of: c)
             try object.setAttribute("me", to: object)
             try keep.append(heap.weakReference(to: object) { _ in })
         }
-        out.print("weakref kept \(heap.collect()) \(try keep.length())")
+        out.print("weakref kept \(heap.collector.collect()) \(try keep.length())")
         while try keep.length() > 0 { _ = try keep.pop() }
 
         do {
@@ -489,7 +489,7 @@ struct CPythonCaseTests {
             let x = try heap.int(1000), y = try heap.int(2000)
             try object.setAttribute("other", to: heap.tuple([x.raw, y.raw]))
         }
-        out.print("atomic tuple in garbage \(heap.collect())")
+        out.print("atomic tuple in garbage \(heap.collector.collect())")
 
         let python = try cpythonLines("""
             import gc, weakref
@@ -533,7 +533,7 @@ struct CPythonCaseTests {
     @Test("a weak reference that is garbage itself is cleared, its callback never run, though its referent dies later (bpo-38006)")
     func garbageWeakReferenceIsCleared() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var calls = 0
         // Y holds one reference and does not traverse it: the collector
         // cannot see that Z is only reachable from the garbage.
@@ -554,7 +554,7 @@ struct CPythonCaseTests {
             try aObject.setAttribute("wz", to: heap.weakReference(to: zObject) { _ in calls += 1 })
         }
         #expect(heap.liveObjectCount(of: z) == 1)
-        #expect(heap.collect() == 2, "A and the weak reference; Y and Z die by reference counting")
+        #expect(heap.collector.collect() == 2, "A and the weak reference; Y and Z die by reference counting")
         #expect(calls == 0, "the weak reference was garbage: its callback must not run")
         #expect(heap.liveObjectCount(of: z) == 0 && heap.liveObjectCount(of: y) == 0 && heap.liveObjectCount(of: a) == 0)
         expectConsistentCounts(heap)
@@ -565,31 +565,31 @@ struct CPythonCaseTests {
     @Test("a full collection untracks dicts whose keys and values cannot be in a cycle (test_dict's tracking cases)")
     func dictsUntrackedByFullCollections() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
-        func tracked(_ object: borrowing Ref) -> String { heap.isTracked(object) ? "True" : "False" }
+        func tracked(_ object: borrowing Ref) -> String { heap.collector.isTracked(object) ? "True" : "False" }
 
         let literal = try heap.dict()
         try literal.setValue(heap.int(2), forKey: heap.int(1))
         let key = try heap.tuple([heap.none, heap.trueObject, heap.falseObject, heap.emptyTuple])
         try literal.setValue(heap.noneRef(), forKey: key)
         _ = consume key
-        out.print(tracked(literal)); heap.collect(); out.print(tracked(literal))
+        out.print(tracked(literal)); heap.collector.collect(); out.print(tracked(literal))
 
         let dynamic = try heap.dict()
         try dynamic.setValue(heap.str("a"), forKey: heap.int(1)); out.print(tracked(dynamic))
         try dynamic.setValue(heap.list(), forKey: heap.int(4)); out.print(tracked(dynamic))
         try dynamic.setValue(heap.noneRef(), forKey: heap.int(4)); out.print(tracked(dynamic))
-        try heap.collect(generation: 1); out.print(tracked(dynamic))
-        heap.collect(); out.print(tracked(dynamic))
+        try heap.collector.collect(generation: 1); out.print(tracked(dynamic))
+        heap.collector.collect(); out.print(tracked(dynamic))
 
         let nested = try heap.dict()
         try nested.setValue(heap.dict(), forKey: heap.int(1))
-        heap.collect(); out.print(tracked(nested))
+        heap.collector.collect(); out.print(tracked(nested))
         let item = try heap.list()
         let withList = try heap.tuple([heap.int(1).raw, item.raw])
         _ = consume item
-        heap.collect(); out.print(tracked(withList))
+        heap.collector.collect(); out.print(tracked(withList))
 
         let python = try cpythonLines("""
             import gc
@@ -611,7 +611,7 @@ struct CPythonCaseTests {
         #expect(out.lines == python)
         // A dict untracked is tracked again once it holds a container.
         try literal.setValue(heap.list(), forKey: heap.int(5))
-        let retracked = heap.isTracked(literal)
+        let retracked = heap.collector.isTracked(literal)
         #expect(retracked)
     }
 

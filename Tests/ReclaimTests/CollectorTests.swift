@@ -7,14 +7,14 @@ struct CollectorTests {
     @Test("a self-referencing list survives reference counting and is collected")
     func selfReferencingList() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let baseline = heap.liveBlockBytes
         do {
             let list = try heap.list()
             try list.append(list)
         }
         #expect(heap.liveObjectCount(of: .list) == 1)
-        #expect(heap.collect() == 1)
+        #expect(heap.collector.collect() == 1)
         #expect(heap.liveObjectCount(of: .list) == 0)
         #expect(heap.liveBlockBytes == baseline)
     }
@@ -22,7 +22,7 @@ struct CollectorTests {
     @Test("a self-referencing dict and instance are collected")
     func selfReferencingDictAndInstance() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let node = ObjectType.makeClass("Node", attributes: ["me"])
         do {
             let dict = try heap.dict()
@@ -30,14 +30,14 @@ struct CollectorTests {
             let instance = try heap.instance(of: node)
             try instance.setAttribute("me", to: instance)
         }
-        #expect(heap.collect() == 2)
+        #expect(heap.collector.collect() == 2)
         #expect(heap.liveObjectCount(of: .dict) == 0 && heap.liveObjectCount(of: node) == 0)
     }
 
     @Test("a cycle through a list, a dict, a set-held tuple and an instance is collected whole")
     func cycleThroughSeveralTypes() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let holder = ObjectType.makeClass("Holder", attributes: ["list"])
         let objects = heap.liveObjectCount
         do {
@@ -50,14 +50,14 @@ struct CollectorTests {
             try instance.setAttribute("list", to: list)
         }
         #expect(heap.liveObjectCount == objects + 5, "the cycle and the int key")
-        #expect(heap.collect() == 4)
+        #expect(heap.collector.collect() == 4)
         #expect(heap.liveObjectCount == objects)
     }
 
     @Test("marking reaches candidates behind the scan and ahead of it, in any order of allocation")
     func markingInEitherDirection() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let node = ObjectType.makeClass("Node", attributes: ["next", "back"])
         let count = 40
         let nodes = try (0..<count).map { _ in try heap.allocateObject(of: node) }
@@ -70,32 +70,32 @@ struct CollectorTests {
         // Held from outside: only the node in the middle of the path.
         let held = nodes[order[count / 2]]
         for object in nodes where object != held { object.release() }
-        #expect(heap.collect() == 0)
+        #expect(heap.collector.collect() == 0)
         #expect(heap.liveObjectCount(of: node) == count)
-        #expect(try heap.trackedObjects(generation: 2).count == count)
+        #expect(try heap.collector.objects(generation: 2).count == count)
         held.release()
-        #expect(heap.collect() == count)
+        #expect(heap.collector.collect() == count)
         #expect(heap.liveObjectCount(of: node) == 0)
     }
 
     @Test("reachable objects survive and move to the next generation")
     func survivorsArePromoted() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let list = try heap.list()
         try list.append(list)
-        #expect(try heap.trackedObjects(generation: 0).contains(list.raw))
-        #expect(try heap.collect(generation: 0) == 0)
-        #expect(try heap.trackedObjects(generation: 1).contains(list.raw))
-        #expect(try heap.collect(generation: 1) == 0)
-        #expect(try heap.trackedObjects(generation: 2).contains(list.raw))
-        #expect(heap.collectorStatistics.map(\.collections) == [1, 1, 0])
+        #expect(try heap.collector.objects(generation: 0).contains(list.raw))
+        #expect(try heap.collector.collect(generation: 0) == 0)
+        #expect(try heap.collector.objects(generation: 1).contains(list.raw))
+        #expect(try heap.collector.collect(generation: 1) == 0)
+        #expect(try heap.collector.objects(generation: 2).contains(list.raw))
+        #expect(heap.collector.statistics.map(\.collections) == [1, 1, 0])
     }
 
     @Test("the articles' example: a pair pointing at each other dies only in collect(), which returns 2")
     func articlePair() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let myClass = ObjectType.makeClass("MyClass", attributes: ["name", "ref"]) { this in
             out.print("\(try this.attribute("name").stringValue()) is being deleted")
@@ -109,7 +109,7 @@ struct CollectorTests {
             try obj2.setAttribute("ref", to: obj1)
         }                                              // del obj1, del obj2
         #expect(out.lines.isEmpty)
-        out.print(String(heap.collect()))
+        out.print(String(heap.collector.collect()))
         let python = try cpythonLines("""
             import gc
             gc.disable()
@@ -133,7 +133,7 @@ struct CollectorTests {
     @Test("a finalizer in a cycle may resurrect it: it survives, finalized, and dies later without a second finalizer call")
     func resurrectionInCycle() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let keeper = try heap.list()
         let keeperRaw = keeper.raw
         let out = Transcript()
@@ -146,16 +146,16 @@ struct CollectorTests {
             try a.setAttribute("partner", to: b)
             try b.setAttribute("partner", to: a)
         }
-        #expect(heap.collect() == 0, "both resurrected, so nothing is left unreachable (python3 prints 0)")
+        #expect(heap.collector.collect() == 0, "both resurrected, so nothing is left unreachable (python3 prints 0)")
         #expect(out.lines.count == 2)
         #expect(heap.liveObjectCount(of: lazarus) == 2, "both resurrected")
-        #expect(heap.collectorStatistics[2].collected == 0)
+        #expect(heap.collector.statistics[2].collected == 0)
         let survivor = try keeper.item(at: 0)
-        let finalized = heap.isFinalized(survivor)
+        let finalized = heap.collector.isFinalized(survivor)
         #expect(finalized)
         _ = consume survivor
         try heap.withBorrowed(keeperRaw) { keeper in _ = try keeper.pop(); _ = try keeper.pop() }
-        #expect(heap.collect() == 2)
+        #expect(heap.collector.collect() == 2)
         #expect(out.lines.count == 2, "finalizers run once")
         #expect(heap.liveObjectCount(of: lazarus) == 0)
     }
@@ -164,12 +164,12 @@ struct CollectorTests {
     func noNestingAndErrors() throws {
         struct Oops: Error {}
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var nested: [Int] = []
         var reported = 0
         heap.unraisableHook = { _ in reported += 1 }
         let odd = ObjectType.makeClass("Odd", attributes: ["other"]) { _ in
-            nested.append(heap.collect())
+            nested.append(heap.collector.collect())
             throw Oops()
         }
         do {
@@ -177,7 +177,7 @@ struct CollectorTests {
             try a.setAttribute("other", to: b)
             try b.setAttribute("other", to: a)
         }
-        #expect(heap.collect() == 2)
+        #expect(heap.collector.collect() == 2)
         #expect(nested == [0, 0])
         #expect(reported == 2)
         #expect(heap.liveObjectCount(of: odd) == 0)
@@ -186,9 +186,9 @@ struct CollectorTests {
     @Test("automatic collection runs when allocations pass threshold 0, and not while disabled")
     func thresholds() throws {
         let heap = try Heap()
-        #expect(heap.collectorThresholds == GenerationValues(young: 700, middle: 10, old: 10))
-        heap.collectorThresholds.young = 50
-        heap.isCollectorEnabled = false
+        #expect(heap.collector.thresholds == GenerationValues(young: 700, middle: 10, old: 10))
+        heap.collector.thresholds.young = 50
+        heap.collector.isEnabled = false
         func makeGarbageCycles(_ count: Int) throws {
             for _ in 0..<count {
                 let list = try heap.list()
@@ -197,52 +197,52 @@ struct CollectorTests {
         }
         try makeGarbageCycles(200)
         #expect(heap.liveObjectCount(of: .list) == 200)
-        #expect(heap.collectorStatistics[0].collections == 0)
-        #expect(heap.collectorCounts.young == 200)
-        heap.isCollectorEnabled = true
+        #expect(heap.collector.statistics[0].collections == 0)
+        #expect(heap.collector.counts.young == 200)
+        heap.collector.isEnabled = true
         try makeGarbageCycles(200)
         // python3 runs 2 collections here and keeps 70 lists: a list from
         // its free list of 80 does not count as a container allocation.
         // Reclaim counts every one (its free lists hold blocks, not objects).
-        #expect(heap.collectorStatistics[0].collections >= 3)
+        #expect(heap.collector.statistics[0].collections >= 3)
         #expect(heap.liveObjectCount(of: .list) <= 50, "collections freed the garbage as it came")
-        #expect(heap.collectorCounts.young <= 51)
+        #expect(heap.collector.counts.young <= 51)
     }
 
     @Test("frozen objects are ignored by collections until unfrozen")
     func freeze() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         do {
             let list = try heap.list()
             try list.append(list)
         }
-        heap.freeze()
-        #expect(heap.freezeCount == 1)
-        #expect(heap.collect() == 0)
-        heap.unfreeze()
-        #expect(heap.freezeCount == 0)
-        #expect(heap.collect() == 1)
+        heap.collector.freeze()
+        #expect(heap.collector.frozenCount == 1)
+        #expect(heap.collector.collect() == 0)
+        heap.collector.unfreeze()
+        #expect(heap.collector.frozenCount == 0)
+        #expect(heap.collector.collect() == 1)
     }
 
     @Test("referrers and referents")
     func referrersAndReferents() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let target = try heap.list()
         let a = try heap.list(), b = try heap.dict()
         try a.append(target)
         try b.setValue(target, forKey: heap.str("k"))
-        let referrers = Set(heap.referrers(of: target.raw))
+        let referrers = Set(heap.collector.referrers(of: target.raw))
         #expect(referrers == [a.raw, b.raw])
-        #expect(heap.referents(of: a.raw) == [target.raw])
+        #expect(heap.collector.referents(of: a.raw) == [target.raw])
     }
 
     @Test("tracking: containers are tracked, atomic objects and immortals are not")
     func tracking() throws {
         let heap = try Heap()
         let list = try heap.list(), number = try heap.int(1000), empty = heap.tuple()
-        let listTracked = heap.isTracked(list), numberTracked = heap.isTracked(number), emptyTracked = heap.isTracked(empty)
+        let listTracked = heap.collector.isTracked(list), numberTracked = heap.collector.isTracked(number), emptyTracked = heap.collector.isTracked(empty)
         #expect(listTracked && !numberTracked && !emptyTracked)
     }
 }
@@ -255,31 +255,31 @@ struct UntrackingTests {
         let dict = try heap.dict()
         try dict.setValue(heap.int(1), forKey: heap.str("a"))
         try dict.setValue(heap.float(2), forKey: heap.int(5000))
-        var tracked = heap.isTracked(dict)
+        var tracked = heap.collector.isTracked(dict)
         #expect(!tracked)
         try dict.setValue(heap.list(), forKey: heap.str("b"))
-        tracked = heap.isTracked(dict)
+        tracked = heap.collector.isTracked(dict)
         #expect(tracked)
     }
 
     @Test("a collection untracks tuples of atomic items, and keeps tuples that hold containers")
     func tuples() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let atomic = try heap.tuple(count: 3) { try heap.int($0 + 1000) }
         let nested = try heap.tuple(count: 1) { _ in atomic.copy() }
         let holding = try heap.tuple(count: 1) { _ in try heap.list() }
-        var states = [heap.isTracked(atomic), heap.isTracked(nested), heap.isTracked(holding)]
+        var states = [heap.collector.isTracked(atomic), heap.collector.isTracked(nested), heap.collector.isTracked(holding)]
         #expect(states == [true, true, true])
-        heap.collect()
-        states = [heap.isTracked(atomic), heap.isTracked(nested), heap.isTracked(holding)]
+        heap.collector.collect()
+        states = [heap.collector.isTracked(atomic), heap.collector.isTracked(nested), heap.collector.isTracked(holding)]
         #expect(states == [false, false, true])
     }
 
     @Test("a tuple holding a tuple that holds a container stays tracked, so their cycle is collected")
     func nestedTupleInCycle() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let tuples = heap.liveObjectCount(of: .tuple)   // the empty tuple
         do {
             let list = try heap.list()
@@ -287,7 +287,7 @@ struct UntrackingTests {
             let outer = try heap.tuple(count: 1) { _ in inner.copy() }
             try list.append(outer)   // list -> outer -> inner -> list
         }
-        #expect(heap.collect() == 3)
+        #expect(heap.collector.collect() == 3)
         #expect(heap.liveObjectCount(of: .list) == 0 && heap.liveObjectCount(of: .tuple) == tuples)
     }
 }
@@ -302,53 +302,53 @@ struct CollectorControlsTests {
     @Test("callbacks see start and stop with the generation and what was collected; collect() inside returns 0")
     func callbacks() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var seen: [(CollectionPhase, CollectionInfo)] = []
         var nested: [Int] = []
-        heap.collectionCallbacks.append { phase, info in
+        heap.collector.callbacks.append { phase, info in
             seen.append((phase, info))
-            nested.append(heap.collect())
+            nested.append(heap.collector.collect())
         }
         try Self.makeCycle(heap)
         try Self.makeCycle(heap)
-        #expect(try heap.collect(generation: 1) == 2)
+        #expect(try heap.collector.collect(generation: 1) == 2)
         #expect(seen.map(\.0) == [.start, .stop])
         #expect(seen[0].1.generation == 1 && seen[0].1.collected == 0 && seen[0].1.candidates == 2)
         #expect(seen[1].1.collected == 2 && seen[1].1.uncollectable == 0 && seen[1].1.duration >= 0)
         #expect(nested == [0, 0])
         // gc.get_stats() sums the same figures per generation.
-        let statistics = heap.collectorStatistics[1]
+        let statistics = heap.collector.statistics[1]
         #expect(statistics.candidates == seen[1].1.candidates && statistics.candidates == 2)
         #expect(statistics.duration == seen[1].1.duration)
-        #expect(heap.collectorStatistics[0].candidates == 0 && heap.collectorStatistics[0].duration == 0)
+        #expect(heap.collector.statistics[0].candidates == 0 && heap.collector.statistics[0].duration == 0)
     }
 
     @Test("debug stats and collectable lines go to the sink")
     func debugOutput() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var lines: [String] = []
-        heap.collectorDebugSink = { lines.append($0) }
-        heap.collectorDebugFlags = [.stats, .collectable]
+        heap.collector.debugSink = { lines.append($0) }
+        heap.collector.debugFlags = [.stats, .collectable]
         try Self.makeCycle(heap)
-        heap.collect()
+        heap.collector.collect()
         #expect(lines.first == "gc: collecting generation 2...")
         #expect(lines.contains { $0.hasPrefix("gc: collectable <list 0x") })
         #expect(lines.last?.hasPrefix("gc: done, 1 unreachable, 0 uncollectable") == true)
     }
 
-    @Test("saveAll keeps the garbage in heap.garbage instead of freeing it")
+    @Test("saveAll keeps the garbage in heap.collector.garbage instead of freeing it")
     func saveAll() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
-        heap.collectorDebugFlags = .saveAll
+        heap.collector.isEnabled = false
+        heap.collector.debugFlags = .saveAll
         try Self.makeCycle(heap)
-        #expect(heap.collect() == 1)
-        #expect(heap.garbage.count == 1)
+        #expect(heap.collector.collect() == 1)
+        #expect(heap.collector.garbage.count == 1)
         #expect(heap.liveObjectCount(of: .list) == 1)
-        heap.releaseGarbage()
-        heap.collectorDebugFlags = []
-        #expect(heap.collect() == 1)
+        heap.collector.releaseGarbage()
+        heap.collector.debugFlags = []
+        #expect(heap.collector.collect() == 1)
         #expect(heap.liveObjectCount(of: .list) == 0)
     }
 
@@ -359,14 +359,14 @@ struct CollectorControlsTests {
     @Test("an object whose type has no clear is uncollectable and stays")
     func uncollectable() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var lines: [String] = []
-        heap.collectorDebugSink = { lines.append($0) }
-        heap.collectorDebugFlags = .uncollectable
+        heap.collector.debugSink = { lines.append($0) }
+        heap.collector.debugFlags = .uncollectable
         let stubborn = Self.stubborn
         _ = try Self.makeStubbornSelfCycle(heap)
-        #expect(heap.collect() == 1)
-        #expect(heap.collectorStatistics[2].uncollectable == 1)
+        #expect(heap.collector.collect() == 1)
+        #expect(heap.collector.statistics[2].uncollectable == 1)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
         #expect(lines.contains { $0.hasPrefix("gc: uncollectable <Stubborn 0x") })
     }
@@ -401,16 +401,16 @@ struct CollectorControlsTests {
           arguments: [CollectorDebugFlags(), .uncollectable])
     func uncollectableEitherPath(flags: CollectorDebugFlags) throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
-        heap.collectorDebugSink = { _ in }
-        heap.collectorDebugFlags = flags
+        heap.collector.isEnabled = false
+        heap.collector.debugSink = { _ in }
+        heap.collector.debugFlags = flags
         let stubborn = Self.stubborn
         // A self-cycle: nothing can break it.
         let alone = try Self.makeStubbornSelfCycle(heap)
-        #expect(heap.collect() == 1)
-        #expect(heap.collectorStatistics[2].uncollectable == 1)
+        #expect(heap.collector.collect() == 1)
+        #expect(heap.collector.statistics[2].uncollectable == 1)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
-        #expect(try heap.trackedObjects(generation: 2).contains(alone), "it stays visible to the collector")
+        #expect(try heap.collector.objects(generation: 2).contains(alone), "it stays visible to the collector")
         // stubborn -> list -> stubborn: clearing the list breaks the cycle.
         let first = try heap.allocateObject(of: stubborn)
         do {
@@ -420,8 +420,8 @@ struct CollectorControlsTests {
             first.pointer.storeBytes(of: list.raw.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
         }
         first.release()
-        #expect(heap.collect() == 3, "the two, and the self-cycle again")
-        #expect(heap.collectorStatistics[2].uncollectable == 3)
+        #expect(heap.collector.collect() == 3, "the two, and the self-cycle again")
+        #expect(heap.collector.statistics[2].uncollectable == 3)
         #expect(heap.liveObjectCount(of: .list) == 0)
         #expect(heap.liveObjectCount(of: stubborn) == 1)
     }

@@ -21,7 +21,7 @@ struct LeakHuntingTests {
         #expect(snapshot.types.reduce(0) { $0 + $1.bytes } == snapshot.liveBytes)
         #expect(snapshot.arena.allocated == snapshot.liveBytes)
         #expect(snapshot.arena.active >= snapshot.arena.allocated)
-        #expect(snapshot.collector.trackedObjects.reduce(0, +) == heap.trackedObjects().count + heap.freezeCount)
+        #expect(snapshot.collector.trackedObjects.reduce(0, +) == heap.collector.objects().count + heap.collector.frozenCount)
         #expect(snapshot.types.map(\.bytes) == snapshot.types.map(\.bytes).sorted(by: >))
     }
 
@@ -39,7 +39,7 @@ struct LeakHuntingTests {
     func snapshotWithoutNewStatistics() throws {
         let heap = try Heap()
         let kept = try heap.list()
-        heap.collect()
+        heap.collector.collect()
         let snapshot = try heap.snapshot(label: "old")
         _ = consume kept
         #expect(snapshot.collector.generations[2].candidates > 0)
@@ -57,7 +57,7 @@ struct LeakHuntingTests {
     @Test("comparing snapshots gives per-type deltas, largest change in bytes first")
     func comparison() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let node = ObjectType.makeClass("LeakNode", attributes: ["next"])
         let before = try heap.snapshot(label: "before")
         let keep = try heap.list()

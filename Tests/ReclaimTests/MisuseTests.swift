@@ -19,11 +19,11 @@ struct MisuseTests {
         .foreignHeap: "list.append: the int object belongs to another heap",
         .foreignHeapDict: "dict.setValue: the str object belongs to another heap",
         .useAfterDestroy: "Heap: allocating a list object: heap ",
-        .collectAfterDestroy: "Heap.collect: heap ",
+        .collectAfterDestroy: "Collector.collect: heap ",
         .flushAfterDestroy: "Heap.flushCache: heap ",
         .immortalAfterDestroy: "Heap.int: heap ",
         .destroyFromFinalizer: "Heap.destroy: heap ",
-        .traverseOvercounts: "Heap.collect, after phase 2: the list object at",
+        .traverseOvercounts: "Collector.collect, after phase 2: the list object at",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -75,7 +75,7 @@ struct MisuseTests {
             _ = try heap.list()
         case .collectAfterDestroy:
             heap.destroy()
-            heap.collect()
+            heap.collector.collect()
         case .flushAfterDestroy:
             heap.destroy()
             try heap.flushCache()
@@ -97,7 +97,7 @@ struct MisuseTests {
                 })
             let holder = try heap.allocateObject(of: twice)
             holder.pointer.storeBytes(of: try heap.list().takeRaw().pointer, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
-            heap.collect()
+            heap.collector.collect()
             holder.release()
         case .destroyFromFinalizer:
             let doomed = ObjectType.makeClass("Doomed", attributes: []) { this in this.heap.destroy() }

@@ -17,18 +17,18 @@ struct PublishingTests {
             try cycle.append(cycle)
         }
         for index in 0..<100 { try keep.append(try heap.str("kept \(index)")) }
-        let found = try heap.collect(generation: 1)
+        let found = try heap.collector.collect(generation: 1)
         #expect(found == 10)
 
         let published = try PublishedStatistics.read(pid: getpid())
         #expect(published.pid == getpid())
         let figures = try #require(published.heaps.first { $0.arena == heap.arena.index })
-        #expect(figures.collections == heap.collectorStatistics.map(\.collections))
-        #expect(figures.collected == heap.collectorStatistics.map(\.collected))
+        #expect(figures.collections == heap.collector.statistics.map(\.collections))
+        #expect(figures.collected == heap.collector.statistics.map(\.collected))
         #expect(figures.liveObjects == heap.liveObjectCount)
         #expect(figures.liveBytes == heap.tracedMemory.current)
         #expect(figures.peakBytes == heap.tracedMemory.peak)
-        #expect(try figures.trackedObjects[2] == heap.trackedObjects(generation: 2).count)
+        #expect(try figures.trackedObjects[2] == heap.collector.objects(generation: 2).count)
         #expect(figures.lastGeneration == 1)
         #expect(figures.lastPauseSeconds > 0 && figures.totalPauseSeconds >= figures.lastPauseSeconds)
     }

@@ -80,7 +80,7 @@ struct ReferenceCountingTests {
         #expect(out.lines == ["finalizing"])
         #expect(heap.liveObjectCount(of: phoenix) == 1)
         let revived = try keeper.item(at: 0)
-        let finalized = heap.isFinalized(revived)
+        let finalized = heap.collector.isFinalized(revived)
         #expect(finalized)
         #expect(revived.referenceCount == 2)
         #expect(try revived.attribute("name").stringValue() == "fawkes")

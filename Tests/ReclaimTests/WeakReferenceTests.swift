@@ -43,7 +43,7 @@ struct WeakReferenceTests {
     @Test("the collector clears weak references to garbage before finalizers run, and runs live weakrefs' callbacks")
     func clearedByCollector() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let out = Transcript()
         let weakKeeper = try heap.list()
         let finalized = ObjectType.makeClass("Finalized", attributes: ["other"]) { _ in
@@ -56,7 +56,7 @@ struct WeakReferenceTests {
             try b.setAttribute("other", to: a)
             try weakKeeper.append(heap.weakReference(to: a) { _ in out.print("callback") })
         }
-        #expect(heap.collect() == 2)
+        #expect(heap.collector.collect() == 2)
         #expect(out.lines == ["callback", "finalizer sees weakref cleared: true", "finalizer sees weakref cleared: true"])
         #expect(try isDead(weakKeeper.item(at: 0)))
     }
@@ -64,7 +64,7 @@ struct WeakReferenceTests {
     @Test("a weak reference that is itself garbage does not get its callback called")
     func garbageWeakrefNoCallback() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         var calls = 0
         do {
             let a = try heap.instance(of: Self.thing), b = try heap.instance(of: Self.thing)
@@ -76,7 +76,7 @@ struct WeakReferenceTests {
             try holder.append(a)
             try b.setAttribute("other", to: holder)
         }
-        #expect(heap.collect() == 4)
+        #expect(heap.collector.collect() == 4)
         #expect(calls == 0)
         #expect(heap.liveObjectCount(of: .weakReference) == 0)
     }
@@ -103,7 +103,7 @@ struct WeakValueDictionaryTests {
     @Test("entries vanish when their values die, by reference counting or by the collector")
     func weakValues() throws {
         let heap = try Heap()
-        heap.isCollectorEnabled = false
+        heap.collector.isEnabled = false
         let cache = WeakValueDictionary<String>(heap: heap)
         let kept = try heap.instance(of: Self.thing)
         try cache.setValue(kept, forKey: "kept")
@@ -114,7 +114,7 @@ struct WeakValueDictionaryTests {
             try cache.setValue(cyclic, forKey: "cyclic")
         }
         #expect(Set(cache.keys) == ["kept", "cyclic"], "the temporary died at once")
-        heap.collect()
+        heap.collector.collect()
         #expect(cache.keys == ["kept"])
         var same = false
         if let value = cache.value(forKey: "kept") { same = value.isIdentical(to: kept) }

@@ -8,7 +8,7 @@
 /// Each check costs time in proportion to the collection's own work: the
 /// candidates, the survivors it promoted and the garbage it found, never a
 /// whole older generation that was not collected.
-extension Heap {
+extension Collector {
     /// After phase 2: every candidate still sits at its position, and its
     /// scratch count (references from outside the candidates) lies between
     /// 0 and its reference count. A count that went below 0 borrows from
@@ -42,12 +42,12 @@ extension Heap {
     func checkAfterPromotion(collected generation: Int, olderCount: Int, garbage: [RawRef], held: Bool) {
         #if DEBUG
         let older = min(generation + 1, 2)
-        for level in 0...generation where level != older && core.pointee.generations[level].count != 0 {
-            violation(4, core.pointee.generations[level][0], "is left in generation \(level)'s table, which the collection emptied")
+        for level in 0...generation where level != older && state.pointee.generations[level].count != 0 {
+            violation(4, state.pointee.generations[level][0], "is left in generation \(level)'s table, which the collection emptied")
         }
         let first = generation == 2 ? 0 : olderCount
         checkTableEntries(older, from: first, phase: 4)
-        let table = core.pointee.generations + older
+        let table = state.pointee.generations + older
         for index in first..<table.pointee.count {
             let survivor = table.pointee[index]
             survivor.traverseReferents { referent in
@@ -79,7 +79,7 @@ extension Heap {
         #if DEBUG
         let older = min(generation + 1, 2)
         for level in 0...older where level < 2 { checkTableEntries(level, from: 0, phase: 8) }
-        checkTableEntries(2, from: generation == 2 ? 0 : min(oldestCount, core.pointee.generations[2].count), phase: 8)
+        checkTableEntries(2, from: generation == 2 ? 0 : min(oldestCount, state.pointee.generations[2].count), phase: 8)
         #endif
     }
 
@@ -87,7 +87,7 @@ extension Heap {
     /// Every entry of generation `level`'s table from `first` on is a live
     /// object, tracked, at the index its gc word gives, in no collection state.
     func checkTableEntries(_ level: Int, from first: Int, phase: Int) {
-        let table = core.pointee.generations + level
+        let table = state.pointee.generations + level
         for index in first..<table.pointee.count {
             let object = table.pointee[index]
             guard object.hasLiveMagic else {
@@ -105,7 +105,7 @@ extension Heap {
     /// Stops: `object` breaks the collector's invariant after `phase`.
     func violation(_ phase: Int, _ object: RawRef, _ what: String) -> Never {
         // A freed block keeps its type reference, so the type can be named.
-        preconditionFailure("Heap.collect, after phase \(phase): the \(object.type.name) object at \(object.pointer) \(what)")
+        preconditionFailure("Collector.collect, after phase \(phase): the \(object.type.name) object at \(object.pointer) \(what)")
     }
     #endif
 }

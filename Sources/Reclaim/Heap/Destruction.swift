@@ -134,7 +134,7 @@ extension Heap {
     /// A container gone counts against generation 0's allocations, as in CPython.
     @inline(__always)
     func countContainerFreed() {
-        if core.pointee.collector.counts.young > 0 { core.pointee.collector.counts.young &-= 1 }
+        collectorState.pointee.countDeallocation()
     }
 
     enum FinalizerOutcome { case died, resurrected }
@@ -189,7 +189,7 @@ extension Heap {
     /// Returns the object's block to the arena.
     @inline(__always)
     func free(_ object: RawRef, type: ObjectType) {
-        if type.hasFinalizer { core.pointee.collector.finalizableObjects &-= 1 }
+        if type.hasFinalizer { collectorState.pointee.finalizableObjects &-= 1 }
         guard type.itemSize == 0 else {
             counters(of: type).pointee.count -= 1
             freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)

@@ -26,6 +26,8 @@ public final class Heap: @unchecked Sendable {
     @usableFromInline let identity: (id: UInt16, generation: UInt32)
     /// The hot mutable state (see `HeapCore`).
     let core: UnsafeMutablePointer<HeapCore>
+    /// The collector's state (see `CollectorState`), allocated and freed with `core`.
+    let collectorState: UnsafeMutablePointer<CollectorState>
     /// Whether ``destroy()`` has run.
     public var isDestroyed: Bool { core.pointee.isDestroyed }
 
@@ -75,6 +77,8 @@ public final class Heap: @unchecked Sendable {
         self.identity = identity
         core = UnsafeMutablePointer<HeapCore>.allocate(capacity: 1)
         core.initialize(to: HeapCore())
+        collectorState = UnsafeMutablePointer<CollectorState>.allocate(capacity: 1)
+        collectorState.initialize(to: CollectorState())
         core.pointee.sizeClassCache.resize(to: Heap.sizeClassCacheLimit / 8 + 1, filling: 0)
         HeapRegistry.activate(identity.id, self)
         do {
@@ -92,6 +96,9 @@ public final class Heap: @unchecked Sendable {
         core.pointee.release()
         core.deinitialize(count: 1)
         core.deallocate()
+        collectorState.pointee.release()
+        collectorState.deinitialize(count: 1)
+        collectorState.deallocate()
     }
 
     /// Frees every object of the heap at once and destroys its arena.
@@ -103,7 +110,7 @@ public final class Heap: @unchecked Sendable {
     /// it. That stops the process with a message.
     public func destroy() {
         guard !isDestroyed else { return }
-        if core.pointee.destructionDepth > 0 || core.pointee.collector.isCollecting {
+        if core.pointee.destructionDepth > 0 || collectorState.pointee.isCollecting {
             preconditionFailure("Heap.destroy: heap \(identity.id) is destroying an object or collecting; "
                                 + "destroy it once that is done, not from a finalizer or callback")
         }
@@ -113,7 +120,7 @@ public final class Heap: @unchecked Sendable {
         try? cache.destroy()
         try? arena.destroy()
         core.pointee.freeLists.forget()
-        for generation in 0..<4 { core.pointee.generations[generation].removeAll() }
+        collectorState.pointee.forgetTrackedObjects()
         core.pointee.deferred.removeAll()
         core.pointee.deferredCallbacks.removeAll()
         core.pointee.hasDeferredCallbacks = false
@@ -262,7 +269,7 @@ public final class Heap: @unchecked Sendable {
         if type.isContainer && !immortal { collectIfDue() }
         if type.itemSize == 0 && !immortal {
             let object = try allocateFixedObject(of: type)
-            if type.hasFinalizer { core.pointee.collector.finalizableObjects &+= 1 }
+            if type.hasFinalizer { collectorState.pointee.finalizableObjects &+= 1 }
             return object
         }
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
@@ -273,7 +280,7 @@ public final class Heap: @unchecked Sendable {
         let payload = type.basicSize + items
         let byteCount = gc + ObjectHeader.size + payload
         let block = try allocateBlock(byteCount: byteCount, for: type)
-        if type.hasFinalizer && !immortal { core.pointee.collector.finalizableObjects &+= 1 }
+        if type.hasFinalizer && !immortal { collectorState.pointee.finalizableObjects &+= 1 }
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: immortal)
         if payload > 0 { memset(object.payload, 0, payload) }
         if type.itemSize > 0 { object.payload.storeBytes(of: itemCount, as: Int.self) }
@@ -313,27 +320,17 @@ public final class Heap: @unchecked Sendable {
 
     /// Adds a container to generation `generation`'s table.
     @inline(__always)
-    func track(_ object: RawRef, generation: Int = 0) {
-        let table = core.pointee.generations + generation
-        object.gcWord = GCWord.make(generation: generation, index: table.pointee.count)
-        table.pointee.append(object)
-        object.flags.insert(.tracked)
-    }
+    func track(_ object: RawRef, generation: Int = 0) { collectorState.pointee.track(object, generation: generation) }
 
-    /// Removes a container from its generation's table (swap with the last entry).
+    /// Removes a container from its generation's table.
     @inline(__always)
-    func untrack(_ object: RawRef) {
-        guard object.flags.contains(.tracked) else { return }
-        let word = object.gcWord
-        let table = core.pointee.generations + GCWord.generation(word)
-        let index = GCWord.index(word)
-        let last = table.pointee.removeLast()
-        if index < table.pointee.count {
-            table.pointee[index] = last
-            last.gcWord = word
-        }
-        object.gcWord = RawRef.untrackedGCWord
-        object.flags.remove(.tracked)
+    func untrack(_ object: RawRef) { collectorState.pointee.untrack(object) }
+
+    /// Called before a container is allocated: counts it and runs the
+    /// collection the thresholds call for.
+    @inline(__always)
+    func collectIfDue() {
+        if collectorState.pointee.countAllocation() { collector.collectScheduledGeneration() }
     }
 
     // MARK: Checks

@@ -16,24 +16,10 @@ struct HeapCore {
     var peakTracedBytes = 0
     /// The heap's slot in the published-statistics segment, if any.
     var publishedSlot = PublishedSlot.unclaimed
-    /// How long collections took.
-    var pauses = CollectionPauses()
     /// Live objects per type index at the last `Heap.growth()` call.
     var growthBaseline: [Int: Int] = [:]
-    /// The collector's tables of tracked containers, by generation (0, 1,
-    /// 2, and 3 for the permanent generation of frozen objects); each
-    /// container's gc word holds its generation and index.
-    let generations: UnsafeMutablePointer<GrowableBuffer<RawRef>> = {
-        let tables = UnsafeMutablePointer<GrowableBuffer<RawRef>>.allocate(capacity: 4)
-        tables.initialize(repeating: GrowableBuffer(), count: 4)
-        return tables
-    }()
-    /// Counters, thresholds and statistics of the collector.
-    var collector = CollectorState()
     /// Weak references by referent, and their callbacks.
     var weakReferences = WeakReferenceTable()
-    /// Collection callbacks, debug flags and saved garbage.
-    var controls = CollectorControls()
     /// `Heap.finalize` helpers not yet called or detached.
     var objectFinalizers: [ObjectIdentifier: ObjectFinalizer] = [:]
     /// Nesting of destructions in progress, and those deferred (the trashcan).
@@ -63,9 +49,6 @@ struct HeapCore {
     mutating func release() {
         freeLists.release()
         typeCounters.release()
-        for generation in 0..<4 { generations[generation].release() }
-        generations.deinitialize(count: 4)
-        generations.deallocate()
         deferred.release()
         sizeClassCache.release()
         smallInts.release()

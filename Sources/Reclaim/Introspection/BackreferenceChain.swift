@@ -27,7 +27,7 @@ extension Heap {
     public func backreferenceChain(to object: RawRef, maxDepth: Int = 20,
                                    isRoot: ((RawRef) -> Bool)? = nil) -> [RawRef]? {
         checkOwnership(object, "Heap.backreferenceChain(to:)")
-        let graph = ReferrerGraph(containers: trackedObjectsSnapshot)
+        let graph = ReferrerGraph(containers: collector.allTrackedObjects)
         let isRoot = isRoot ?? { candidate in candidate != object && graph.hasOutsideReferences(candidate) }
         if isRoot(object) { return [object] }
         // Breadth first from the object: `next[x]` is the object x refers to

@@ -88,13 +88,13 @@ extension Heap {
         try flushCache()
         let stats = try ArenaStats.read(arena: arena.index)
         let page = try AllocatorInfo.page()
-        let counts = collectorCounts, thresholds = collectorThresholds
+        let counts = collector.counts, thresholds = collector.thresholds
         let collector = HeapSnapshot.CollectorFigures(
             counts: counts.values,
             thresholds: thresholds.values,
-            trackedObjects: (0..<4).map { core.pointee.generations[$0].count },
-            generations: collectorStatistics,
-            isEnabled: isCollectorEnabled)
+            trackedObjects: (0..<4).map { collectorState.pointee.generations[$0].count },
+            generations: collector.statistics,
+            isEnabled: collector.isEnabled)
         let arena = HeapSnapshot.ArenaFigures(
             index: arena.index, allocated: stats.allocated, active: stats.pactive * page,
             resident: stats.resident, mapped: stats.mapped)

@@ -61,13 +61,6 @@ extension Heap {
         return total
     }
 
-    /// The objects `object` refers to directly (`gc.get_referents`).
-    public func referents(of object: RawRef) -> [RawRef] {
-        var referents: [RawRef] = []
-        object.type.traverse?(object) { referents.append($0) }
-        return referents
-    }
-
     /// Live objects and bytes per type, most bytes first.
     public func typeStatistics() -> [TypeStatistics] {
         ObjectType.registry.withLock { types in
@@ -88,17 +81,4 @@ extension Heap {
     public func liveObjectCount(of type: ObjectType) -> Int {
         counters(atIndex: type.index).count
     }
-
-    /// Containers the collector tracks, all generations (`gc.get_objects()`).
-    public var trackedObjectsSnapshot: [RawRef] {
-        (0..<4).flatMap { core.pointee.generations[$0].elements }
-    }
-
-    /// Whether the collector tracks `object` (`gc.is_tracked`); also true
-    /// for an unreachable object while the collection that found it runs
-    /// its finalizers and callbacks, as in CPython.
-    public func isTracked(_ object: borrowing Ref) -> Bool { !object.raw.flags.isDisjoint(with: .trackedInAnyWay) }
-
-    /// Whether `object`'s finalizer has run (`gc.is_finalized`).
-    public func isFinalized(_ object: borrowing Ref) -> Bool { object.raw.flags.contains(.finalized) }
 }

@@ -154,13 +154,13 @@ extension Heap {
             if case .none = core.pointee.publishedSlot { reclaim_published_increment(StatisticsPublisher.headerWord(segment, \.heaps_unpublished)) }
         }
         guard case .slot(let slot) = core.pointee.publishedSlot else { return }
-        let statistics = core.pointee.collector.statistics
+        let statistics = collectorState.pointee.statistics
         let traced = tracedMemory
         var figures = reclaim_collector_figures()
         figures.heap_id = UInt64(identity.id)
         figures.arena = UInt64(arena.index)
-        figures.tracked = (UInt64(core.pointee.generations[0].count), UInt64(core.pointee.generations[1].count),
-                           UInt64(core.pointee.generations[2].count), UInt64(core.pointee.generations[3].count))
+        figures.tracked = (UInt64(collectorState.pointee.generations[0].count), UInt64(collectorState.pointee.generations[1].count),
+                           UInt64(collectorState.pointee.generations[2].count), UInt64(collectorState.pointee.generations[3].count))
         figures.live_objects = UInt64(liveObjectCount)
         figures.live_bytes = UInt64(max(0, traced.current))
         figures.peak_bytes = UInt64(max(0, traced.peak))
@@ -170,9 +170,9 @@ extension Heap {
                              UInt64(statistics[2].collected))
         figures.uncollectable = (UInt64(statistics[0].uncollectable), UInt64(statistics[1].uncollectable),
                                  UInt64(statistics[2].uncollectable))
-        figures.last_pause_ns = core.pointee.pauses.lastNanoseconds
-        figures.total_pause_ns = core.pointee.pauses.totalNanoseconds
-        figures.last_generation = Int64(core.pointee.pauses.lastGeneration)
+        figures.last_pause_ns = collectorState.pointee.pauses.lastNanoseconds
+        figures.total_pause_ns = collectorState.pointee.pauses.totalNanoseconds
+        figures.last_generation = Int64(collectorState.pointee.pauses.lastGeneration)
         figures.updated_ns = reclaim_published_now_ns()
         reclaim_published_write_collector(slot, &figures)
     }

@@ -1,0 +1,551 @@
+extension Collector {
+    /// How many candidates ahead phase 2 prefetches.
+    static let prefetchDistance = 8
+
+    // MARK: Collection
+
+    /// The collection of generations 0 through `generation` (0…2).
+    func collectGenerations(through generation: Int) -> Int {
+        assert(CollectorError.generations.contains(generation), "Collector.collect: generation \(generation) is not 0, 1 or 2")
+        heap.requireAlive("Collector.collect")
+        guard !state.pointee.isCollecting else { return 0 }
+        state.pointee.isCollecting = true
+        defer { state.pointee.isCollecting = false }
+
+        let started = monotonicSeconds()
+        let examined = state.pointee.trackedCount(through: generation)
+        notifyCallbacks(.start, CollectionInfo(generation: generation, collected: 0, uncollectable: 0,
+                                               candidates: examined, duration: 0))
+        debugLine(.stats, "gc: collecting generation \(generation)...")
+        debugLine(.stats, "gc: objects in each generation: "
+                  + (0..<3).map { String(state.pointee.generations[$0].count) }.joined(separator: " "))
+
+        state.pointee.ranUserCode = false
+        let olderTable = state.pointee.generations + min(generation + 1, 2)
+        let olderCount = olderTable.pointee.count, oldestCount = state.pointee.generations[2].count
+        var work = gatherCandidates(through: generation)
+        subtractInternalReferences(&work)
+        checkScratchCounts(work)
+        markAndPromoteReachable(&work, from: generation)
+        defer { work.leftover.release() }
+        let found: Int, uncollectable: Int
+        if canRunUserCode {
+            let unreachable = promoteSurvivors(&work, from: generation)
+            untrackAtomicDicts(work.survivingDicts)
+            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: unreachable.objects, held: true)
+            state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
+            let weakReferences = handleWeakReferences(unreachable)
+            finalizeUnreachable(unreachable)
+            let garbage = removeResurrected(unreachable.objects)
+            uncollectable = disposeOfGarbage(garbage, generation: generation)
+            withExtendedLifetime(weakReferences.dropped) {}
+            // As CPython counts: what is still unreachable once resurrected
+            // objects are removed, and the weak references their callbacks freed.
+            found = garbage.count + weakReferences.freed
+        } else {
+            let garbage = promoteSurvivorsWithoutHolding(&work, from: generation)
+            untrackAtomicDicts(work.survivingDicts)
+            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: garbage, held: false)
+            state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
+            uncollectable = clearUnheldGarbage(garbage, generation: generation)
+            freeClearedGarbage(garbage)
+            found = garbage.count
+        }
+
+        checkTablesAfterCollection(collected: generation, oldestCount: oldestCount)
+        state.pointee.updateCounts(afterCollecting: generation)
+        let collected = found - uncollectable
+        let duration = monotonicSeconds() - started
+        state.pointee.statistics[generation].collections += 1
+        state.pointee.statistics[generation].collected += collected
+        state.pointee.statistics[generation].candidates += work.gathered
+        state.pointee.statistics[generation].duration += duration
+        state.pointee.pauses.record(seconds: duration, generation: generation)
+        heap.publishFigures()
+        debugLine(.stats, "gc: done, \(found) unreachable, \(uncollectable) uncollectable, "
+                  + "\(String(Int(duration * 1e6))) µs elapsed")
+        notifyCallbacks(.stop, CollectionInfo(generation: generation, collected: collected, uncollectable: uncollectable,
+                                              candidates: work.gathered, duration: duration))
+        return found
+    }
+
+    /// The end of the garbage: reported to the debug sink, then kept in
+    /// ``garbage`` under `saveAll`, or else cleared and freed. Returns how
+    /// many objects were uncollectable.
+    func disposeOfGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+        if !state.pointee.debugFlags.isDisjoint(with: [.collectable, .uncollectable]) {
+            for object in garbage {
+                let (name, collectable) = object.typeReference._withUnsafeGuaranteedRef { ($0.name, $0.clear != nil) }
+                // CPython's debug_cycle: `gc: collectable <list 0x7f…>`.
+                if collectable {
+                    debugLine(.collectable, "gc: collectable <\(name) \(object.pointer)>")
+                } else {
+                    debugLine(.uncollectable, "gc: uncollectable <\(name) \(object.pointer)>")
+                }
+            }
+        }
+        guard !state.pointee.debugFlags.contains(.saveAll) else {
+            // Kept alive by the references held since phase 4, now the garbage list's.
+            for object in garbage { trackHeldInOldest(object) }
+            state.pointee.garbage += garbage
+            return 0
+        }
+        return clearGarbage(garbage, generation: generation)
+    }
+
+    /// Phase 1: marks every container of generations 0…`generation`
+    /// `collecting`, with its reference count as its scratch count and its
+    /// position. The tables stay as they are until phase 3 empties them.
+    ///
+    /// The table the survivors go to is given room for all of them first:
+    /// phase 3 writes them straight into it, and when generation 2 is
+    /// collected that is the table it is reading, so it must not move.
+    func gatherCandidates(through generation: Int) -> CollectionWork {
+        let older = min(generation + 1, 2)
+        var total = 0
+        for level in 0...generation { total += state.pointee.generations[level].count }
+        let olderTable = state.pointee.generations + older
+        olderTable.pointee.reserveCapacity(generation == 2 ? total : olderTable.pointee.count + total)
+        var work = CollectionWork()
+        var position = 0
+        for level in stride(from: generation, through: 0, by: -1) {
+            let table = state.pointee.generations + level
+            let count = table.pointee.count
+            guard count > 0, let storage = table.pointee.storage else { continue }
+            let run = UnsafeBufferPointer(start: storage, count: count)
+            for index in 0..<count {
+                let object = run[index]
+                object.gcWord = ScratchWord.make(position: position &+ index, count: object.refcount)
+                object.flags = object.flags.subtracting(.tracked).union(.collecting)
+            }
+            work.gathered &+= count
+            work.runs.append(run)
+            if level == 2 && generation == 2 { work.overwrittenRuns = 1 }
+            position += count
+        }
+        return work
+    }
+
+    /// Phase 2: subtracts every reference between candidates.
+    ///
+    /// The referents of a candidate a few places ahead are prefetched, so
+    /// the cache misses of scattered graphs overlap instead of queueing.
+    func subtractInternalReferences(_ work: inout CollectionWork) {
+        for run in work.runs {
+            let count = run.count
+            for index in 0..<count {
+                if index &+ Collector.prefetchDistance < count {
+                    run[index &+ Collector.prefetchDistance].prefetchReferents()
+                }
+                let object = run[index]
+                object.traverseReferents { referent in
+                    if referent.isCollecting { referent.gcWord &-= 1 }
+                }
+            }
+        }
+    }
+
+    /// Phase 3: marks candidates referenced from outside, and all they
+    /// reach. Counts the reachable ones.
+    ///
+    /// The candidates are scanned in order (CPython's `move_unreachable`),
+    /// so a graph allocated parent before child — a tree built top-down —
+    /// is marked in one sequential pass. A candidate is traversed when the
+    /// scan reaches it if it has references from outside or was marked
+    /// before; a referent the scan has already passed (its position, kept
+    /// in its scratch word, is behind the scan's) goes on a stack and is
+    /// traversed at once, depth first, which follows chains and rings in
+    /// the order they were allocated. Each reachable candidate is
+    /// traversed exactly once.
+    ///
+    /// The scan also promotes each candidate it traverses there and then —
+    /// phase 4's work, done while its header is at hand and in address
+    /// order — writing it into the next older table (when that is
+    /// generation 2's own table, over places the scan has passed: promoted
+    /// candidates never outnumber them). The scanned tables are emptied
+    /// after. What the scan passes without traversing is left to phase 4:
+    /// promoting candidates traversed from the stack here scatters table
+    /// writes among the stack's cache misses, which costs more than it saves.
+    func markAndPromoteReachable(_ work: inout CollectionWork, from generation: Int) {
+        scanMarking(&work, promotingFrom: generation)
+    }
+
+    /// Phase 7's mark over the unreachable set: ``markAndPromoteReachable(_:from:)``'s
+    /// scan without the promotion (the caller decides what survives).
+    func markReachable(_ work: inout CollectionWork) {
+        scanMarking(&work, promotingFrom: nil)
+    }
+
+    /// The scan of phases 3 and 7, promoting as it goes when `generation`
+    /// (the one collected) is given.
+    @inline(__always)
+    private func scanMarking(_ work: inout CollectionWork, promotingFrom generation: Int?) {
+        var pending = GrowableBuffer<RawRef>()
+        defer { pending.release() }
+        var reachable = 0, promoted = 0, untracked = 0
+        let older = generation.map { min($0 + 1, 2) } ?? 2
+        let olderTable = state.pointee.generations + older
+        // Where promoted candidates go: generation 2's table is rewritten
+        // from its start; a younger older table is appended to.
+        let firstSlot = generation == 2 ? 0 : olderTable.pointee.count
+        let slots = olderTable.pointee.storage
+        var leftover = GrowableBuffer<RawRef>()
+        var base = 0
+        for (runIndex, run) in work.runs.enumerated() {
+            let keepingLeftover = generation != nil && runIndex < work.overwrittenRuns
+            if keepingLeftover { leftover.reserveCapacity(run.count) }
+            for index in 0..<run.count {
+                let object = run[index]
+                let position = base &+ index
+                let flags = object.flags
+                if !flags.contains(.reachable) {
+                    guard ScratchWord.count(object.gcWord) > 0 else {
+                        // Unreachable unless found later.
+                        if keepingLeftover { leftover.append(object) }
+                        continue
+                    }
+                    object.flags.insert(.reachable)
+                    reachable &+= 1
+                }
+                var next: RawRef? = object
+                while let current = next {
+                    current.traverseReferents { referent in
+                        guard referent.isCollecting, !referent.flags.contains(.reachable) else { return }
+                        referent.flags.insert(.reachable)
+                        reachable &+= 1
+                        if ScratchWord.position(referent.gcWord) < position { pending.append(referent) }
+                    }
+                    next = pending.popLast()
+                }
+                if let generation {
+                    if leavesTables(object, survivingCollectionOf: generation, dicts: &work.survivingDicts) {
+                        object.gcWord = RawRef.untrackedGCWord
+                        object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
+                        untracked &+= 1
+                        continue
+                    }
+                    let slot = firstSlot &+ promoted
+                    (slots! + slot).initialize(to: object)
+                    object.gcWord = GCWord.make(generation: older, index: slot)
+                    object.flags = object.flags.subtracting([.collecting, .reachable]).union(.tracked)
+                    promoted &+= 1
+                }
+            }
+            base &+= run.count
+        }
+        if let generation {
+            for level in 0...generation where level != older { state.pointee.generations[level].removeAll() }
+            olderTable.pointee.setCount(firstSlot + promoted)
+        }
+        work.reachableCount = reachable
+        work.promotedCount = promoted
+        work.untrackedCount = untracked
+        work.leftover = leftover
+    }
+
+    /// Phase 4: the reachable candidates phase 3 left go to the next older
+    /// generation (the oldest stays). Unreachable ones stay out of every
+    /// table, untracked, and are held (a reference each, so nothing frees
+    /// them while user code runs in phases 5 and 6) until freed or
+    /// resurrected; the same pass notes which have weak references and
+    /// which have a finalizer still to run.
+    func promoteSurvivors(_ work: inout CollectionWork, from generation: Int) -> UnreachableSet {
+        let older = min(generation + 1, 2)
+        var dicts = work.survivingDicts
+        defer { work.survivingDicts = dicts }
+        var unreachable = UnreachableSet()
+        unreachable.objects.reserveCapacity(work.gathered - work.reachableCount)
+        forEachLeftover(work) { object, flags in
+            if flags.contains(.reachable) {
+                promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
+                return
+            }
+            object.flags = flags.subtracting(.collecting).union(.held)
+            object.gcWord = RawRef.untrackedGCWord
+            object.retain()
+            unreachable.objects.append(object)
+            if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
+            object.typeReference._withUnsafeGuaranteedRef { type in
+                if !flags.contains(.finalized) && type.hasFinalizer { unreachable.toFinalize.append(object) }
+                if type.kind == .weakReference { unreachable.weakReferences.append(object) }
+            }
+        }
+        return unreachable
+    }
+
+    /// Calls `body` with each candidate phase 3 did not promote (and its
+    /// flags): those it noted in the runs it overwrote, then those still
+    /// `collecting` in the other runs. Nothing when it promoted them all.
+    @inline(__always)
+    func forEachLeftover(_ work: CollectionWork, _ body: (RawRef, HeaderFlags) -> Void) {
+        guard work.promotedCount + work.untrackedCount < work.gathered else { return }
+        for index in 0..<work.leftover.count {
+            let object = work.leftover[index]
+            body(object, object.flags)
+        }
+        for run in work.runs.dropFirst(work.overwrittenRuns) {
+            for object in run {
+                let flags = object.flags
+                if flags.contains(.collecting) { body(object, flags) }
+            }
+        }
+    }
+
+    /// Promotes a reachable candidate phase 3 left, unless it leaves the
+    /// tables (``leavesTables(_:survivingCollectionOf:dicts:)``).
+    @inline(__always)
+    func promoteLeftover(_ object: RawRef, flags: HeaderFlags, into older: Int, from generation: Int,
+                         dicts: inout [RawRef]) {
+        object.flags = flags.subtracting([.collecting, .reachable])
+        if leavesTables(object, survivingCollectionOf: generation, dicts: &dicts) {
+            object.gcWord = RawRef.untrackedGCWord
+        } else {
+            state.pointee.track(object, generation: older)
+        }
+    }
+
+    /// Whether a survivor of the collection of `generation`, about to be
+    /// promoted, leaves the tables instead, as CPython untracks survivors
+    /// that cannot be part of a cycle: a tuple whose items are none of them
+    /// containers that may be tracked (`untrack_tuples`). A dict surviving
+    /// a full collection is noted in `dicts`, to be checked once every
+    /// tuple has been (`untrack_dicts`, ``untrackAtomicDicts(_:)``).
+    ///
+    /// Only survivors: an unreachable tuple stays a candidate, so it counts
+    /// among the garbage as in CPython.
+    @inline(__always)
+    func leavesTables(_ object: RawRef, survivingCollectionOf generation: Int, dicts: inout [RawRef]) -> Bool {
+        switch object.typeReference._withUnsafeGuaranteedRef({ $0.kind }) {
+        case .tuple:
+            // A zeroed slot is a tuple still being built: it stays (CPython
+            // keeps a tuple with a NULL item tracked).
+            return object.tupleSlots.allSatisfy { slot in slot.map { !RawRef(pointer: $0).mayBeTracked } ?? false }
+        case .dict where generation == 2:
+            dicts.append(object)
+            return false
+        default:
+            return false
+        }
+    }
+
+    /// After a full collection's promotions: untracks each surviving dict
+    /// whose keys and values cannot be part of a cycle (CPython untracks
+    /// dicts in full collections only, issue 14775, so that building a
+    /// dict never costs quadratic time). A dict is tracked again as soon as
+    /// such an object is stored in it.
+    func untrackAtomicDicts(_ dicts: [RawRef]) {
+        for dict in dicts where dict.flags.contains(.tracked) {
+            var atomic = true
+            dict.forEachDictEntry { key, value in
+                if atomic && (key.mayBeTracked || value.mayBeTracked) { atomic = false }
+            }
+            if atomic { state.pointee.untrack(dict) }
+        }
+    }
+
+    /// Whether this collection might call user code on its unreachable
+    /// objects: a finalizer (some object's type has one), a weak reference
+    /// callback (some object has weak references), or a debug sink that
+    /// reports or keeps the garbage. When none can, nothing can make an
+    /// unreachable object reachable again, so phases 5–7 have nothing to
+    /// do and the garbage needs no holding: phases 4 and 8 then run as
+    /// ``promoteSurvivorsWithoutHolding(_:from:)``, ``clearUnheldGarbage(_:generation:)``
+    /// and ``freeClearedGarbage(_:)``.
+    var canRunUserCode: Bool {
+        state.pointee.finalizableObjects > 0
+            || !heap.core.pointee.weakReferences.byReferent.isEmpty
+            || !state.pointee.debugFlags.isDisjoint(with: [.collectable, .uncollectable, .saveAll])
+    }
+
+    /// Phase 4 when no user code can run: promotes the reachable candidates
+    /// phase 3 left and lists the unreachable ones, without holding them:
+    /// they stay `collecting` until freed.
+    ///
+    /// Nothing is cleared in this pass: clearing one garbage object can
+    /// free an object outside the candidates (an older container only the
+    /// garbage refers to), whose destruction releases candidates — which
+    /// must all be promoted by then, or this pass would read or promote
+    /// freed ones.
+    func promoteSurvivorsWithoutHolding(_ work: inout CollectionWork, from generation: Int) -> [RawRef] {
+        let older = min(generation + 1, 2)
+        var dicts = work.survivingDicts
+        defer { work.survivingDicts = dicts }
+        var garbage: [RawRef] = []
+        garbage.reserveCapacity(work.gathered - work.reachableCount)
+        forEachLeftover(work) { object, flags in
+            if flags.contains(.reachable) {
+                promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
+                return
+            }
+            object.gcWord = RawRef.untrackedGCWord
+            garbage.append(object)
+        }
+        return garbage
+    }
+
+    /// Phase 8's clearing after ``promoteSurvivorsWithoutHolding(_:from:)``:
+    /// breaks every cycle of the unheld garbage. A release that takes a
+    /// garbage object to zero leaves it for ``freeClearedGarbage(_:)``
+    /// (`destroyObject` checks `collecting`), so clearing one never frees
+    /// another still to be cleared. An instance's reference to another
+    /// garbage object is dropped by decrementing its count alone
+    /// (`clearInstance`); its references to survivors are released, and
+    /// what that frees is freed by reference counting as usual. An object
+    /// whose type has no `clear` is uncollectable and left as it is.
+    /// Returns how many were uncollectable.
+    func clearUnheldGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+        var uncollectable = 0
+        for object in garbage where !clearReferences(of: object) { uncollectable += 1 }
+        state.pointee.statistics[generation].uncollectable += uncollectable
+        return uncollectable
+    }
+
+    /// Phase 8's freeing after ``clearUnheldGarbage(_:generation:)``:
+    /// each cleared object no other object refers to any more is freed;
+    /// one still referred to (by an uncollectable object) lives on in the
+    /// oldest generation, as do the uncollectable ones.
+    ///
+    /// A cleared instance — the common case — is freed directly: it has no
+    /// finalizer (none can run on this path), no weak references and no
+    /// references left, so of the destruction protocol only the freeing
+    /// and the container count remain.
+    func freeClearedGarbage(_ garbage: [RawRef]) {
+        for object in garbage {
+            let flags = object.flags.subtracting(.collecting)
+            object.flags = flags
+            guard object.refcount == 0 else {
+                state.pointee.track(object, generation: 2)
+                continue
+            }
+            let freed = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+                guard type.kind == .instance, !flags.contains(.hasWeakReferences) else { return false }
+                heap.countContainerFreed()
+                heap.free(object, type: type)
+                return true
+            }
+            if !freed { heap.destroyObject(object) }
+        }
+    }
+
+    /// Phase 5: clears weak references to unreachable objects before any
+    /// finalizer or clear can see them; a callback runs only when its weak
+    /// reference is not itself unreachable.
+    ///
+    /// First every weak reference that is garbage itself is cleared, its
+    /// callback dropped unrun, whatever its referent (CPython's fix of
+    /// bpo-38006): its referent may be outside the unreachable set — held
+    /// only through a type that does not traverse — and die while the
+    /// garbage is cleared, when a callback would see half-cleared objects.
+    /// Then the weak references to unreachable objects are cleared; those
+    /// left with a callback are reachable, and their callbacks run.
+    ///
+    /// Returns how many of those reachable weak references were freed once
+    /// their callback was done (CPython counts them as collected), and the
+    /// callbacks dropped unrun: the caller keeps them until the garbage is
+    /// freed, since releasing what a closure captured can run user code
+    /// (CPython too keeps a cleared weakref's callback until then).
+    func handleWeakReferences(_ unreachable: UnreachableSet) -> (freed: Int, dropped: [WeakReferenceCallback]) {
+        let dropped = unreachable.weakReferences.compactMap { heap.forgetWeakReference($0) }
+        guard !unreachable.withWeakReferences.isEmpty else { return (0, dropped) }
+        var pending: [(RawRef, WeakReferenceCallback)] = []
+        for object in unreachable.withWeakReferences {
+            pending += heap.clearWeakReferences(to: object)
+        }
+        if !pending.isEmpty { state.pointee.ranUserCode = true }
+        return (heap.runWeakReferenceCallbacks(pending), dropped)
+    }
+
+    /// Phase 6: runs the finalizers that have not run yet, with the cycles
+    /// intact (the objects are held since phase 4).
+    func finalizeUnreachable(_ unreachable: UnreachableSet) {
+        for object in unreachable.toFinalize where !object.flags.contains(.finalized) {
+            state.pointee.ranUserCode = true
+            heap.callFinalizer(of: object, type: object.type)
+        }
+    }
+
+    /// Phase 7: counts again over the unreachable set; what a finalizer made
+    /// reachable from outside, and all it reaches, survives into generation
+    /// 2. Returns the garbage left.
+    func removeResurrected(_ unreachable: [RawRef]) -> [RawRef] {
+        guard !unreachable.isEmpty else { return [] }
+        // Only code run since phase 4 — finalizers, weak reference
+        // callbacks — can make an object reachable again: without any, the
+        // set is unchanged and the recount is skipped.
+        guard state.pointee.ranUserCode else { return unreachable }
+        for (position, object) in unreachable.enumerated() {
+            // Less the reference held since phase 4.
+            object.gcWord = ScratchWord.make(position: position, count: object.refcount &- 1)
+            object.flags.insert(.collecting)
+        }
+        unreachable.withUnsafeBufferPointer { run in
+            var work = CollectionWork(runs: [run], gathered: unreachable.count)
+            subtractInternalReferences(&work)
+            checkScratchCounts(work)
+            markReachable(&work)
+        }
+        var garbage: [RawRef] = []
+        for object in unreachable {
+            let reachable = object.flags.contains(.reachable)
+            object.flags = object.flags.subtracting([.collecting, .reachable])
+            object.gcWord = RawRef.untrackedGCWord
+            if reachable {
+                trackHeldInOldest(object)
+                object.release()
+            } else {
+                garbage.append(object)
+            }
+        }
+        return garbage
+    }
+
+    /// Tracks again, in the oldest generation, an object this collection
+    /// held (`held`): resurrected, kept under `saveAll`, or uncollectable.
+    func trackHeldInOldest(_ object: RawRef) {
+        object.flags.remove(.held)
+        state.pointee.track(object, generation: 2)
+    }
+
+    /// Phase 8: breaks the cycles, then drops the references held since
+    /// phase 4, so reference counting frees every object once. An object
+    /// whose type has no `clear` cannot break its cycle: it goes back to
+    /// generation 2 and counts as uncollectable. Returns how many did.
+    @discardableResult
+    func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+        var uncollectable = 0
+        for object in garbage {
+            if !clearReferences(of: object) {
+                trackHeldInOldest(object)
+                uncollectable += 1
+            }
+        }
+        // The references held since phase 4; the last one frees the object.
+        for object in garbage {
+            let count = object.refcount
+            if count == 1 {
+                heap.destroyObject(object)
+            } else {
+                // Still referred to (by an uncollectable object): it lives on, tracked.
+                object.refcount = count &- 1
+                if !object.flags.contains(.tracked) { trackHeldInOldest(object) }
+            }
+        }
+        state.pointee.statistics[generation].uncollectable += uncollectable
+        return uncollectable
+    }
+
+    /// Breaks an unreachable object's references with its type's `clear`
+    /// (instances, the common case, inline); false when the type has none.
+    @inline(__always)
+    func clearReferences(of object: RawRef) -> Bool {
+        object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+            if type.kind == .instance {
+                object.clearInstance(slotCount: type.instanceSlotCount)
+                return true
+            }
+            guard let clear = type.clear else { return false }
+            clear(object, heap)
+            return true
+        }
+    }
+}
