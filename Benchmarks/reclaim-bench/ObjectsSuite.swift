@@ -148,11 +148,11 @@ enum ObjectsSuite {
         let reclaim = [
             ("header-untracked", 16),
             ("header-tracked", 24),
-            ("int-1000", heap.sizeOf(try! heap.int(1000)).logical),
-            ("float", heap.sizeOf(try! heap.float(1.5)).logical),
-            ("instance-0-slots", heap.sizeOf(try! heap.instance(of: empty)).logical),
-            ("instance-2-slots", heap.sizeOf(try! heap.instance(of: pair)).logical),
-            ("empty-list", heap.sizeOf(try! heap.list()).logical),
+            ("int-1000", heap.introspection.sizeOf(try! heap.int(1000)).logical),
+            ("float", heap.introspection.sizeOf(try! heap.float(1.5)).logical),
+            ("instance-0-slots", heap.introspection.sizeOf(try! heap.instance(of: empty)).logical),
+            ("instance-2-slots", heap.introspection.sizeOf(try! heap.instance(of: pair)).logical),
+            ("empty-list", heap.introspection.sizeOf(try! heap.list()).logical),
         ]
         let python = CPython.sizes(
             setup: "class E: __slots__ = ()\nclass S: __slots__ = ('a', 'b')",

@@ -63,7 +63,7 @@ final class DemoSession {
 
     /// Records the heap's figures at a named moment of the current step.
     private func checkpoint(_ name: String) throws {
-        checkpoints.append((name, try heap.snapshot()))
+        checkpoints.append((name, try heap.introspection.snapshot()))
     }
 
     /// Runs `body`, which calls `checkpoint` after each stage, and returns the step.
@@ -220,10 +220,10 @@ final class DemoSession {
             run("numbers = list(range(1000))")
             let numbers = try heap.list(capacity: 1000)
             for value in 0..<1000 { try numbers.append(try heap.int(value)) }
-            let size = heap.sizeOf(numbers)
+            let size = heap.introspection.sizeOf(numbers)
             run("sys.getsizeof(numbers)   # header and item array")
             say("\(size.logical)   (\(size.real) bytes held by jemalloc)")
-            let deep = heap.deepSizeOf(numbers)
+            let deep = heap.introspection.deepSizeOf(numbers)
             run("asizeof(numbers)   # everything reachable, each object once")
             say("\(deep.logical)   (\(deep.real) bytes held by jemalloc)")
             try checkpoint("built")

@@ -236,16 +236,16 @@ final class HeapWorkload {
         }
         try heap.flushCache()
         let immortals = heap.liveObjectCount
-        let baseline = try heap.snapshot().arena.allocated
+        let baseline = try heap.introspection.snapshot().arena.allocated
 
         let started = Date()
         var operations = 0
         do {
             let live = try heap.list(capacity: configuration.liveObjects)
-            for _ in 0..<configuration.liveObjects { try live.append(heap.noneRef()) }
+            for _ in 0..<configuration.liveObjects { try live.append(heap.none) }
             let weakSlots = 1024
             let weak = try heap.list(capacity: weakSlots)
-            for _ in 0..<weakSlots { try weak.append(heap.noneRef()) }
+            for _ in 0..<weakSlots { try weak.append(heap.none) }
 
             func newObject() throws -> Ref {
                 try heap.instance(of: random.nextDouble() < configuration.finalizerShare ? finalized : node)
@@ -272,7 +272,7 @@ final class HeapWorkload {
                 } else if choice < configuration.cyclicShare + configuration.weakReferenceShare {
                     let target = try live.item(at: randomSlot())
                     if isInstance(target) {
-                        let reference = try heap.weakReference(to: target) { [unowned self] _ in weakCallbacks += 1 }
+                        let reference = try heap.weakReferences.reference(to: target) { [unowned self] _ in weakCallbacks += 1 }
                         try weak.setItem(at: Int(random.next() % UInt64(weakSlots)), to: reference)
                     }
                 } else if choice < 0.75 {
@@ -304,7 +304,7 @@ final class HeapWorkload {
         let elapsed = Date().timeIntervalSince(started)
         // Everything is dropped: cycles left over go in one full collection.
         heap.collector.collect()
-        let final = try heap.snapshot()
+        let final = try heap.introspection.snapshot()
         let statistics = heap.collector.statistics
         pauses.sort()
         func percentile(_ share: Double) -> Double {

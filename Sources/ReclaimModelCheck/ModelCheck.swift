@@ -156,7 +156,7 @@ public struct ModelCheck {
         guard let old = nodes[from]!.slots[slot] else { return }
         nodes[from]!.slots[slot] = nil
         // Setting the slot to None releases the old value in the heap.
-        objects[from]!.setSlot(slot, to: heap.none)
+        objects[from]!.setSlot(slot, to: heap.none.raw)
         decrement(old)
     }
 

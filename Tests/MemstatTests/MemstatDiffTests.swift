@@ -23,10 +23,10 @@ struct MemstatDiffTests {
         let scratch = try Scratch()
         let heap = try Heap()
         let node = ObjectType.makeClass("DiffNode", attributes: ["next"])
-        let before = try scratch.write(try heap.snapshot(label: "before").encoded(), "before.json")
+        let before = try scratch.write(try heap.introspection.snapshot(label: "before").encoded(), "before.json")
         let keep = try heap.list()
         for _ in 0..<50 { try keep.append(try heap.instance(of: node)) }
-        let newer = try heap.snapshot(label: "after")
+        let newer = try heap.introspection.snapshot(label: "after")
         let after = try scratch.write(try newer.encoded(), "after.json")
 
         let result = try MemstatBinary.run(["diff", "--json", before, after])
@@ -71,7 +71,7 @@ struct MemstatDiffTests {
     func mismatchedKinds() throws {
         let scratch = try Scratch()
         let heap = try Heap()
-        let snapshot = try scratch.write(try heap.snapshot().encoded(), "snapshot.json")
+        let snapshot = try scratch.write(try heap.introspection.snapshot().encoded(), "snapshot.json")
         let report = try scratch.write(Data(try MemstatBinary.run(["summary", "--json"]).stdout.utf8), "report.json")
         let result = try MemstatBinary.run(["diff", snapshot, report])
         #expect(result.status == 1)
@@ -83,7 +83,7 @@ struct MemstatDiffTests {
     func badInput() throws {
         let scratch = try Scratch()
         let heap = try Heap()
-        let good = try scratch.write(try heap.snapshot().encoded(), "good.json")
+        let good = try scratch.write(try heap.introspection.snapshot().encoded(), "good.json")
         let notJSON = try scratch.write(Data("hello".utf8), "hello.txt")
         let foreign = try scratch.write(Data(#"{"schema": "something/9"}"#.utf8), "foreign.json")
         let broken = try scratch.write(Data(#"{"schema": "reclaim.heap-snapshot/1", "types": 3}"#.utf8), "broken.json")

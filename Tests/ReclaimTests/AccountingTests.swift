@@ -53,18 +53,18 @@ struct AccountingTests {
         try heap.flushCache()
         let arena = try heap.arena.stats()
         #expect(arena.small.allocated + arena.large.allocated == heap.liveBlockBytes)
-        let perType = heap.typeStatistics().reduce(0) { $0 + $1.bytes }
+        let perType = heap.introspection.typeStatistics().reduce(0) { $0 + $1.bytes }
         #expect(perType == heap.liveBlockBytes)
 
         // Sum sallocx over every live object's blocks: those held, those
         // only reachable from them, and the immortals.
         var seen = Set<RawRef>()
-        var pending = held + [heap.none, heap.trueObject, heap.falseObject, heap.emptyString, heap.emptyTuple]
+        var pending = held + [heap.none.raw, heap.bool(true).raw, heap.bool(false).raw, (try heap.str("")).raw, heap.tuple().raw]
         for value in -5...256 { pending.append(try heap.int(value).raw) }
         var real = 0
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
-            real += heap.sizeOf(next).real
+            real += heap.introspection.sizeOf(next).real
             pending += heap.collector.referents(of: next)
         }
         #expect(seen.count == heap.liveObjectCount)
@@ -75,19 +75,19 @@ struct AccountingTests {
     @Test("getsizeof: logical sizes follow the header layout; real sizes are jemalloc's")
     func sizeOf() throws {
         let heap = try Heap()
-        #expect(heap.sizeOf(heap.noneRef()).logical == 16)
-        #expect(try heap.sizeOf(heap.int(1000)).logical == 24)
-        #expect(try heap.sizeOf(heap.str("abc")).logical == 16 + 16 + 3)
+        #expect(heap.introspection.sizeOf(heap.none).logical == 16)
+        #expect(try heap.introspection.sizeOf(heap.int(1000)).logical == 24)
+        #expect(try heap.introspection.sizeOf(heap.str("abc")).logical == 16 + 16 + 3)
         let list = try heap.list()
-        #expect(heap.sizeOf(list).logical == 8 + 16 + 24)
+        #expect(heap.introspection.sizeOf(list).logical == 8 + 16 + 24)
         for value in 0..<1000 { try list.append(heap.int(value)) }
-        let size = heap.sizeOf(list)
+        let size = heap.introspection.sizeOf(list)
         let capacity = (size.logical - 48) / 8
         #expect(capacity >= 1000 && capacity < 1200)
         #expect(size.real >= size.logical)
         #expect(size.real == Allocator.sizeClass(forByteCount: 48)! + Allocator.sizeClass(forByteCount: capacity * 8)!)
         let point = ObjectType.makeClass("Point", attributes: ["x", "y"])
-        #expect(try heap.sizeOf(heap.instance(of: point)).logical == 8 + 16 + 16)
+        #expect(try heap.introspection.sizeOf(heap.instance(of: point)).logical == 8 + 16 + 16)
     }
 
     @Test("deep size counts each reachable object once")
@@ -96,8 +96,8 @@ struct AccountingTests {
         let shared = try heap.str(String(repeating: "s", count: 100))
         let list = try heap.list()
         for _ in 0..<10 { try list.append(shared) }
-        let deep = heap.deepSizeOf(list)
-        #expect(deep == heap.sizeOf(list) + heap.sizeOf(shared))
+        let deep = heap.introspection.deepSizeOf(list)
+        #expect(deep == heap.introspection.sizeOf(list) + heap.introspection.sizeOf(shared))
     }
 
     @Test("refcount and per-type statistics")
@@ -108,7 +108,7 @@ struct AccountingTests {
         for _ in 0..<25 { try things.append(heap.instance(of: thing)) }
         let first = try things.item(at: 0)
         #expect(first.referenceCount == 2)
-        let stats = try #require(heap.typeStatistics().first { $0.typeName == "Thing" })
+        let stats = try #require(heap.introspection.typeStatistics().first { $0.typeName == "Thing" })
         #expect(stats.count == 25)
         #expect(stats.bytes == 25 * Allocator.sizeClass(forByteCount: 24)!)
     }

@@ -12,7 +12,7 @@ struct BuiltinTypesTests {
         #expect(try heap.str("héllo ✓").stringValue() == "héllo ✓")
         #expect(try heap.str("héllo").length() == 6)
         #expect(try heap.bytes([0, 1, 255]).bytesValue() == [0, 1, 255])
-        let none = heap.noneRef().isNone
+        let none = heap.none.isNone
         #expect(none)
         #expect(throws: ObjectError.typeError("expected int, got str")) { try heap.str("x").intValue() }
     }
@@ -45,7 +45,7 @@ struct BuiltinTypesTests {
         #expect(try dict.value(forKey: b)?.stringValue() == "first", "equal tuples are the same key")
         let unhashable = try heap.tuple(count: 1) { _ in try heap.list() }
         #expect(throws: ObjectError.typeError("unhashable type: 'list'")) {
-            try dict.setValue(heap.noneRef(), forKey: unhashable)
+            try dict.setValue(heap.none, forKey: unhashable)
         }
     }
 
@@ -77,13 +77,13 @@ struct BuiltinTypesTests {
         try dict.setValue(heap.str("bool"), forKey: heap.bool(true))
         #expect(try dict.length() == 1)
         #expect(try dict.value(forKey: heap.int(1))?.stringValue() == "bool")
-        try dict.setValue(heap.noneRef(), forKey: heap.float(2.5))
-        try dict.setValue(heap.noneRef(), forKey: heap.bytes([1, 2]))
-        try dict.setValue(heap.noneRef(), forKey: heap.str("1"))
-        try dict.setValue(heap.noneRef(), forKey: heap.noneRef())
+        try dict.setValue(heap.none, forKey: heap.float(2.5))
+        try dict.setValue(heap.none, forKey: heap.bytes([1, 2]))
+        try dict.setValue(heap.none, forKey: heap.str("1"))
+        try dict.setValue(heap.none, forKey: heap.none)
         #expect(try dict.length() == 5)
         #expect(try dict.contains(heap.bytes([1, 2])) && !dict.contains(heap.bytes([2, 1])))
-        #expect(throws: ObjectError.typeError("unhashable type: 'dict'")) { try dict.setValue(heap.noneRef(), forKey: heap.dict()) }
+        #expect(throws: ObjectError.typeError("unhashable type: 'dict'")) { try dict.setValue(heap.none, forKey: heap.dict()) }
     }
 
     @Test("sets insert, find and discard members")
@@ -109,7 +109,7 @@ struct BuiltinTypesTests {
         try p.setAttribute("x", to: heap.int(3))
         #expect(try p.attribute("x").intValue() == 3)
         #expect(throws: ObjectError.attributeError("'Point' object has no attribute 'y'")) { _ = try p.attribute("y") }
-        #expect(throws: ObjectError.attributeError("'Point' object has no attribute 'z'")) { try p.setAttribute("z", to: heap.noneRef()) }
+        #expect(throws: ObjectError.attributeError("'Point' object has no attribute 'z'")) { try p.setAttribute("z", to: heap.none) }
         try p.deleteAttribute("x")
         #expect(throws: ObjectError.attributeError("'Point' object has no attribute 'x'")) { _ = try p.attribute("x") }
     }
@@ -134,7 +134,7 @@ struct BuiltinTypesTests {
             object.pointer.storeBytes(of: cdr.takeRaw().pointer, toByteOffset: 24, as: UnsafeMutableRawPointer.self)
             return Ref(adopting: object, heap: heap)
         }
-        var list = heap.noneRef()
+        var list = heap.none
         for value in 0..<100 { list = try cons(heap.int(value + 1000), list) }
         #expect(heap.liveObjectCount(of: cell) == 100)
         let tracked = heap.collector.isTracked(list)

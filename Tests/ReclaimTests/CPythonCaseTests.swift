@@ -12,7 +12,7 @@ import Testing
 struct CPythonCaseTests {
     /// Every type's live count is 0 or more, and they add up to the total.
     func expectConsistentCounts(_ heap: Heap, sourceLocation: SourceLocation = #_sourceLocation) {
-        let types = heap.typeStatistics()
+        let types = heap.introspection.typeStatistics()
         #expect(types.allSatisfy { $0.count >= 0 && $0.bytes >= 0 }, "\(types)", sourceLocation: sourceLocation)
         #expect(types.reduce(0) { $0 + $1.count } == heap.liveObjectCount, sourceLocation: sourceLocation)
     }
@@ -52,7 +52,7 @@ struct CPythonCaseTests {
                     try chain.append(heap.instance(of: collecting))
                 } else {
                     let object = try heap.instance(of: sibling)
-                    try weaks.append(heap.weakReference(to: object))
+                    try weaks.append(heap.weakReferences.reference(to: object))
                     try chain.append(object)
                 }
             }
@@ -95,7 +95,7 @@ struct CPythonCaseTests {
         do {
             // The first part: the referent itself dies by reference counting.
             let object = try heap.instance(of: c)
-            let weak = try heap.weakReference(to: object) { weak in
+            let weak = try heap.weakReferences.reference(to: object) { weak in
                 out.print("callback 1 collected \(weak.heap.collector.collect())")
             }
             _ = consume object
@@ -106,7 +106,7 @@ struct CPythonCaseTests {
             // two objects that refer to it in turn.
             let c1 = try heap.instance(of: c)
             try c1.setAttribute("i", to: heap.instance(of: c))
-            let weak = try heap.weakReference(to: c1.attribute("i")) { weak in
+            let weak = try heap.weakReferences.reference(to: c1.attribute("i")) { weak in
                 out.print("callback 2 collected \(weak.heap.collector.collect())")
             }
             let c2 = try heap.instance(of: c)
@@ -147,7 +147,7 @@ struct CPythonCaseTests {
             let a = try heap.instance(of: c), b = try heap.instance(of: c)
             try a.setAttribute("other", to: b)
             try b.setAttribute("other", to: a)
-            try keep.append(heap.weakReference(to: a) { weak in
+            try keep.append(heap.weakReferences.reference(to: a) { weak in
                 // Over the threshold of generation 0: no collection may start
                 // inside this one, and the explicit one does nothing.
                 for _ in 0..<1_000 { _ = try weak.heap.list() }
@@ -213,7 +213,7 @@ struct CPythonCaseTests {
             for depth in 40...150 {
                 var chain = try heap.list()
                 let referent = try heap.instance(of: r)
-                let weak = try heap.weakReference(to: referent) { _ in calls += 1 }
+                let weak = try heap.weakReferences.reference(to: referent) { _ in calls += 1 }
                 if weakFirst { try chain.append(weak); try chain.append(referent) }
                 else { try chain.append(referent); try chain.append(weak) }
                 _ = consume referent
@@ -392,10 +392,10 @@ struct CPythonCaseTests {
             let aObject = try heap.instance(of: a)
             try aObject.setAttribute("me", to: aObject)
             // Garbage with A: a weak reference whose callback holds the only reference to K.
-            try aObject.setAttribute("w1", to: heap.weakReference(to: bObject) { [kObject = kObject.copy()] _ in
+            try aObject.setAttribute("w1", to: heap.weakReferences.reference(to: bObject) { [kObject = kObject.copy()] _ in
                 _ = kObject.referenceCount
             })
-            try keep.append(heap.weakReference(to: aObject))
+            try keep.append(heap.weakReferences.reference(to: aObject))
             _ = consume kObject
         }
         _ = heap.collector.collect()
@@ -469,7 +469,7 @@ struct CPythonCaseTests {
             let object = try heap.instance(of: c)
             try object.setAttribute("me", to: object)
             // The callback drops the only reference to its weakref.
-            try keep.append(heap.weakReference(to: object) { _ in
+            try keep.append(heap.weakReferences.reference(to: object) { _ in
                 try heap.withBorrowed(keepRaw) { _ = try $0.pop() }
             })
         }
@@ -478,7 +478,7 @@ struct CPythonCaseTests {
         do {
             let object = try heap.instance(of: c)
             try object.setAttribute("me", to: object)
-            try keep.append(heap.weakReference(to: object) { _ in })
+            try keep.append(heap.weakReferences.reference(to: object) { _ in })
         }
         out.print("weakref kept \(heap.collector.collect()) \(try keep.length())")
         while try keep.length() > 0 { _ = try keep.pop() }
@@ -551,7 +551,7 @@ struct CPythonCaseTests {
             let aObject = try heap.instance(of: a)
             try aObject.setAttribute("a", to: aObject)
             try aObject.setAttribute("y", to: Ref(adopting: yObject, heap: heap))
-            try aObject.setAttribute("wz", to: heap.weakReference(to: zObject) { _ in calls += 1 })
+            try aObject.setAttribute("wz", to: heap.weakReferences.reference(to: zObject) { _ in calls += 1 })
         }
         #expect(heap.liveObjectCount(of: z) == 1)
         #expect(heap.collector.collect() == 2, "A and the weak reference; Y and Z die by reference counting")
@@ -571,15 +571,15 @@ struct CPythonCaseTests {
 
         let literal = try heap.dict()
         try literal.setValue(heap.int(2), forKey: heap.int(1))
-        let key = try heap.tuple([heap.none, heap.trueObject, heap.falseObject, heap.emptyTuple])
-        try literal.setValue(heap.noneRef(), forKey: key)
+        let key = try heap.tuple([heap.none.raw, heap.bool(true).raw, heap.bool(false).raw, heap.tuple().raw])
+        try literal.setValue(heap.none, forKey: key)
         _ = consume key
         out.print(tracked(literal)); heap.collector.collect(); out.print(tracked(literal))
 
         let dynamic = try heap.dict()
         try dynamic.setValue(heap.str("a"), forKey: heap.int(1)); out.print(tracked(dynamic))
         try dynamic.setValue(heap.list(), forKey: heap.int(4)); out.print(tracked(dynamic))
-        try dynamic.setValue(heap.noneRef(), forKey: heap.int(4)); out.print(tracked(dynamic))
+        try dynamic.setValue(heap.none, forKey: heap.int(4)); out.print(tracked(dynamic))
         try heap.collector.collect(generation: 1); out.print(tracked(dynamic))
         heap.collector.collect(); out.print(tracked(dynamic))
 
@@ -623,14 +623,14 @@ struct CPythonCaseTests {
         let out = Transcript()
         let c = ObjectType.makeClass("C", attributes: [])
         let object = try heap.instance(of: c)
-        let a = try heap.weakReference(to: object) { _ in out.print("a") }
-        let b = try heap.weakReference(to: object)
-        let cWeak = try heap.weakReference(to: object) { _ in out.print("c") }
+        let a = try heap.weakReferences.reference(to: object) { _ in out.print("a") }
+        let b = try heap.weakReferences.reference(to: object)
+        let cWeak = try heap.weakReferences.reference(to: object) { _ in out.print("c") }
         func python(_ flags: [Bool]) -> String { "[" + flags.map { $0 ? "True" : "False" }.joined(separator: ", ") + "]" }
-        let listed = heap.weakReferences(to: object)
+        let listed = heap.weakReferences.references(to: object)
         out.print("\(python(listed.map { $0 == a.raw })) \(python(listed.map { $0 == b.raw })) \(python(listed.map { $0 == cWeak.raw }))")
-        let again = try heap.weakReference(to: object)
-        out.print("\(again.isIdentical(to: b) ? "True" : "False") \(heap.weakReferenceCount(of: object))")
+        let again = try heap.weakReferences.reference(to: object)
+        out.print("\(again.isIdentical(to: b) ? "True" : "False") \(heap.weakReferences.count(of: object))")
         _ = consume again
         _ = consume object
         let python = try cpythonLines("""
@@ -655,17 +655,17 @@ struct CPythonCaseTests {
         let object = try heap.instance(of: c)
         let baseline = heap.liveObjectCount
         do {
-            let first = try heap.weakReference(to: object)
-            let second = try heap.weakReference(to: object)
+            let first = try heap.weakReferences.reference(to: object)
+            let second = try heap.weakReferences.reference(to: object)
             #expect(first.raw == second.raw)
             #expect(first.referenceCount == 2)
             #expect(heap.liveObjectCount == baseline + 1)
         }
-        #expect(heap.weakReferenceCount(of: object) == 0)
+        #expect(heap.weakReferences.count(of: object) == 0)
         #expect(heap.liveObjectCount == baseline)
-        let fresh = try heap.weakReference(to: object)
+        let fresh = try heap.weakReferences.reference(to: object)
         #expect(fresh.referenceCount == 1)
-        #expect(heap.weakReferenceCount(of: object) == 1)
+        #expect(heap.weakReferences.count(of: object) == 1)
     }
 
     // MARK: Bad sizes
@@ -689,7 +689,7 @@ struct CPythonCaseTests {
             _ = try heap.list(capacity: -3)
         }
         #expect(throws: ObjectAllocationError(typeName: "tuple", reason: .negativeCount(-2))) {
-            _ = try heap.tuple(count: -2) { _ in heap.noneRef() }
+            _ = try heap.tuple(count: -2) { _ in heap.none }
         }
         #expect(heap.liveObjectCount == before, "nothing was allocated")
         #expect(String(describing: ObjectAllocationError(typeName: "Node", reason: .negativeCount(-5)))

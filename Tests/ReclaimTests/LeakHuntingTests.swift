@@ -11,7 +11,7 @@ struct LeakHuntingTests {
         let heap = try Heap()
         let list = try heap.list()
         for index in 0..<300 { try list.append(try heap.str("item \(index)")) }
-        let snapshot = try heap.snapshot(label: "filled")
+        let snapshot = try heap.introspection.snapshot(label: "filled")
         #expect(snapshot.schema == HeapSnapshot.schemaName)
         #expect(snapshot.label == "filled")
         #expect(snapshot.statistics(of: "str")?.count == 300 + 1)  // the immortal '' too
@@ -28,7 +28,7 @@ struct LeakHuntingTests {
     @Test("a snapshot survives a JSON round trip, and a foreign schema is refused")
     func snapshotJSON() throws {
         let heap = try Heap()
-        let snapshot = try heap.snapshot(label: "empty")
+        let snapshot = try heap.introspection.snapshot(label: "empty")
         #expect(try HeapSnapshot.decode(from: try snapshot.encoded()) == snapshot)
         var foreign = snapshot
         foreign.schema = "reclaim.memstat/1"
@@ -40,7 +40,7 @@ struct LeakHuntingTests {
         let heap = try Heap()
         let kept = try heap.list()
         heap.collector.collect()
-        let snapshot = try heap.snapshot(label: "old")
+        let snapshot = try heap.introspection.snapshot(label: "old")
         _ = consume kept
         #expect(snapshot.collector.generations[2].candidates > 0)
         // The same JSON with the two figures taken out, as an older build wrote it.
@@ -59,11 +59,11 @@ struct LeakHuntingTests {
         let heap = try Heap()
         heap.collector.isEnabled = false
         let node = ObjectType.makeClass("LeakNode", attributes: ["next"])
-        let before = try heap.snapshot(label: "before")
+        let before = try heap.introspection.snapshot(label: "before")
         let keep = try heap.list()
         for _ in 0..<100 { try keep.append(try heap.instance(of: node)) }
         for index in 0..<10 { try keep.append(try heap.float(Double(index) + 0.5)) }
-        let after = try heap.snapshot(label: "after")
+        let after = try heap.introspection.snapshot(label: "after")
         let comparison = after.compared(to: before)
         #expect(comparison.olderLabel == "before" && comparison.newerLabel == "after")
         let names = comparison.types.map(\.typeName)
@@ -85,17 +85,17 @@ struct LeakHuntingTests {
     func growth() throws {
         let heap = try Heap()
         let node = ObjectType.makeClass("GrowingNode", attributes: [])
-        _ = heap.growth()  // the baseline
+        _ = heap.introspection.growth()  // the baseline
         let keep = try heap.list()
         for _ in 0..<25 { try keep.append(try heap.instance(of: node)) }
-        let grown = heap.growth()
+        let grown = heap.introspection.growth()
         #expect(grown.first == TypeGrowth(typeName: "GrowingNode", count: 25, increase: 25))
         #expect(grown.contains(TypeGrowth(typeName: "list", count: 1, increase: 1)))
-        #expect(heap.growth().isEmpty)
+        #expect(heap.introspection.growth().isEmpty)
         for _ in 0..<5 { try keep.append(try heap.instance(of: node)) }
-        #expect(heap.growth(limit: 1) == [TypeGrowth(typeName: "GrowingNode", count: 30, increase: 5)])
+        #expect(heap.introspection.growth(limit: 1) == [TypeGrowth(typeName: "GrowingNode", count: 30, increase: 5)])
         _ = try keep.pop()
-        #expect(heap.growth().isEmpty)  // shrinking is not growth
+        #expect(heap.introspection.growth().isEmpty)  // shrinking is not growth
     }
 
     @Test("traced memory follows allocations and frees; the peak holds until reset")
@@ -121,7 +121,7 @@ struct LeakHuntingTests {
         let heap = try Heap()
         let keep = try heap.list()
         for index in 0..<400 { try keep.append(try heap.float(Double(index))) }
-        let common = heap.mostCommonTypes(limit: 2)
+        let common = heap.introspection.mostCommonTypes(limit: 2)
         #expect(common.count == 2)
         #expect(common[0].typeName == "float" && common[0].count == 400)
         #expect(common[0].count >= common[1].count)
@@ -147,15 +147,15 @@ struct LeakHuntingTests {
         _ = consume bucket
         _ = consume detour
 
-        let found = heap.backreferenceChain(to: leaked)
+        let found = heap.introspection.backreferenceChain(to: leaked)
         let chain = try #require(found)
         #expect(chain == [rootRaw, cacheRaw, bucketRaw, leaked.raw])
         #expect(chain.map(\.type.name) == ["Holder", "dict", "list", "str"])
         // With a custom root predicate, and a depth that cannot reach it.
-        #expect(heap.backreferenceChain(to: leaked.raw, isRoot: { $0.type.name == "dict" }) == [cacheRaw, bucketRaw, leaked.raw])
-        #expect(heap.backreferenceChain(to: leaked.raw, maxDepth: 2, isRoot: { $0 == rootRaw }) == nil)
+        #expect(heap.introspection.backreferenceChain(to: leaked.raw, isRoot: { $0.type.name == "dict" }) == [cacheRaw, bucketRaw, leaked.raw])
+        #expect(heap.introspection.backreferenceChain(to: leaked.raw, maxDepth: 2, isRoot: { $0 == rootRaw }) == nil)
         // An object nothing in the heap refers to has no chain.
         let alone = try heap.str("alone")
-        #expect(heap.backreferenceChain(to: alone.raw) == nil)
+        #expect(heap.introspection.backreferenceChain(to: alone.raw) == nil)
     }
 }

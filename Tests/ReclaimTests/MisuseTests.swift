@@ -69,7 +69,7 @@ struct MisuseTests {
         case .foreignHeapDict:
             let other = try Heap()
             let dict = try heap.dict()
-            try dict.setValue(heap.noneRef(), forKey: other.str("key"))
+            try dict.setValue(heap.none, forKey: other.str("key"))
         case .useAfterDestroy:
             heap.destroy()
             _ = try heap.list()

@@ -41,7 +41,7 @@ struct ReferenceCountingTests {
             let sameBig = big1.isIdentical(to: big2)
             #expect(!sameBig && !big1.raw.isImmortal)
         }
-        #expect(heap.noneRef().raw.isImmortal && heap.bool(true).raw.isImmortal && heap.bool(false).raw.isImmortal)
+        #expect(heap.none.raw.isImmortal && heap.bool(true).raw.isImmortal && heap.bool(false).raw.isImmortal)
         #expect(try heap.str("").raw.isImmortal)
         #expect(heap.tuple().raw.isImmortal)
         #expect(try heap.bool(true).boolValue())
@@ -170,12 +170,12 @@ struct ReferenceCountingTests {
                 let reference: Ref
                 init(_ reference: consuming Ref) { self.reference = reference }
             }
-            var head = try heap.weakReference(to: heap.instance(of: target).copy())
+            var head = try heap.weakReferences.reference(to: heap.instance(of: target).copy())
             for _ in 1..<length {
                 let object = try heap.instance(of: target)
                 try targets.append(object)
                 let next = Box(head)
-                head = try heap.weakReference(to: object) { _ in _ = next.reference.referenceCount }
+                head = try heap.weakReferences.reference(to: object) { _ in _ = next.reference.referenceCount }
             }
             #expect(heap.liveObjectCount(of: .weakReference) == length)
             _ = consume head

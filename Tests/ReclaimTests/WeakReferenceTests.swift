@@ -17,8 +17,8 @@ struct WeakReferenceTests {
         let heap = try Heap()
         var calls: [Bool] = []
         let object = try heap.instance(of: Self.thing)
-        let weak = try heap.weakReference(to: object) { weak in calls.append(try isDead(weak)) }
-        let count = object.referenceCount, weakCount = heap.weakReferenceCount(of: object)
+        let weak = try heap.weakReferences.reference(to: object) { weak in calls.append(try isDead(weak)) }
+        let count = object.referenceCount, weakCount = heap.weakReferences.count(of: object)
         #expect(count == 1, "a weak reference does not count")
         #expect(weakCount == 1)
         var same = false
@@ -33,10 +33,10 @@ struct WeakReferenceTests {
     func unsupportedTypes() throws {
         let heap = try Heap()
         #expect(throws: ObjectError.typeError("cannot create weak reference to 'int' object")) {
-            _ = try heap.weakReference(to: heap.int(1000))
+            _ = try heap.weakReferences.reference(to: heap.int(1000))
         }
         #expect(throws: ObjectError.typeError("cannot create weak reference to 'str' object")) {
-            _ = try heap.weakReference(to: heap.str("x"))
+            _ = try heap.weakReferences.reference(to: heap.str("x"))
         }
     }
 
@@ -54,7 +54,7 @@ struct WeakReferenceTests {
             let a = try heap.instance(of: finalized), b = try heap.instance(of: finalized)
             try a.setAttribute("other", to: b)
             try b.setAttribute("other", to: a)
-            try weakKeeper.append(heap.weakReference(to: a) { _ in out.print("callback") })
+            try weakKeeper.append(heap.weakReferences.reference(to: a) { _ in out.print("callback") })
         }
         #expect(heap.collector.collect() == 2)
         #expect(out.lines == ["callback", "finalizer sees weakref cleared: true", "finalizer sees weakref cleared: true"])
@@ -70,7 +70,7 @@ struct WeakReferenceTests {
             let a = try heap.instance(of: Self.thing), b = try heap.instance(of: Self.thing)
             try a.setAttribute("other", to: b)
             // b holds a weak reference to a, inside the same garbage cycle.
-            let weak = try heap.weakReference(to: a) { _ in calls += 1 }
+            let weak = try heap.weakReferences.reference(to: a) { _ in calls += 1 }
             let holder = try heap.list()
             try holder.append(weak)
             try holder.append(a)
@@ -85,14 +85,14 @@ struct WeakReferenceTests {
     func listing() throws {
         let heap = try Heap()
         let object = try heap.instance(of: Self.thing)
-        let first = try heap.weakReference(to: object)
+        let first = try heap.weakReferences.reference(to: object)
         do {
             // With a callback: a new weakref each time, listed after the shared one.
-            let second = try heap.weakReference(to: object) { _ in }
-            #expect(heap.weakReferences(to: object) == [first.raw, second.raw])
+            let second = try heap.weakReferences.reference(to: object) { _ in }
+            #expect(heap.weakReferences.references(to: object) == [first.raw, second.raw])
         }
-        #expect(heap.weakReferences(to: object) == [first.raw])
-        #expect(heap.weakReferenceCount(of: object) == 1)
+        #expect(heap.weakReferences.references(to: object) == [first.raw])
+        #expect(heap.weakReferences.count(of: object) == 1)
     }
 }
 
@@ -129,16 +129,16 @@ struct WeakValueDictionaryTests {
         var calls: [String] = []
         do {
             let object = try heap.instance(of: Self.thing)
-            let finalizer = try heap.finalize(object) { calls.append("died") }
+            let finalizer = try heap.weakReferences.finalize(object) { calls.append("died") }
             #expect(finalizer.isAlive)
         }
         #expect(calls == ["died"])
         let object = try heap.instance(of: Self.thing)
-        let called = try heap.finalize(object) { calls.append("called") }
+        let called = try heap.weakReferences.finalize(object) { calls.append("called") }
         called()
         called()
         #expect(!called.isAlive)
-        let detached = try heap.finalize(object) { calls.append("detached") }
+        let detached = try heap.weakReferences.finalize(object) { calls.append("detached") }
         detached.detach()
         _ = consume object
         #expect(calls == ["died", "called"])

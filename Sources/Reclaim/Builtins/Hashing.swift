@@ -35,24 +35,3 @@ enum Hashing {
         return integer(Int(truncatingIfNeeded: accumulator))
     }
 }
-
-/// Errors of object operations, after Python's exceptions.
-public enum ObjectError: Error, Equatable, CustomStringConvertible {
-    /// The operation does not apply to the object's type (`TypeError`).
-    case typeError(String)
-    /// An index out of range (`IndexError`).
-    case indexError(String)
-    /// A missing dict key or set member (`KeyError`).
-    case keyError(String)
-    /// A missing or unknown attribute (`AttributeError`).
-    case attributeError(String)
-
-    public var description: String {
-        switch self {
-        case .typeError(let message): return "TypeError: \(message)"
-        case .indexError(let message): return "IndexError: \(message)"
-        case .keyError(let message): return "KeyError: \(message)"
-        case .attributeError(let message): return "AttributeError: \(message)"
-        }
-    }
-}

@@ -53,11 +53,11 @@ extension Heap {
         core.pointee.emptyTuple = try make(.tuple)
     }
 
-    /// `None`.
-    public func noneRef() -> Ref { Ref(adopting: none, heap: self) }
-
-    /// `True` or `False`.
-    public func bool(_ value: Bool) -> Ref { Ref(adopting: value ? trueObject : falseObject, heap: self) }
+    /// `True` or `False`, immortal.
+    public func bool(_ value: Bool) -> Ref {
+        requireAlive("Heap.bool")
+        return Ref(adopting: value ? core.pointee.trueObject! : core.pointee.falseObject!, heap: self)
+    }
 
     /// An `int`; -5…256 are the heap's immortal small ints.
     public func int(_ value: Int) throws(ObjectAllocationError) -> Ref {

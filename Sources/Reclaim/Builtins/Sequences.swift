@@ -83,7 +83,10 @@ extension RawRef {
 
 extension Heap {
     /// An empty tuple is the heap's immortal one.
-    public func tuple() -> Ref { Ref(adopting: emptyTuple, heap: self) }
+    public func tuple() -> Ref {
+        requireAlive("Heap.tuple")
+        return Ref(adopting: core.pointee.emptyTuple!, heap: self)
+    }
 
     /// A tuple of `count` items made by `element`.
     public func tuple(count: Int, element: (Int) throws -> Ref) throws -> Ref {
@@ -170,7 +173,7 @@ extension Heap {
         let slots = UnsafeMutableBufferPointer(mutating: tuple.tupleSlots)
         for index in slots.indices {
             let item = slots[index]
-            slots[index] = none.pointer
+            slots[index] = core.pointee.none!.pointer
             if let item { RawRef(pointer: item).release() }
         }
     }
@@ -202,9 +205,16 @@ extension Ref {
     }
 
     /// Appends `item` to a list (`list.append`).
-    public func append(_ item: borrowing Ref) throws {
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a list;
+    ///   ``ObjectError/memoryError(_:)`` when its storage cannot grow.
+    public func append(_ item: borrowing Ref) throws(ObjectError) {
         try requireKind(.list, "append")
-        try heap.listAppend(raw, item.raw)
+        do {
+            try heap.listAppend(raw, item.raw)
+        } catch {
+            throw .memoryError(error)
+        }
     }
 
     /// `len()` of a str (bytes of UTF-8), bytes, tuple, list, dict or set.

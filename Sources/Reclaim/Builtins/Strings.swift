@@ -42,7 +42,7 @@ extension Heap {
     public func str(_ value: String) throws(ObjectAllocationError) -> Ref {
         var value = value
         let count = value.utf8.count
-        if count == 0 { return Ref(adopting: emptyString, heap: self) }
+        if count == 0 { return Ref(adopting: core.pointee.emptyString!, heap: self) }
         let object = try allocateObject(of: .str, itemCount: count)
         object.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
         value.withUTF8 { utf8 in

@@ -31,12 +31,6 @@ public final class Heap: @unchecked Sendable {
     /// Whether ``destroy()`` has run.
     public var isDestroyed: Bool { core.pointee.isDestroyed }
 
-    /// Bytes of all live blocks (object blocks and out-of-line storage),
-    /// size-class rounding included: the sum of the per-type counters.
-    public var liveBlockBytes: Int {
-        (0..<core.pointee.typeCounters.count).reduce(0) { $0 + core.pointee.typeCounters[$1].bytes }
-    }
-
     /// Receives errors thrown by finalizers, which cannot propagate (CPython's
     /// `sys.unraisablehook`). The default prints them to stderr.
     public var unraisableHook: (UnraisableError) -> Void {
@@ -44,18 +38,16 @@ public final class Heap: @unchecked Sendable {
         set { core.pointee.unraisableHook = newValue }
     }
 
-    // Immortal singletons (PEP 683): never freed, counting them is free.
-    // They live in the heap's arena, so they too are gone with the heap.
-    /// The heap's `None`.
-    public var none: RawRef { requireAlive("Heap.none"); return core.pointee.none! }
-    /// The heap's `True`.
-    public var trueObject: RawRef { requireAlive("Heap.trueObject"); return core.pointee.trueObject! }
-    /// The heap's `False`.
-    public var falseObject: RawRef { requireAlive("Heap.falseObject"); return core.pointee.falseObject! }
-    /// The heap's `''`.
-    public var emptyString: RawRef { requireAlive("Heap.emptyString"); return core.pointee.emptyString! }
-    /// The heap's `()`.
-    public var emptyTuple: RawRef { requireAlive("Heap.emptyTuple"); return core.pointee.emptyTuple! }
+    /// The heap's `None`, immortal (PEP 683): counting references to it
+    /// is free, and it lives, in the heap's arena, as long as the heap.
+    ///
+    /// Every singleton is reached as an owned ``Ref`` like this one:
+    /// `True` and `False` are ``bool(_:)``'s, `''` is `str("")`'s and `()`
+    /// is ``tuple()``'s, as are the small ints -5…256 ``int(_:)``'s.
+    public var none: Ref {
+        requireAlive("Heap.none")
+        return Ref(adopting: core.pointee.none!, heap: self)
+    }
     static let smallIntRange = -5...256
     /// How many immortal small ints every heap holds (-5…256).
     public static let immortalSmallIntCount = smallIntRange.count
@@ -360,14 +352,6 @@ public final class Heap: @unchecked Sendable {
             object.reportMisuse("\(operation()): the \(object.type.name) object belongs to another heap")
         }
     }
-}
-
-/// Live objects and bytes of one type in one heap.
-public struct TypeCounters: Equatable, Sendable, BitwiseCopyable {
-    /// Live objects.
-    public var count = 0
-    /// Bytes of their blocks (size-class rounded), out-of-line storage included.
-    public var bytes = 0
 }
 
 /// A heap could not be created.

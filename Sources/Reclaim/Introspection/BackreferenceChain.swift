@@ -1,4 +1,4 @@
-extension Heap {
+extension Introspection {
     /// A shortest chain of references from a root to `object`, root first and
     /// `object` last (objgraph's `find_backref_chain`): the answer to "who
     /// keeps this alive?".
@@ -26,8 +26,8 @@ extension Heap {
     /// ``backreferenceChain(to:maxDepth:isRoot:)`` for the unsafe layer.
     public func backreferenceChain(to object: RawRef, maxDepth: Int = 20,
                                    isRoot: ((RawRef) -> Bool)? = nil) -> [RawRef]? {
-        checkOwnership(object, "Heap.backreferenceChain(to:)")
-        let graph = ReferrerGraph(containers: collector.allTrackedObjects)
+        heap.checkOwnership(object, "Introspection.backreferenceChain(to:)")
+        let graph = ReferrerGraph(containers: heap.collector.allTrackedObjects)
         let isRoot = isRoot ?? { candidate in candidate != object && graph.hasOutsideReferences(candidate) }
         if isRoot(object) { return [object] }
         // Breadth first from the object: `next[x]` is the object x refers to

@@ -1,4 +1,4 @@
-/// A type whose live objects grew between two ``Heap/growth(limit:)`` calls.
+/// A type whose live objects grew between two ``Introspection/growth(limit:)`` calls.
 public struct TypeGrowth: Codable, Equatable, Sendable {
     public var typeName: String
     /// Live objects of the type now.
@@ -13,31 +13,7 @@ public struct TypeGrowth: Codable, Equatable, Sendable {
     }
 }
 
-/// The heap's live bytes now and at their highest (`tracemalloc.get_traced_memory()`).
-public struct TracedMemory: Codable, Equatable, Sendable {
-    public var current: Int
-    public var peak: Int
-
-    public init(current: Int, peak: Int) {
-        self.current = current
-        self.peak = peak
-    }
-}
-
-extension Heap {
-    /// Bytes of live blocks now, and the most there have been since the heap
-    /// was made or ``resetPeakTracedMemory()`` was last called. Counted on
-    /// every allocation and free, size-class rounding included.
-    public var tracedMemory: TracedMemory {
-        TracedMemory(current: core.pointee.tracedBytes, peak: core.pointee.peakTracedBytes)
-    }
-
-    /// Sets the peak of ``tracedMemory`` to the current figure
-    /// (`tracemalloc.reset_peak()`), to measure the peak of one phase.
-    public func resetPeakTracedMemory() {
-        core.pointee.peakTracedBytes = core.pointee.tracedBytes
-    }
-
+extension Introspection {
     /// The types with more live objects than at the previous call, largest
     /// increase first (objgraph's `show_growth`); the first call compares with
     /// an empty heap. Each call becomes the baseline of the next.
@@ -46,14 +22,14 @@ extension Heap {
         var baseline: [Int: Int] = [:]
         ObjectType.registry.withLock { types in
             for type in types {
-                let count = counters(atIndex: type.index).count
+                let count = heap.counters(atIndex: type.index).count
                 guard count > 0 else { continue }
                 baseline[type.index] = count
-                let increase = count - (core.pointee.growthBaseline[type.index] ?? 0)
+                let increase = count - (heap.core.pointee.growthBaseline[type.index] ?? 0)
                 if increase > 0 { grown.append(TypeGrowth(typeName: type.name, count: count, increase: increase)) }
             }
         }
-        core.pointee.growthBaseline = baseline
+        heap.core.pointee.growthBaseline = baseline
         grown.sort { ($0.increase, $1.typeName) > ($1.increase, $0.typeName) }
         return limit.map { Array(grown.prefix(max(0, $0))) } ?? grown
     }

@@ -78,30 +78,30 @@ public struct HeapSnapshot: Codable, Equatable, Sendable {
     }
 }
 
-extension Heap {
+extension Introspection {
     /// Takes a snapshot of the heap. Flushes the heap's caches first, so the
     /// arena figures count exactly the live blocks.
     ///
     /// - Throws: ``MallctlError`` when jemalloc's statistics cannot be read.
     public func snapshot(label: String? = nil) throws(MallctlError) -> HeapSnapshot {
-        requireAlive("Heap.snapshot")
-        try flushCache()
-        let stats = try ArenaStats.read(arena: arena.index)
+        heap.requireAlive("Introspection.snapshot")
+        try heap.flushCache()
+        let stats = try ArenaStats.read(arena: heap.arena.index)
         let page = try AllocatorInfo.page()
-        let counts = collector.counts, thresholds = collector.thresholds
-        let collector = HeapSnapshot.CollectorFigures(
-            counts: counts.values,
-            thresholds: thresholds.values,
-            trackedObjects: (0..<4).map { collectorState.pointee.generations[$0].count },
+        let collector = heap.collector
+        let figures = HeapSnapshot.CollectorFigures(
+            counts: collector.counts.values,
+            thresholds: collector.thresholds.values,
+            trackedObjects: (0..<CollectorState.tableCount).map { collector.state.pointee.generations[$0].count },
             generations: collector.statistics,
             isEnabled: collector.isEnabled)
         let arena = HeapSnapshot.ArenaFigures(
-            index: arena.index, allocated: stats.allocated, active: stats.pactive * page,
+            index: heap.arena.index, allocated: stats.allocated, active: stats.pactive * page,
             resident: stats.resident, mapped: stats.mapped)
-        let traced = tracedMemory
+        let traced = heap.tracedMemory
         return HeapSnapshot(
             schema: HeapSnapshot.schemaName, label: label, takenAt: Date().timeIntervalSince1970,
-            liveObjects: liveObjectCount, liveBytes: traced.current, peakBytes: traced.peak,
-            types: typeStatistics(), collector: collector, arena: arena)
+            liveObjects: heap.liveObjectCount, liveBytes: traced.current, peakBytes: traced.peak,
+            types: typeStatistics(), collector: figures, arena: arena)
     }
 }

@@ -1,0 +1,24 @@
+/// Errors of object operations, after Python's exceptions.
+public enum ObjectError: Error, Equatable, CustomStringConvertible {
+    /// The operation does not apply to the object's type (`TypeError`).
+    case typeError(String)
+    /// An index out of range (`IndexError`).
+    case indexError(String)
+    /// A missing dict key or set member (`KeyError`).
+    case keyError(String)
+    /// A missing or unknown attribute (`AttributeError`).
+    case attributeError(String)
+    /// No memory for what the operation makes (`MemoryError`): a list's
+    /// storage, a weak reference object.
+    case memoryError(ObjectAllocationError)
+
+    public var description: String {
+        switch self {
+        case .typeError(let message): return "TypeError: \(message)"
+        case .indexError(let message): return "IndexError: \(message)"
+        case .keyError(let message): return "KeyError: \(message)"
+        case .attributeError(let message): return "AttributeError: \(message)"
+        case .memoryError(let error): return "MemoryError: \(error)"
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// Live objects and bytes of one type in a heap.
+public struct TypeStatistics: Codable, Equatable, Sendable {
+    public var typeName: String
+    public var count: Int
+    /// Bytes of their blocks, size-class rounded, out-of-line storage included.
+    public var bytes: Int
+}

@@ -1,0 +1,79 @@
+/// A heap's weak references, the `weakref` module's surface: making them
+/// (``reference(to:callback:)``), counting and listing those to an object,
+/// and ``finalize(_:_:)``. Reached as ``Heap/weakReferences``; a handle,
+/// so copies are the same heap's.
+public struct WeakReferences: Sendable {
+    /// The heap whose objects the references refer to.
+    let heap: Heap
+
+    /// A weak reference to `object` (`weakref.ref(object, callback)`).
+    ///
+    /// As in CPython, a weak reference without a callback is shared: while
+    /// one lives, every call without a callback returns it again, so
+    /// `ref(o) is ref(o)` and it counts once in ``count(of:)``.
+    /// Each call with a callback makes a new one.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when the object's type does
+    ///   not support weak references (ints, strs, tuples… as in CPython);
+    ///   ``ObjectError/memoryError(_:)`` when the weak reference cannot be allocated.
+    public func reference(to object: borrowing Ref, callback: WeakReferenceCallback? = nil) throws(ObjectError) -> Ref {
+        let referent = object.raw
+        heap.requireAlive("WeakReferences.reference(to:callback:)")
+        heap.checkOwnership(referent, "WeakReferences.reference(to:callback:)")
+        guard referent.type.supportsWeakReferences else {
+            throw .typeError("cannot create weak reference to '\(referent.type.name)' object")
+        }
+        if callback == nil, let shared = heap.sharedWeakReference(to: referent) {
+            return Ref(retaining: shared, heap: heap)
+        }
+        // Allocating may run a collection, which may free weak references
+        // to `referent` (not `referent` itself: the caller holds it), so
+        // its list is read only afterwards.
+        let weak: RawRef
+        do {
+            weak = try heap.allocateObject(of: .weakReference, itemCount: 0, immortal: false)
+        } catch {
+            throw .memoryError(error)
+        }
+        weak.weakReferent = referent
+        if let callback {
+            heap.core.pointee.weakReferences.callbacks[weak] = callback
+            let list = heap.core.pointee.weakReferences.byReferent[referent] ?? []
+            let afterShared = heap.sharedWeakReference(to: referent) == nil ? 0 : 1
+            heap.core.pointee.weakReferences.byReferent[referent, default: []].insert(weak, at: min(afterShared, list.count))
+        } else {
+            heap.core.pointee.weakReferences.byReferent[referent, default: []].insert(weak, at: 0)
+        }
+        referent.flags.insert(.hasWeakReferences)
+        return Ref(adopting: weak, heap: heap)
+    }
+
+    /// How many weak references refer to `object` (`weakref.getweakrefcount`).
+    public func count(of object: borrowing Ref) -> Int {
+        heap.core.pointee.weakReferences.byReferent[object.raw]?.count ?? 0
+    }
+
+    /// The weak references to `object` (`weakref.getweakrefs`).
+    public func references(to object: borrowing Ref) -> [RawRef] {
+        heap.core.pointee.weakReferences.byReferent[object.raw] ?? []
+    }
+
+    /// Calls `action` once when `object` dies (`weakref.finalize(obj, func)`).
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when the object's type does
+    ///   not support weak references; ``ObjectError/memoryError(_:)`` when
+    ///   its weak reference cannot be allocated.
+    @discardableResult
+    public func finalize(_ object: borrowing Ref, _ action: @escaping () -> Void) throws(ObjectError) -> ObjectFinalizer {
+        let finalizer = ObjectFinalizer(heap: heap, action: action)
+        let weak = try reference(to: object) { [weak finalizer] _ in finalizer?() }
+        finalizer.arm(weak: weak.takeRaw())
+        heap.core.pointee.objectFinalizers[ObjectIdentifier(finalizer)] = finalizer
+        return finalizer
+    }
+}
+
+extension Heap {
+    /// The heap's weak references (`weakref`).
+    public var weakReferences: WeakReferences { WeakReferences(heap: self) }
+}

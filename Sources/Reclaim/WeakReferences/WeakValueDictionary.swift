@@ -1,0 +1,51 @@
+/// A dictionary whose values are held weakly (`weakref.WeakValueDictionary`):
+/// an entry goes away when its value dies, by reference counting or by the
+/// collector.
+///
+/// Keys are Swift values; values are objects of one heap, each held through
+/// a weak reference whose callback removes the entry.
+public final class WeakValueDictionary<Key: Hashable> {
+    public let heap: Heap
+    /// The weak reference of each entry (one strong reference held here).
+    private var entries: [Key: RawRef] = [:]
+
+    public init(heap: Heap) { self.heap = heap }
+
+    deinit {
+        if !heap.isDestroyed { for weak in entries.values { weak.release() } }
+    }
+
+    /// Entries whose value is alive.
+    public var count: Int { entries.count }
+
+    /// The keys of the entries.
+    public var keys: [Key] { Array(entries.keys) }
+
+    /// The value for `key`, strongly referenced, or nil.
+    public func value(forKey key: Key) -> Ref? {
+        guard let weak = entries[key], let target = weak.liveReferent else { return nil }
+        return Ref(retaining: target, heap: heap)
+    }
+
+    /// Sets the value for `key`, held weakly.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when the value's type does not
+    ///   support weak references.
+    public func setValue(_ value: borrowing Ref, forKey key: Key) throws(ObjectError) {
+        let weak = try heap.weakReferences.reference(to: value) { [weak self] dead in
+            guard let self, self.entries[key] == dead.raw else { return }
+            self.entries[key] = nil
+            dead.raw.release()
+        }.takeRaw()
+        let old = entries.updateValue(weak, forKey: key)
+        old?.release()
+    }
+
+    /// Removes the entry for `key`; returns whether there was one.
+    @discardableResult
+    public func removeValue(forKey key: Key) -> Bool {
+        guard let weak = entries.removeValue(forKey: key) else { return false }
+        weak.release()
+        return true
+    }
+}
