@@ -1,13 +1,10 @@
 /// `dict`: insertion-ordered, as CPython's compact dict.
 ///
-/// Payload: count (live entries), used (entries written, deleted ones
-/// included), entry capacity, index capacity (a power of two), address of
-/// the storage block. The block holds the index table — `Int32` per slot:
-/// -1 empty, -2 deleted, else an entry number — followed by the entries
-/// (hash, key, value), in insertion order; a deleted entry's key is 0.
+/// The payload and the storage block (index table, then entries) are
+/// described in `PayloadLayout`; `DictLayout` reads and writes them.
 extension ObjectType {
     public static let dict = ObjectType(
-        name: "dict", kind: .dict, basicSize: 40, itemSize: 0,
+        name: "dict", kind: .dict, basicSize: PayloadLayout.Dict.size, itemSize: 0,
         traverse: { object, visit in
             object.forEachDictEntry { key, value in visit(key); visit(value) }
         },
@@ -22,32 +19,33 @@ extension ObjectType {
         equals: nil, equalityFamily: "dict", attributeNames: [], supportsWeakReferences: false)
 }
 
-/// A view of a dict's payload fields.
+/// A view of a dict's payload fields and of its storage block's index
+/// table and entries, at the offsets `PayloadLayout.Dict` names.
 struct DictLayout {
     let object: RawRef
     var count: Int {
-        get { object.payload.load(as: Int.self) }
-        nonmutating set { object.payload.storeBytes(of: newValue, as: Int.self) }
+        get { object.itemCount }
+        nonmutating set { object.itemCount = newValue }
     }
     var used: Int {
-        get { object.payload.load(fromByteOffset: 8, as: Int.self) }
-        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 8, as: Int.self) }
+        get { object[PayloadLayout.Dict.used] }
+        nonmutating set { object[PayloadLayout.Dict.used] = newValue }
     }
     var entryCapacity: Int {
-        get { object.payload.load(fromByteOffset: 16, as: Int.self) }
-        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 16, as: Int.self) }
+        get { object[PayloadLayout.Dict.entryCapacity] }
+        nonmutating set { object[PayloadLayout.Dict.entryCapacity] = newValue }
     }
     var indexCapacity: Int {
-        get { object.payload.load(fromByteOffset: 24, as: Int.self) }
-        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 24, as: Int.self) }
+        get { object[PayloadLayout.Dict.indexCapacity] }
+        nonmutating set { object[PayloadLayout.Dict.indexCapacity] = newValue }
     }
     var storage: UnsafeMutableRawPointer? {
-        get { object.payload.load(fromByteOffset: 32, as: UnsafeMutableRawPointer?.self) }
-        nonmutating set { object.payload.storeBytes(of: newValue, toByteOffset: 32, as: UnsafeMutableRawPointer?.self) }
+        get { object[PayloadLayout.Dict.storage] }
+        nonmutating set { object[PayloadLayout.Dict.storage] = newValue }
     }
 
-    static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * 4 + 7) & ~7 }
-    static let entrySize = 24
+    static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * PayloadLayout.Dict.indexSize + 7) & ~7 }
+    static let entrySize = PayloadLayout.Dict.entrySize
     static func storageByteCount(indexCapacity: Int, entryCapacity: Int) -> Int {
         indexBytes(indexCapacity) + entryCapacity * entrySize
     }
@@ -57,17 +55,19 @@ struct DictLayout {
     func entry(_ number: Int) -> UnsafeMutableRawPointer {
         storage! + DictLayout.indexBytes(indexCapacity) + number * DictLayout.entrySize
     }
-    static func hash(_ entry: UnsafeMutableRawPointer) -> Int { entry.load(as: Int.self) }
+    static func hash(_ entry: UnsafeMutableRawPointer) -> Int {
+        entry.load(fromByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
+    }
     static func key(_ entry: UnsafeMutableRawPointer) -> RawRef? {
-        entry.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:))
+        entry.load(fromByteOffset: PayloadLayout.Dict.entryKey, as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:))
     }
     static func value(_ entry: UnsafeMutableRawPointer) -> RawRef {
-        RawRef(pointer: entry.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self))
+        RawRef(pointer: entry.load(fromByteOffset: PayloadLayout.Dict.entryValue, as: UnsafeMutableRawPointer.self))
     }
     static func set(_ entry: UnsafeMutableRawPointer, hash: Int, key: RawRef?, value: RawRef?) {
-        entry.storeBytes(of: hash, as: Int.self)
-        entry.storeBytes(of: key?.pointer, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
-        entry.storeBytes(of: value?.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+        entry.storeBytes(of: hash, toByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
+        entry.storeBytes(of: key?.pointer, toByteOffset: PayloadLayout.Dict.entryKey, as: UnsafeMutableRawPointer?.self)
+        entry.storeBytes(of: value?.pointer, toByteOffset: PayloadLayout.Dict.entryValue, as: UnsafeMutableRawPointer?.self)
     }
 
     /// Where `key` is: its index slot and entry number (nil when absent,

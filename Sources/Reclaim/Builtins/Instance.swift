@@ -1,7 +1,7 @@
 /// User classes: instances hold named attributes, one slot each (like a
 /// class with `__slots__`), and may have a finalizer (`__del__`).
 ///
-/// Payload: one reference per attribute, 0 while unset.
+/// Payload: one slot per attribute, 0 while unset (`PayloadLayout`).
 extension ObjectType {
     /// Makes a class whose instances have the attributes `attributes`.
     ///
@@ -30,12 +30,6 @@ extension ObjectType {
 }
 
 extension RawRef {
-    /// The attribute slots of an instance (nil: unset).
-    var instanceSlots: UnsafeMutableBufferPointer<RawRef?> {
-        UnsafeMutableBufferPointer(start: payload.assumingMemoryBound(to: RawRef?.self),
-                                   count: typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount })
-    }
-
     /// Unsets every attribute, releasing the values (an instance's `clear`
     /// and `dropReferences`).
     func clearInstance() {
@@ -54,15 +48,11 @@ extension RawRef {
     /// candidate.
     @inline(__always)
     func clearInstance(slotCount: Int) {
-        var offset = 0
-        let end = slotCount &* 8
-        while offset < end {
-            if let pointer = UnsafeMutableRawPointer(bitPattern: payload.load(fromByteOffset: offset, as: UInt.self)) {
-                payload.storeBytes(of: 0, toByteOffset: offset, as: UInt.self)
-                let value = RawRef(pointer: pointer)
-                if value.isCollecting { value.refcount &-= 1 } else { value.release() }
-            }
-            offset &+= 8
+        let slots = instanceSlots(count: slotCount)
+        for index in slots.indices {
+            guard let value = slots[index] else { continue }
+            slots[index] = nil
+            if value.isCollecting { value.refcount &-= 1 } else { value.release() }
         }
     }
 }
@@ -85,9 +75,9 @@ extension RawRef {
         checkSlot(index, "setSlot")
         #endif
         value.retain()
-        let slot = (pointer + 16 + index * 8).assumingMemoryBound(to: RawRef?.self)
-        let old = slot.pointee
-        slot.pointee = value
+        let slots = instanceSlots(count: index &+ 1)
+        let old = slots[index]
+        slots[index] = value
         old?.release()
     }
 
@@ -97,7 +87,7 @@ extension RawRef {
         #if DEBUG
         checkSlot(index, "slot")
         #endif
-        return (pointer + 16 + index * 8).assumingMemoryBound(to: RawRef?.self).pointee
+        return instanceSlots(count: index &+ 1)[index]
     }
 
     @usableFromInline

@@ -10,19 +10,19 @@ extension ObjectType {
     public static let bool = ObjectType(
         name: "bool", kind: .bool, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
-        hash: { Hashing.integer($0.payload.load(as: Int.self)) }, equals: numericEquals, equalityFamily: "number",
+        hash: { Hashing.integer($0[PayloadLayout.Number.integer]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 
     public static let int = ObjectType(
         name: "int", kind: .int, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
-        hash: { Hashing.integer($0.payload.load(as: Int.self)) }, equals: numericEquals, equalityFamily: "number",
+        hash: { Hashing.integer($0[PayloadLayout.Number.integer]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 
     public static let float = ObjectType(
         name: "float", kind: .float, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
-        hash: { Hashing.float($0.payload.load(as: Double.self)) }, equals: numericEquals, equalityFamily: "number",
+        hash: { Hashing.float($0[PayloadLayout.Number.float]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 }
 
@@ -30,9 +30,9 @@ extension ObjectType {
 /// float as doubles.
 func numericEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
     let lhsFloat = lhs.type.kind == .float, rhsFloat = rhs.type.kind == .float
-    if !lhsFloat && !rhsFloat { return lhs.payload.load(as: Int.self) == rhs.payload.load(as: Int.self) }
-    let a = lhsFloat ? lhs.payload.load(as: Double.self) : Double(lhs.payload.load(as: Int.self))
-    let b = rhsFloat ? rhs.payload.load(as: Double.self) : Double(rhs.payload.load(as: Int.self))
+    if !lhsFloat && !rhsFloat { return lhs[PayloadLayout.Number.integer] == rhs[PayloadLayout.Number.integer] }
+    let a = lhsFloat ? lhs[PayloadLayout.Number.float] : Double(lhs[PayloadLayout.Number.integer])
+    let b = rhsFloat ? rhs[PayloadLayout.Number.float] : Double(rhs[PayloadLayout.Number.integer])
     return a == b
 }
 
@@ -40,7 +40,7 @@ extension Heap {
     func createImmortals() throws {
         func make(_ type: ObjectType, _ value: Int? = nil) throws(ObjectAllocationError) -> RawRef {
             let object = try allocateObject(of: type, itemCount: 0, immortal: true)
-            if let value { object.payload.storeBytes(of: value, as: Int.self) }
+            if let value { object[PayloadLayout.Number.integer] = value }
             return object
         }
         core.pointee.none = try make(.none)
@@ -48,7 +48,7 @@ extension Heap {
         core.pointee.trueObject = try make(.bool, 1)
         for value in Heap.smallIntRange { core.pointee.smallInts.append(try make(.int, value)) }
         let empty = try make(.str)
-        empty.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
+        empty[PayloadLayout.Str.hash] = PayloadLayout.Str.unknownHash
         core.pointee.emptyString = empty
         core.pointee.emptyTuple = try make(.tuple)
     }
@@ -66,14 +66,14 @@ extension Heap {
             return Ref(adopting: core.pointee.smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
         }
         let object = try allocateObject(of: .int, itemCount: 0)
-        object.payload.storeBytes(of: value, as: Int.self)
+        object[PayloadLayout.Number.integer] = value
         return Ref(adopting: object, heap: self)
     }
 
     /// A `float`.
     public func float(_ value: Double) throws(ObjectAllocationError) -> Ref {
         let object = try allocateObject(of: .float, itemCount: 0)
-        object.payload.storeBytes(of: value, as: Double.self)
+        object[PayloadLayout.Number.float] = value
         return Ref(adopting: object, heap: self)
     }
 }
@@ -86,14 +86,14 @@ extension Ref {
     public func intValue() throws(ObjectError) -> Int {
         let kind = raw.type.kind
         guard kind == .int || kind == .bool else { throw .typeError("expected int, got \(raw.type.name)") }
-        return raw.payload.load(as: Int.self)
+        return raw[PayloadLayout.Number.integer]
     }
 
     /// The value of a `float` (or an `int` or `bool`, converted).
     public func floatValue() throws(ObjectError) -> Double {
         switch raw.type.kind {
-        case .float: return raw.payload.load(as: Double.self)
-        case .int, .bool: return Double(raw.payload.load(as: Int.self))
+        case .float: return raw[PayloadLayout.Number.float]
+        case .int, .bool: return Double(raw[PayloadLayout.Number.integer])
         default: throw .typeError("expected float, got \(raw.type.name)")
         }
     }
@@ -101,6 +101,6 @@ extension Ref {
     /// The truth of a `bool`.
     public func boolValue() throws(ObjectError) -> Bool {
         guard raw.type.kind == .bool else { throw .typeError("expected bool, got \(raw.type.name)") }
-        return raw.payload.load(as: Int.self) != 0
+        return raw[PayloadLayout.Number.integer] != 0
     }
 }

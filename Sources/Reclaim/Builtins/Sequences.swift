@@ -5,8 +5,7 @@ import Glibc
 /// `tuple` (items inline, immutable) and `list` (items in an out-of-line
 /// block of the heap's arena, grown as CPython grows lists).
 ///
-/// Tuple payload: count, then `count` references. List payload: count,
-/// capacity, address of the item block (or 0).
+/// Their payloads are described, field by field, in `PayloadLayout`.
 extension ObjectType {
     public static let tuple = ObjectType(
         name: "tuple", kind: .tuple, basicSize: 8, itemSize: 8,
@@ -46,40 +45,14 @@ extension ObjectType {
         dropReferences: { object, heap in heap.clearList(object) },
         finalizer: nil,
         storageBlocks: { object in
-            let capacity = object.payload.load(fromByteOffset: 8, as: Int.self)
+            let capacity = object[PayloadLayout.List.capacity]
             guard capacity > 0 else { return [] }
-            return [(UnsafeRawPointer(object.listStorage!), capacity * 8)]
+            return [(UnsafeRawPointer(object.listStorage!), capacity * PayloadLayout.wordSize)]
         },
         hash: { _ in throw ObjectError.typeError("unhashable type: 'list'") },
         equals: nil, equalityFamily: "list", attributeNames: [], supportsWeakReferences: false)
 }
 
-extension RawRef {
-    /// The slots of a tuple, nil where one being built has no item yet.
-    /// Every read and write of a tuple's items goes through this one typed
-    /// view. (A slot is an optional address, not a `RawRef`: a `RawRef`'s
-    /// pointer is never null, so the compiler may fold a test of one for
-    /// zero away.)
-    var tupleSlots: UnsafeBufferPointer<UnsafeMutableRawPointer?> {
-        UnsafeBufferPointer(start: (payload + 8).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
-                            count: payload.load(as: Int.self))
-    }
-
-    var listCount: Int {
-        get { payload.load(as: Int.self) }
-        nonmutating set { payload.storeBytes(of: newValue, as: Int.self) }
-    }
-
-    var listStorage: UnsafeMutablePointer<RawRef>? {
-        get { payload.load(fromByteOffset: 16, as: UnsafeMutablePointer<RawRef>?.self) }
-        nonmutating set { payload.storeBytes(of: newValue, toByteOffset: 16, as: UnsafeMutablePointer<RawRef>?.self) }
-    }
-
-    /// The items of a list.
-    var listItems: UnsafeMutableBufferPointer<RawRef> {
-        UnsafeMutableBufferPointer(start: listStorage, count: listCount)
-    }
-}
 
 extension Heap {
     /// An empty tuple is the heap's immortal one.
@@ -131,41 +104,41 @@ extension Heap {
     }
 
     func resizeList(_ list: RawRef, capacity: Int) throws(ObjectAllocationError) {
-        let old = list.listStorage, oldCapacity = list.payload.load(fromByteOffset: 8, as: Int.self)
-        let block = try allocateBlock(byteCount: Heap.byteCount(capacity, times: 8, of: .list), for: .list)
+        let old = list.listStorage, oldCapacity = list[PayloadLayout.List.capacity]
+        let block = try allocateBlock(byteCount: Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list), for: .list)
             .assumingMemoryBound(to: RawRef.self)
         if let old {
-            block.update(from: old, count: list.listCount)
-            freeBlock(UnsafeMutableRawPointer(old), byteCount: oldCapacity * 8, for: .list)
+            block.update(from: old, count: list.itemCount)
+            freeBlock(UnsafeMutableRawPointer(old), byteCount: oldCapacity * PayloadLayout.wordSize, for: .list)
         }
         list.listStorage = block
-        list.payload.storeBytes(of: capacity, toByteOffset: 8, as: Int.self)
+        list[PayloadLayout.List.capacity] = capacity
     }
 
     /// Appends `item` (retained) to a list, growing it as CPython does.
     func listAppend(_ list: RawRef, _ item: RawRef) throws(ObjectAllocationError) {
         checkOwnership(item, "list.append")
-        let count = list.listCount
-        if count == list.payload.load(fromByteOffset: 8, as: Int.self) {
+        let count = list.itemCount
+        if count == list[PayloadLayout.List.capacity] {
             let wanted = count + 1
             try resizeList(list, capacity: (wanted + (wanted >> 3) + 6) & ~3)
         }
         item.retain()
         list.listStorage![count] = item
-        list.listCount = count + 1
+        list.itemCount = count + 1
     }
 
     /// Releases every item and frees the item block: the list is empty.
     func clearList(_ list: RawRef) {
         guard let storage = list.listStorage else { return }
-        let count = list.listCount, capacity = list.payload.load(fromByteOffset: 8, as: Int.self)
+        let count = list.itemCount, capacity = list[PayloadLayout.List.capacity]
         // Detach first: releasing items can run code that looks at the list.
-        list.listCount = 0
+        list.itemCount = 0
         list.listStorage = nil
-        list.payload.storeBytes(of: 0, toByteOffset: 8, as: Int.self)
+        list[PayloadLayout.List.capacity] = 0
         // Last item first, as CPython's list_dealloc and list_clear.
         for index in stride(from: count - 1, through: 0, by: -1) { storage[index].release() }
-        freeBlock(UnsafeMutableRawPointer(storage), byteCount: capacity * 8, for: .list)
+        freeBlock(UnsafeMutableRawPointer(storage), byteCount: capacity * PayloadLayout.wordSize, for: .list)
     }
 
     /// Replaces every item of a tuple by None, releasing them.
@@ -220,7 +193,7 @@ extension Ref {
     /// `len()` of a str (bytes of UTF-8), bytes, tuple, list, dict or set.
     public func length() throws(ObjectError) -> Int {
         switch raw.type.kind {
-        case .str, .bytes, .tuple, .list, .dict, .set: return raw.payload.load(as: Int.self)
+        case .str, .bytes, .tuple, .list, .dict, .set: return raw.itemCount
         default: throw .typeError("object of type '\(raw.type.name)' has no len()")
         }
     }
@@ -228,7 +201,7 @@ extension Ref {
     /// How many items a tuple or list has (both keep the count first).
     func sequenceCount(_ operation: String) throws(ObjectError) -> Int {
         switch raw.type.kind {
-        case .tuple, .list: return raw.payload.load(as: Int.self)
+        case .tuple, .list: return raw.itemCount
         default: throw .typeError("\(operation): '\(raw.type.name)' object is not a tuple or list")
         }
     }
@@ -257,7 +230,7 @@ extension Ref {
     /// Replaces item `index` of a list.
     public func setItem(at index: Int, to value: borrowing Ref) throws(ObjectError) {
         try requireKind(.list, "setItem(at:to:)")
-        let count = raw.listCount
+        let count = raw.itemCount
         let position = index < 0 ? index + count : index
         guard position >= 0 && position < count else {
             throw .indexError("list assignment index \(index) out of range for length \(count)")
@@ -272,9 +245,9 @@ extension Ref {
     /// Removes and returns the last item of a list (`list.pop()`).
     public func pop() throws(ObjectError) -> Ref {
         try requireKind(.list, "pop")
-        let count = raw.listCount
+        let count = raw.itemCount
         guard count > 0 else { throw .indexError("pop from empty list") }
-        raw.listCount = count - 1
+        raw.itemCount = count - 1
         return Ref(adopting: raw.listStorage![count - 1], heap: heap)
     }
 

@@ -1,18 +1,18 @@
 /// `set`: open addressing over a power-of-two table.
 ///
-/// Payload: count, used (members plus deleted slots), capacity, address of
-/// the table. A table slot is (hash, member); member 0 is empty, 1 deleted.
+/// The payload and the table are described in `PayloadLayout`; `SetTable`
+/// reads and writes the table's slots.
 extension ObjectType {
     public static let set = ObjectType(
-        name: "set", kind: .set, basicSize: 32, itemSize: 0,
+        name: "set", kind: .set, basicSize: PayloadLayout.Set.size, itemSize: 0,
         traverse: { object, visit in object.setMembers().forEach(visit) },
         clear: { object, heap in heap.clearSet(object) },
         dropReferences: { object, heap in heap.clearSet(object) },
         finalizer: nil,
         storageBlocks: { object in
-            let capacity = object.payload.load(fromByteOffset: 16, as: Int.self)
+            let capacity = object.setCapacity
             guard capacity > 0 else { return [] }
-            return [(UnsafeRawPointer(object.setTable!), capacity * 16)]
+            return [(UnsafeRawPointer(object.setTable!), capacity * PayloadLayout.Set.slotSize)]
         },
         hash: { _ in throw ObjectError.typeError("unhashable type: 'set'") },
         equals: nil, equalityFamily: "set", attributeNames: [], supportsWeakReferences: false)
@@ -20,17 +20,27 @@ extension ObjectType {
 
 extension RawRef {
     var setTable: UnsafeMutableRawPointer? {
-        get { payload.load(fromByteOffset: 24, as: UnsafeMutableRawPointer?.self) }
-        nonmutating set { payload.storeBytes(of: newValue, toByteOffset: 24, as: UnsafeMutableRawPointer?.self) }
+        get { self[PayloadLayout.Set.table] }
+        nonmutating set { self[PayloadLayout.Set.table] = newValue }
+    }
+
+    var setCapacity: Int {
+        get { self[PayloadLayout.Set.capacity] }
+        nonmutating set { self[PayloadLayout.Set.capacity] = newValue }
+    }
+
+    var setUsed: Int {
+        get { self[PayloadLayout.Set.used] }
+        nonmutating set { self[PayloadLayout.Set.used] = newValue }
     }
 
     /// The members of a set.
     func setMembers() -> [RawRef] {
         guard let table = setTable else { return [] }
         var members: [RawRef] = []
-        for slot in 0..<payload.load(fromByteOffset: 16, as: Int.self) {
-            let member = table.load(fromByteOffset: slot * 16 + 8, as: UInt.self)
-            if member > 1 { members.append(RawRef(pointer: UnsafeMutableRawPointer(bitPattern: member)!)) }
+        for slot in 0..<setCapacity {
+            let member = SetTable.member(table, slot)
+            if member > PayloadLayout.Set.deletedMember { members.append(RawRef(pointer: UnsafeMutableRawPointer(bitPattern: member)!)) }
         }
         return members
     }
@@ -47,14 +57,14 @@ extension Heap {
         let mask = capacity - 1
         var slot = hash & mask, perturb = UInt(bitPattern: hash), firstDeleted: Int? = nil
         while true {
-            let stored = table.load(fromByteOffset: slot * 16 + 8, as: UInt.self)
-            if stored == 0 { return (firstDeleted ?? slot, false) }
-            if stored == 1 {
+            let stored = SetTable.member(table, slot)
+            if stored == PayloadLayout.Set.emptyMember { return (firstDeleted ?? slot, false) }
+            if stored == PayloadLayout.Set.deletedMember {
                 if firstDeleted == nil { firstDeleted = slot }
             } else {
                 let candidate = RawRef(pointer: UnsafeMutableRawPointer(bitPattern: stored)!)
                 if candidate == member
-                    || (table.load(fromByteOffset: slot * 16, as: Int.self) == hash && keysEqual(candidate, member)) {
+                    || (SetTable.hash(table, slot) == hash && keysEqual(candidate, member)) {
                     return (slot, true)
                 }
             }
@@ -68,27 +78,26 @@ extension Heap {
         while capacity * 3 / 5 < minimum { capacity *= 2 }
         let members = set.setMembers()
         let hashes = set.setTable.map { table in
-            (0..<set.payload.load(fromByteOffset: 16, as: Int.self)).compactMap { slot -> (Int, RawRef)? in
-                let stored = table.load(fromByteOffset: slot * 16 + 8, as: UInt.self)
-                guard stored > 1 else { return nil }
-                return (table.load(fromByteOffset: slot * 16, as: Int.self),
+            (0..<set.setCapacity).compactMap { slot -> (Int, RawRef)? in
+                let stored = SetTable.member(table, slot)
+                guard stored > PayloadLayout.Set.deletedMember else { return nil }
+                return (SetTable.hash(table, slot),
                         RawRef(pointer: UnsafeMutableRawPointer(bitPattern: stored)!))
             }
         } ?? []
         assert(hashes.count == members.count)
-        let table = try allocateBlock(byteCount: capacity * 16, for: .set)
-        table.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * 16)
+        let table = try allocateBlock(byteCount: capacity * PayloadLayout.Set.slotSize, for: .set)
+        table.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * PayloadLayout.Set.slotSize)
         for (hash, member) in hashes {
             let slot = setFind(table, capacity: capacity, member: member, hash: hash).slot
-            table.storeBytes(of: hash, toByteOffset: slot * 16, as: Int.self)
-            table.storeBytes(of: member.pointer, toByteOffset: slot * 16 + 8, as: UnsafeMutableRawPointer.self)
+            SetTable.store(table, slot, hash: hash, member: member)
         }
         if let old = set.setTable {
-            freeBlock(old, byteCount: set.payload.load(fromByteOffset: 16, as: Int.self) * 16, for: .set)
+            freeBlock(old, byteCount: set.setCapacity * PayloadLayout.Set.slotSize, for: .set)
         }
         set.setTable = table
-        set.payload.storeBytes(of: capacity, toByteOffset: 16, as: Int.self)
-        set.payload.storeBytes(of: hashes.count, toByteOffset: 8, as: Int.self)
+        set.setCapacity = capacity
+        set.setUsed = hashes.count
     }
 
     /// `set.add(member)`; returns whether it was new.
@@ -96,38 +105,37 @@ extension Heap {
     func setInsert(_ set: RawRef, _ member: RawRef) throws -> Bool {
         checkOwnership(member, "set.insert")
         let hash = try member.hashValueForKey()
-        let count = set.payload.load(as: Int.self), used = set.payload.load(fromByteOffset: 8, as: Int.self)
-        var capacity = set.payload.load(fromByteOffset: 16, as: Int.self)
+        let count = set.itemCount, used = set.setUsed
+        var capacity = set.setCapacity
         if set.setTable == nil || (used + 1) * 5 > capacity * 3 {
             try resizeSet(set, minimum: count + 1)
-            capacity = set.payload.load(fromByteOffset: 16, as: Int.self)
+            capacity = set.setCapacity
         }
         let table = set.setTable!
         let (slot, found) = setFind(table, capacity: capacity, member: member, hash: hash)
         if found { return false }
-        let wasDeleted = table.load(fromByteOffset: slot * 16 + 8, as: UInt.self) == 1
+        let wasDeleted = SetTable.member(table, slot) == PayloadLayout.Set.deletedMember
         member.retain()
-        table.storeBytes(of: hash, toByteOffset: slot * 16, as: Int.self)
-        table.storeBytes(of: member.pointer, toByteOffset: slot * 16 + 8, as: UnsafeMutableRawPointer.self)
-        set.payload.storeBytes(of: count + 1, as: Int.self)
-        if !wasDeleted { set.payload.storeBytes(of: set.payload.load(fromByteOffset: 8, as: Int.self) + 1, toByteOffset: 8, as: Int.self) }
+        SetTable.store(table, slot, hash: hash, member: member)
+        set.itemCount = count + 1
+        if !wasDeleted { set.setUsed += 1 }
         return true
     }
 
     func setContains(_ set: RawRef, _ member: RawRef) throws -> Bool {
         let hash = try member.hashValueForKey()
         guard let table = set.setTable else { return false }
-        return setFind(table, capacity: set.payload.load(fromByteOffset: 16, as: Int.self), member: member, hash: hash).found
+        return setFind(table, capacity: set.setCapacity, member: member, hash: hash).found
     }
 
     func setRemove(_ set: RawRef, _ member: RawRef) throws -> Bool {
         let hash = try member.hashValueForKey()
         guard let table = set.setTable else { return false }
-        let (slot, found) = setFind(table, capacity: set.payload.load(fromByteOffset: 16, as: Int.self), member: member, hash: hash)
+        let (slot, found) = setFind(table, capacity: set.setCapacity, member: member, hash: hash)
         guard found else { return false }
-        let stored = RawRef(pointer: table.load(fromByteOffset: slot * 16 + 8, as: UnsafeMutableRawPointer.self))
-        table.storeBytes(of: UInt(1), toByteOffset: slot * 16 + 8, as: UInt.self)
-        set.payload.storeBytes(of: set.payload.load(as: Int.self) - 1, as: Int.self)
+        let stored = RawRef(pointer: UnsafeMutableRawPointer(bitPattern: SetTable.member(table, slot))!)
+        SetTable.markDeleted(table, slot)
+        set.itemCount -= 1
         stored.release()
         return true
     }
@@ -135,11 +143,11 @@ extension Heap {
     func clearSet(_ set: RawRef) {
         guard let table = set.setTable else { return }
         let members = set.setMembers()
-        let bytes = set.payload.load(fromByteOffset: 16, as: Int.self) * 16
+        let bytes = set.setCapacity * PayloadLayout.Set.slotSize
         set.setTable = nil
-        for offset in stride(from: 0, to: 32, by: 8) where offset != 24 {
-            set.payload.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
-        }
+        set.itemCount = 0
+        set.setUsed = 0
+        set.setCapacity = 0
         freeBlock(table, byteCount: bytes, for: .set)
         for member in members { member.release() }
     }
@@ -167,5 +175,32 @@ extension Ref {
     public func remove(_ member: borrowing Ref) throws -> Bool {
         try requireKind(.set, "remove")
         return try heap.setRemove(raw, member.raw)
+    }
+}
+
+/// The slots of a set's table, at the offsets `PayloadLayout.Set` names:
+/// each a hash and a member word (an address, or the empty and deleted marks).
+enum SetTable {
+    @inline(__always)
+    static func hash(_ table: UnsafeMutableRawPointer, _ slot: Int) -> Int {
+        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+    }
+
+    @inline(__always)
+    static func member(_ table: UnsafeMutableRawPointer, _ slot: Int) -> UInt {
+        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
+    }
+
+    @inline(__always)
+    static func store(_ table: UnsafeMutableRawPointer, _ slot: Int, hash: Int, member: RawRef) {
+        table.storeBytes(of: hash, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+        table.storeBytes(of: member.pointer, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember,
+                         as: UnsafeMutableRawPointer.self)
+    }
+
+    @inline(__always)
+    static func markDeleted(_ table: UnsafeMutableRawPointer, _ slot: Int) {
+        table.storeBytes(of: PayloadLayout.Set.deletedMember,
+                         toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
     }
 }

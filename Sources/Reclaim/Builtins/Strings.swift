@@ -1,17 +1,17 @@
 /// `str` (UTF-8, inline, hash cached) and `bytes` (inline): atomic,
 /// variable-size types.
 ///
-/// Payload of `str`: count (Int), cached hash (Int, `Int.min` until
-/// computed), then `count` UTF-8 bytes. Payload of `bytes`: count, then the bytes.
+/// Their payloads (the count, a str's cached hash, the bytes) are
+/// described in `PayloadLayout`.
 extension ObjectType {
     public static let str = ObjectType(
         name: "str", kind: .str, basicSize: 16, itemSize: 1, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { object in
-            let cached = object.payload.load(fromByteOffset: 8, as: Int.self)
-            if cached != Int.min { return cached }
+            let cached = object[PayloadLayout.Str.hash]
+            if cached != PayloadLayout.Str.unknownHash { return cached }
             let hash = Hashing.bytes(object.stringBytes)
-            object.payload.storeBytes(of: hash, toByteOffset: 8, as: Int.self)
+            object[PayloadLayout.Str.hash] = hash
             return hash
         },
         equals: { lhs, rhs in lhs.stringBytes.elementsEqual(rhs.stringBytes) },
@@ -25,18 +25,6 @@ extension ObjectType {
         equalityFamily: "bytes", attributeNames: [], supportsWeakReferences: false)
 }
 
-extension RawRef {
-    /// The UTF-8 bytes of a `str`.
-    var stringBytes: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: payload + 16, count: payload.load(as: Int.self))
-    }
-
-    /// The contents of a `bytes`.
-    var byteContents: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: payload + 8, count: payload.load(as: Int.self))
-    }
-}
-
 extension Heap {
     /// A `str`; the empty string is the heap's immortal one.
     public func str(_ value: String) throws(ObjectAllocationError) -> Ref {
@@ -44,18 +32,15 @@ extension Heap {
         let count = value.utf8.count
         if count == 0 { return Ref(adopting: core.pointee.emptyString!, heap: self) }
         let object = try allocateObject(of: .str, itemCount: count)
-        object.payload.storeBytes(of: Int.min, toByteOffset: 8, as: Int.self)
-        value.withUTF8 { utf8 in
-            UnsafeMutableRawBufferPointer(start: object.payload + 16, count: count).copyMemory(from: UnsafeRawBufferPointer(utf8))
-        }
+        object[PayloadLayout.Str.hash] = PayloadLayout.Str.unknownHash
+        value.withUTF8 { utf8 in object.mutableStringBytes.copyMemory(from: UnsafeRawBufferPointer(utf8)) }
         return Ref(adopting: object, heap: self)
     }
 
     /// A `bytes`.
     public func bytes(_ value: some Collection<UInt8>) throws(ObjectAllocationError) -> Ref {
         let object = try allocateObject(of: .bytes, itemCount: value.count)
-        let target = UnsafeMutableRawBufferPointer(start: object.payload + 8, count: value.count)
-        _ = target.initializeMemory(as: UInt8.self, from: value)
+        _ = object.mutableByteContents.initializeMemory(as: UInt8.self, from: value)
         return Ref(adopting: object, heap: self)
     }
 }

@@ -197,8 +197,7 @@ public final class Heap: @unchecked Sendable {
     func giveBack(_ block: UnsafeMutableRawPointer, _ rounded: Int, type: ObjectType, object: RawRef?) {
         #if DEBUG
         Heap.poison(block, byteCount: rounded)
-        object?.pointer.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(type).toOpaque()),
-                                   toByteOffset: ObjectHeader.typeOffset, as: UnsafeRawPointer.self)
+        object?.storeTypeReference(type)
         #endif
         if rounded > FreeLists.maximumSize || !core.pointee.freeLists.push(block, rounded) {
             Allocator.deallocate(block, byteCount: rounded, options: options)
@@ -275,7 +274,7 @@ public final class Heap: @unchecked Sendable {
         if type.hasFinalizer && !immortal { collectorState.pointee.finalizableObjects &+= 1 }
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: immortal)
         if payload > 0 { memset(object.payload, 0, payload) }
-        if type.itemSize > 0 { object.payload.storeBytes(of: itemCount, as: Int.self) }
+        if type.itemSize > 0 { object.itemCount = itemCount }
         counters(of: type).pointee.count += 1
         if type.isContainer {
             if immortal { object.gcWord = RawRef.untrackedGCWord } else { track(object) }
@@ -293,11 +292,7 @@ public final class Heap: @unchecked Sendable {
         counters.pointee.count &+= 1
         countAllocatedBytes(type.fixedRealSize)
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: false)
-        var offset = 0
-        while offset < type.basicSize {
-            object.payload.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
-            offset &+= 8
-        }
+        object.zeroPayloadWords(type.basicSize)
         if type.isContainer { track(object) }
         return object
     }
@@ -306,7 +301,7 @@ public final class Heap: @unchecked Sendable {
     func objectBlockByteCount(_ object: RawRef, type: ObjectType) -> Int {
         if type.itemSize == 0 { return type.fixedBlockSize }
         let gc = object.flags.contains(.hasGCWord) ? ObjectHeader.gcWordSize : 0
-        let items = type.itemSize > 0 ? object.payload.load(as: Int.self) : 0
+        let items = type.itemSize > 0 ? object.itemCount : 0
         return gc + ObjectHeader.size + type.basicSize + type.itemSize * items
     }
 

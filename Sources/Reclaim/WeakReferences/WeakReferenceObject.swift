@@ -3,8 +3,8 @@
 /// that object dies — by reference counting or by the collector — with an
 /// optional callback.
 ///
-/// Payload of a weakref: the referent's address (0 once cleared). The
-/// heap keeps, beside the objects, each referent's weakrefs and each
+/// Payload of a weakref: the referent's address (0 once cleared;
+/// `PayloadLayout.WeakReference`). The heap keeps, beside the objects, each referent's weakrefs and each
 /// weakref's callback; a referent carries the `hasWeakReferences` flag so
 /// the destruction path pays for the lookup only when there is one.
 ///
@@ -13,7 +13,7 @@
 /// callback does not run (CPython's `handle_weakrefs` rule).
 extension ObjectType {
     public static let weakReference = ObjectType(
-        name: "weakref", kind: .weakReference, basicSize: 8, itemSize: 0,
+        name: "weakref", kind: .weakReference, basicSize: PayloadLayout.WeakReference.size, itemSize: 0,
         traverse: { _, _ in }, clear: { object, heap in heap.forgetWeakReference(object) },
         dropReferences: { object, heap in heap.forgetWeakReference(object) },
         finalizer: nil, storageBlocks: nil,
@@ -25,11 +25,6 @@ extension ObjectType {
 public typealias WeakReferenceCallback = (_ weakReference: borrowing Ref) throws -> Void
 
 extension RawRef {
-    var weakReferent: RawRef? {
-        get { payload.load(as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:)) }
-        nonmutating set { payload.storeBytes(of: newValue?.pointer, as: UnsafeMutableRawPointer?.self) }
-    }
-
     /// The referent while it is alive. A referent at count 0 is being
     /// destroyed, or waits for that in the trashcan's queue: it is dead
     /// already, as in CPython, though its weak references are not cleared
