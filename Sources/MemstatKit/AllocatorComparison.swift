@@ -37,8 +37,8 @@ public struct AllocatorComparison: Codable, Sendable {
     ///
     /// - Throws: ``ComparisonError`` when either report has no totals.
     public init(older: Report, newer: Report) throws(ComparisonError) {
-        guard let before = older.totals, let after = newer.totals else {
-            throw ComparisonError.missingSection("totals", kind: (older.totals == nil ? older : newer).report.rawValue)
+        guard let before = older.content.totals, let after = newer.content.totals else {
+            throw ComparisonError.missingSection("totals", kind: (older.content.totals == nil ? older : newer).kind.rawValue)
         }
         allocated = Change(before: before.allocated, after: after.allocated)
         active = Change(before: before.active, after: after.active)
@@ -47,8 +47,8 @@ public struct AllocatorComparison: Codable, Sendable {
         retained = Change(before: before.retained, after: after.retained)
         metadata = Change(before: before.metadata, after: after.metadata)
 
-        func byIndex(_ report: Report) -> [Int: Report.ArenaRow] {
-            Dictionary((report.arenas ?? []).compactMap { row in row.index.map { ($0, row) } },
+        func byIndex(_ report: Report) -> [Int: ArenaStats] {
+            Dictionary((report.content.arenaRows ?? []).compactMap { row in row.stats.index.map { ($0, row.stats) } },
                        uniquingKeysWith: { first, _ in first })
         }
         let olderArenas = byIndex(older), newerArenas = byIndex(newer)
@@ -59,16 +59,17 @@ public struct AllocatorComparison: Codable, Sendable {
                                resident: Change(before: old?.resident ?? 0, after: new?.resident ?? 0))
         }
 
-        func bySize(_ report: Report) -> [Int: Report.BinRow] {
-            Dictionary((report.bins ?? []).map { ($0.sizeClass, $0) }, uniquingKeysWith: { first, _ in first })
+        func bySize(_ rows: [Report.BinRow]) -> [Int: Report.BinRow] {
+            Dictionary(rows.map { ($0.stats.geometry.size, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        if older.bins != nil && newer.bins != nil {
-            let olderBins = bySize(older), newerBins = bySize(newer)
+        if let olderRows = older.content.binRows, let newerRows = newer.content.binRows {
+            let olderBins = bySize(olderRows), newerBins = bySize(newerRows)
             // Summaries list only their top size classes, so a class missing
             // from one list is unknown there, not empty: compare those in both.
             bins = Set(olderBins.keys).intersection(newerBins.keys).map { size in
                 BinChange(sizeClass: size,
-                          regions: Change(before: olderBins[size]?.curregs ?? 0, after: newerBins[size]?.curregs ?? 0),
+                          regions: Change(before: olderBins[size]?.stats.counters.curregs ?? 0,
+                                          after: newerBins[size]?.stats.counters.curregs ?? 0),
                           allocatedBytes: Change(before: olderBins[size]?.allocatedBytes ?? 0,
                                                  after: newerBins[size]?.allocatedBytes ?? 0))
             }
@@ -76,6 +77,37 @@ public struct AllocatorComparison: Codable, Sendable {
             .sorted { (abs($0.allocatedBytes.delta), $1.sizeClass) > (abs($1.allocatedBytes.delta), $0.sizeClass) }
         } else {
             bins = []
+        }
+    }
+}
+
+extension Report.Content {
+    /// The allocator totals, for the kinds that carry them (`summary`,
+    /// `arenas`, `run`, `leaks`).
+    var totals: GlobalStats? {
+        switch self {
+        case .summary(let summary), .run(let summary, _): summary.totals
+        case .arenas(let totals, _), .leaks(let totals, _, _, _): totals
+        case .bins, .config, .demo, .diff, .attach, .top, .stress: nil
+        }
+    }
+
+    /// The arenas listed, for the kinds that list them (`summary`, `arenas`, `run`).
+    var arenaRows: [Report.ArenaRow]? {
+        switch self {
+        case .summary(let summary), .run(let summary, _): summary.arenas
+        case .arenas(_, let arenas): arenas
+        case .bins, .config, .leaks, .demo, .diff, .attach, .top, .stress: nil
+        }
+    }
+
+    /// The small size classes listed, for the kinds that list them
+    /// (`summary` and `run` their top ones, `bins` all of one arena).
+    var binRows: [Report.BinRow]? {
+        switch self {
+        case .summary(let summary), .run(let summary, _): summary.bins
+        case .bins(let bins, _): bins
+        case .arenas, .config, .leaks, .demo, .diff, .attach, .top, .stress: nil
         }
     }
 }
@@ -161,16 +193,15 @@ extension Report {
     /// `memstat diff`: the comparison of two documents of the same kind.
     public static func diff(_ older: ComparableDocument, _ newer: ComparableDocument, files: [String],
                             allocator: Allocator) throws(ComparisonError) -> Report {
-        var report = Report(kind: .diff, source: .files(files), allocator: allocator)
         switch (older, newer) {
         case (.heapSnapshot(let before), .heapSnapshot(let after)):
-            report.heapDiff = after.compared(to: before)
+            return Report(source: .files(files), allocator: allocator,
+                          content: .diff(.heapSnapshots(after.compared(to: before))))
         case (.report(let before), .report(let after)):
-            report.allocatorDiff = try AllocatorComparison(older: before, newer: after)
-            report.allocator = after.allocator
+            let comparison = try AllocatorComparison(older: before, newer: after)
+            return Report(source: .files(files), allocator: after.allocator, content: .diff(.allocatorReports(comparison)))
         default:
             throw .mismatchedKinds(older.kindName, newer.kindName)
         }
-        return report
     }
 }

@@ -3,16 +3,125 @@ import Jemalloc
 import Reclaim
 
 /// The one document every `memstat --json` report prints, whatever the
-/// subcommand; sections a report does not cover are left out. The schema is
-/// described field by field in `docs/memstat-json.md`.
-public struct Report: Codable, Sendable {
+/// subcommand: the schema, whose allocator, and the report's own content.
+/// The schema is described field by field in `docs/memstat-json.md`; the
+/// content's sections are written at the top level of the document, beside
+/// `report`, which names its kind.
+public struct Report: Sendable {
     /// Identifies the schema and its version.
     public static let schemaName = "reclaim.memstat/1"
 
+    /// The schema the document follows: ``schemaName`` for every report made here.
+    public var schema: String
+    /// Whose allocator the figures describe.
+    public var source: Source
+    /// Facts about that allocator's build.
+    public var allocator: Allocator
+    /// The report's kind and the figures that kind carries.
+    public var content: Content
+
     /// Which report this is.
+    public var kind: Kind { content.kind }
+
+    /// A report of `content` on `source`'s allocator.
+    public init(source: Source, allocator: Allocator, content: Content) {
+        schema = Report.schemaName
+        self.source = source
+        self.allocator = allocator
+        self.content = content
+    }
+
+    /// A report of `content` on the allocator `snapshot` was taken of.
+    public init(source: Source, snapshot: AllocatorSnapshot, content: Content) {
+        self.init(source: source, allocator: Allocator(snapshot), content: content)
+    }
+}
+
+extension Report {
+    /// Which report a document is: the value of its `report` key.
     public enum Kind: String, Codable, Sendable {
         case summary, arenas, bins, config, run
         case demo, diff, attach, top, stress, leaks
+    }
+
+    /// Each kind of report with exactly the figures it carries.
+    public enum Content: Sendable {
+        /// `memstat summary`: totals, ratios, every arena and the size
+        /// classes holding the most bytes.
+        case summary(Summary)
+        /// `memstat arenas`: the totals and every arena, all arenas merged first.
+        case arenas(totals: GlobalStats, arenas: [ArenaRow])
+        /// `memstat bins`: every small size class of one arena (or all
+        /// merged), and its large size classes in use.
+        case bins([BinRow], largeExtents: [LargeRow])
+        /// `memstat config`: the build configuration (`config.*`) and the
+        /// options in force (`opt.*`).
+        case config(settings: [Setting], options: [Setting])
+        /// `memstat run`: the program's summary at exit, and with
+        /// `--interval` its totals over the run.
+        case run(Summary, series: [SeriesPoint]?)
+        /// `memstat run --leaks`: the program's totals at exit and the
+        /// allocation sites live then, and with `--interval` its totals over
+        /// the run.
+        case leaks(totals: GlobalStats, ratios: Ratios, leaks: LeakReport, series: [SeriesPoint]?)
+        /// `memstat demo`: the scenarios and their figures.
+        case demo(Demo)
+        /// `memstat diff`: the comparison of two documents.
+        case diff(Comparison)
+        /// `memstat attach`: another process's published heap figures.
+        case attach(PublishedStatistics)
+        /// One frame of `memstat top`: another process's published heap
+        /// figures, and each heap's collections per second since the
+        /// previous frame, by heap id (empty in the first frame).
+        case top(PublishedStatistics, collectionRates: [String: Double])
+        /// `memstat stress`: the run and its leak check.
+        case stress(Stress.Result)
+
+        /// The kind of report this content makes.
+        public var kind: Kind {
+            switch self {
+            case .summary: .summary
+            case .arenas: .arenas
+            case .bins: .bins
+            case .config: .config
+            case .run: .run
+            case .leaks: .leaks
+            case .demo: .demo
+            case .diff: .diff
+            case .attach: .attach
+            case .top: .top
+            case .stress: .stress
+            }
+        }
+    }
+
+    /// An allocator at one moment, as `summary` and `run` show it.
+    public struct Summary: Sendable {
+        /// The process totals.
+        public var totals: GlobalStats
+        /// Fragmentation ratios derived from the totals.
+        public var ratios: Ratios
+        /// Every arena in use.
+        public var arenas: [ArenaRow]
+        /// The size classes of all arenas merged that hold the most bytes,
+        /// most first (at most ``Report/summaryBinCount``).
+        public var bins: [BinRow]
+
+        /// A summary of the given figures.
+        public init(totals: GlobalStats, ratios: Ratios, arenas: [ArenaRow], bins: [BinRow]) {
+            self.totals = totals
+            self.ratios = ratios
+            self.arenas = arenas
+            self.bins = bins
+        }
+    }
+
+    /// What `memstat diff` compared.
+    public enum Comparison: Sendable {
+        /// Two heap snapshots (the document's `heapDiff`).
+        case heapSnapshots(SnapshotComparison)
+        /// Two allocator reports (the document's `allocatorDiff`).
+        case allocatorReports(AllocatorComparison)
     }
 
     /// Whose allocator the figures describe.
@@ -29,7 +138,9 @@ public struct Report: Codable, Sendable {
             case other
         }
 
+        /// Which process the figures come from.
         public var process: Process
+        /// The process described (memstat's own for ``Process/files``).
         public var pid: Int32
         /// The program and its arguments (`run` only).
         public var command: [String]?
@@ -52,6 +163,7 @@ public struct Report: Codable, Sendable {
             return source
         }
 
+        /// The process `pid`, and for `run` the program's command, status and run time.
         public init(process: Process, pid: Int32, command: [String]? = nil,
                     exitStatus: Int32? = nil, elapsedSeconds: Double? = nil) {
             self.process = process
@@ -64,14 +176,23 @@ public struct Report: Codable, Sendable {
 
     /// Facts about the allocator build.
     public struct Allocator: Codable, Sendable {
+        /// jemalloc's version string.
         public var version: String
+        /// The page size in bytes.
         public var page: Int
+        /// The quantum in bytes.
         public var quantum: Int
 
+        /// An allocator of the given version and geometry.
         public init(version: String, page: Int, quantum: Int) {
             self.version = version
             self.page = page
             self.quantum = quantum
+        }
+
+        /// The allocator `snapshot` was taken of.
+        public init(_ snapshot: AllocatorSnapshot) {
+            self.init(version: snapshot.version, page: snapshot.page, quantum: snapshot.quantum)
         }
 
         /// The jemalloc memstat itself runs on.
@@ -89,198 +210,32 @@ public struct Report: Codable, Sendable {
         public var residentToActive: Double
         /// `metadata / resident`.
         public var metadataShare: Double
-    }
 
-    /// One arena; `index` is `null` for all arenas merged.
-    public struct ArenaRow: Codable, Sendable {
-        public var index: Int?
-        public var nthreads: UInt32
-        public var allocated: Int
-        public var small: AllocationCounters
-        public var large: AllocationCounters
-        /// Active bytes: `pactive × page`.
-        public var active: Int
-        /// Dirty bytes: `pdirty × page`.
-        public var dirty: Int
-        /// Muzzy bytes: `pmuzzy × page`.
-        public var muzzy: Int
-        public var pactive: Int
-        public var pdirty: Int
-        public var pmuzzy: Int
-        public var mapped: Int
-        public var retained: Int
-        public var base: Int
-        public var `internal`: Int
-        public var resident: Int
-        public var tcacheBytes: Int
-    }
-
-    /// One small size class of one arena (`arena` is `null` for all merged).
-    public struct BinRow: Codable, Sendable {
-        public var arena: Int?
-        public var index: Int
-        public var sizeClass: Int
-        public var nregs: UInt32
-        public var slabSize: Int
-        public var curregs: Int
-        public var curslabs: Int
-        public var nonfullSlabs: Int
-        public var nmalloc: UInt64
-        public var ndalloc: UInt64
-        public var nrequests: UInt64
-        /// `curregs × sizeClass`.
-        public var allocatedBytes: Int
-        /// `curregs / (curslabs × nregs)`, 0 when there is no slab.
-        public var utilisation: Double
-    }
-
-    /// One large size class in use.
-    public struct LargeRow: Codable, Sendable {
-        public var arena: Int?
-        public var sizeClass: Int
-        public var curlextents: Int
-        public var allocatedBytes: Int
+        /// The ratios of `totals`.
+        public init(_ totals: GlobalStats) {
+            activeToAllocated = totals.activeToAllocated
+            residentToActive = totals.residentToActive
+            metadataShare = totals.metadataShare
+        }
     }
 
     /// One point of `memstat run --interval`.
     public struct SeriesPoint: Codable, Sendable {
         /// Seconds since the program started.
         public var elapsedSeconds: Double
+        /// `stats.allocated` at that moment.
         public var allocated: Int
+        /// `stats.active` at that moment.
         public var active: Int
+        /// `stats.resident` at that moment.
         public var resident: Int
 
+        /// A point of the given figures.
         public init(elapsedSeconds: Double, allocated: Int, active: Int, resident: Int) {
             self.elapsedSeconds = elapsedSeconds
             self.allocated = allocated
             self.active = active
             self.resident = resident
         }
-    }
-
-    public var schema = Report.schemaName
-    public var report: Kind
-    public var source: Source
-    public var allocator: Allocator
-    public var totals: GlobalStats?
-    public var ratios: Ratios?
-    public var arenas: [ArenaRow]?
-    public var bins: [BinRow]?
-    public var largeExtents: [LargeRow]?
-    public var settings: [Setting]?
-    public var options: [Setting]?
-    public var series: [SeriesPoint]?
-    /// `memstat demo`: the scenarios and their figures.
-    public var demo: Demo?
-    /// `memstat diff` of two heap snapshots.
-    public var heapDiff: SnapshotComparison?
-    /// `memstat diff` of two allocator reports.
-    public var allocatorDiff: AllocatorComparison?
-    /// `memstat attach` and `top`: another process's published heap figures.
-    public var published: PublishedStatistics?
-    /// `memstat run --leaks`: the allocation sites live at exit.
-    public var leaks: LeakReport?
-    /// `memstat stress`: the run and its leak check.
-    public var stress: Stress.Result?
-    /// `memstat top`: collections per second of each heap since the previous frame, by heap id.
-    public var collectionRates: [String: Double]?
-
-    public init(kind: Report.Kind, source: Source, snapshot: AllocatorSnapshot) {
-        self.init(kind: kind, source: source,
-                  allocator: Allocator(version: snapshot.version, page: snapshot.page, quantum: snapshot.quantum))
-    }
-
-    public init(kind: Report.Kind, source: Source, allocator: Allocator) {
-        report = kind
-        self.source = source
-        self.allocator = allocator
-    }
-}
-
-extension Report {
-    /// How many size classes the summary lists.
-    public static let summaryBinCount = 10
-
-    /// The summary: totals, ratios, every arena, and the size classes of all
-    /// arenas merged that hold the most bytes.
-    public static func summary(_ snapshot: AllocatorSnapshot, source: Source, kind: Kind = .summary) -> Report {
-        var report = Report(kind: kind, source: source, snapshot: snapshot)
-        report.totals = snapshot.totals
-        report.ratios = Ratios(activeToAllocated: snapshot.totals.activeToAllocated,
-                               residentToActive: snapshot.totals.residentToActive,
-                               metadataShare: snapshot.totals.metadataShare)
-        report.arenas = snapshot.arenas.map { ArenaRow($0.stats, page: snapshot.page) }
-        report.bins = Array(snapshot.merged.bins.filter { $0.curregs > 0 }
-            .sorted { ($0.allocatedBytes, $1.index) > ($1.allocatedBytes, $0.index) }
-            .prefix(summaryBinCount)
-            .map { BinRow($0, arena: nil) })
-        return report
-    }
-
-    /// Every arena, and all arenas merged first.
-    public static func arenas(_ snapshot: AllocatorSnapshot, source: Source) -> Report {
-        var report = Report(kind: .arenas, source: source, snapshot: snapshot)
-        report.totals = snapshot.totals
-        report.arenas = ([snapshot.merged] + snapshot.arenas).map { ArenaRow($0.stats, page: snapshot.page) }
-        return report
-    }
-
-    /// Every size class of one arena (`nil`: all arenas merged), and the
-    /// large classes in use.
-    ///
-    /// - Throws: ``UnknownArena`` when no initialised arena has that index.
-    public static func bins(_ snapshot: AllocatorSnapshot, arena: Int?, source: Source) throws(UnknownArena) -> Report {
-        let chosen: AllocatorSnapshot.ArenaSnapshot
-        if let arena {
-            guard let match = snapshot.arenas.first(where: { $0.stats.index == arena }) else {
-                throw UnknownArena(index: arena, known: snapshot.arenas.compactMap(\.stats.index))
-            }
-            chosen = match
-        } else {
-            chosen = snapshot.merged
-        }
-        var report = Report(kind: .bins, source: source, snapshot: snapshot)
-        report.bins = chosen.bins.map { BinRow($0, arena: arena) }
-        report.largeExtents = chosen.largeExtents.map {
-            LargeRow(arena: arena, sizeClass: $0.sizeClass, curlextents: $0.curlextents, allocatedBytes: $0.allocatedBytes)
-        }
-        return report
-    }
-
-    /// The version, build settings and options in force.
-    public static func config(_ snapshot: AllocatorSnapshot, source: Source) -> Report {
-        var report = Report(kind: .config, source: source, snapshot: snapshot)
-        report.settings = snapshot.settings
-        report.options = snapshot.options
-        return report
-    }
-}
-
-/// `--arena N` named an arena that is not initialised.
-public struct UnknownArena: Error, Equatable, Sendable, CustomStringConvertible {
-    public var index: Int
-    public var known: [Int]
-    public var description: String {
-        "no arena \(index) is in use; arenas in use: \(known.map(String.init).joined(separator: ", "))"
-    }
-}
-
-extension Report.ArenaRow {
-    init(_ stats: ArenaStats, page: Int) {
-        self.init(index: stats.index, nthreads: stats.nthreads, allocated: stats.allocated,
-                  small: stats.small, large: stats.large,
-                  active: stats.pactive * page, dirty: stats.pdirty * page, muzzy: stats.pmuzzy * page,
-                  pactive: stats.pactive, pdirty: stats.pdirty, pmuzzy: stats.pmuzzy,
-                  mapped: stats.mapped, retained: stats.retained, base: stats.base, internal: stats.internal,
-                  resident: stats.resident, tcacheBytes: stats.tcacheBytes)
-    }
-}
-
-extension Report.BinRow {
-    init(_ bin: BinStats, arena: Int?) {
-        self.init(arena: arena, index: bin.index, sizeClass: bin.sizeClass, nregs: bin.nregs, slabSize: bin.slabSize,
-                  curregs: bin.curregs, curslabs: bin.curslabs, nonfullSlabs: bin.nonfullSlabs,
-                  nmalloc: bin.nmalloc, ndalloc: bin.ndalloc, nrequests: bin.nrequests,
-                  allocatedBytes: bin.allocatedBytes, utilisation: bin.utilisation)
     }
 }

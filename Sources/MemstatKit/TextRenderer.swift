@@ -5,29 +5,43 @@ public enum TextRenderer {
     /// The report as text, ending with a newline.
     public static func render(_ report: Report) -> String {
         var sections = [header(report)]
-        if let totals = report.totals, report.report != .arenas { sections.append(totalsSection(totals)) }
-        if let ratios = report.ratios { sections.append(ratiosSection(ratios)) }
-        if let arenas = report.arenas { sections.append(arenasSection(arenas, merged: report.report == .arenas)) }
-        if let bins = report.bins {
-            sections.append(report.report == .bins ? binsSection(bins) : topBinsSection(bins))
+        switch report.content {
+        case .summary(let summary):
+            sections += summarySections(summary)
+        case .run(let summary, let series):
+            sections += summarySections(summary)
+            if let series, !series.isEmpty { sections.append(seriesSection(series)) }
+        case .leaks(let totals, let ratios, let leaks, let series):
+            sections += [totalsSection(totals), ratiosSection(ratios)]
+            if let series, !series.isEmpty { sections.append(seriesSection(series)) }
+            sections.append(leaksSection(leaks))
+        case .arenas(_, let arenas):
+            sections.append(arenasSection(arenas, merged: true))
+        case .bins(let bins, let largeExtents):
+            sections += [binsSection(bins), largeSection(largeExtents)]
+        case .config(let settings, let options):
+            sections += [settingsSection("Build configuration (config.*)", settings),
+                         settingsSection("Options in force (opt.*)", options)]
+        case .demo(let demo):
+            sections += demoSections(demo)
+        case .diff(.heapSnapshots(let diff)):
+            sections += heapDiffSections(diff)
+        case .diff(.allocatorReports(let diff)):
+            sections += allocatorDiffSections(diff)
+        case .attach(let published):
+            sections += publishedSections(published, rates: nil)
+        case .top(let published, let collectionRates):
+            sections += publishedSections(published, rates: collectionRates)
+        case .stress(let result):
+            sections += stressSections(result)
         }
-        if let large = report.largeExtents, report.report == .bins { sections.append(largeSection(large)) }
-        if let series = report.series, !series.isEmpty { sections.append(seriesSection(series)) }
-        if let settings = report.settings { sections.append(settingsSection("Build configuration (config.*)", settings)) }
-        if let options = report.options { sections.append(settingsSection("Options in force (opt.*)", options)) }
-        if let demo = report.demo { sections += demoSections(demo) }
-        if let diff = report.heapDiff { sections += heapDiffSections(diff) }
-        if let diff = report.allocatorDiff { sections += allocatorDiffSections(diff) }
-        if let stress = report.stress { sections += stressSections(stress) }
-        if let leaks = report.leaks { sections.append(leaksSection(leaks)) }
-        if let published = report.published { sections += publishedSections(published, rates: report.collectionRates) }
         return sections.joined(separator: "\n\n") + "\n"
     }
 
     static func header(_ report: Report) -> String {
         let version = report.allocator.version.split(separator: "-").first.map(String.init) ?? report.allocator.version
         let title: String
-        switch report.report {
+        switch report.kind {
         case .summary: title = "summary"
         case .run: title = "run"
         case .arenas: title = "arenas"
@@ -80,6 +94,13 @@ public enum TextRenderer {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
+    /// The sections of `summary` and `run`: totals, ratios, arenas, and the
+    /// size classes holding the most bytes.
+    static func summarySections(_ summary: Report.Summary) -> [String] {
+        [totalsSection(summary.totals), ratiosSection(summary.ratios),
+         arenasSection(summary.arenas, merged: false), topBinsSection(summary.bins)]
+    }
+
     static func totalsSection(_ totals: GlobalStats) -> String {
         let rows: [(String, Int, String)] = [
             ("allocated", totals.allocated, "bytes the program holds"),
@@ -108,12 +129,13 @@ public enum TextRenderer {
         var table = TextTable([.init("arena", .left), .init("thr"), .init("allocated"), .init("small"),
                                .init("large"), .init("active"), .init("dirty"), .init("muzzy"), .init("resident")])
         for arena in arenas {
-            table.append([arena.index.map(String.init) ?? "all", String(arena.nthreads), Units.bytes(arena.allocated),
-                          Units.bytes(arena.small.allocated), Units.bytes(arena.large.allocated),
+            let stats = arena.stats
+            table.append([stats.index.map(String.init) ?? "all", String(stats.nthreads), Units.bytes(stats.allocated),
+                          Units.bytes(stats.small.allocated), Units.bytes(stats.large.allocated),
                           Units.bytes(arena.active), Units.bytes(arena.dirty), Units.bytes(arena.muzzy),
-                          Units.bytes(arena.resident)])
+                          Units.bytes(stats.resident)])
         }
-        let count = arenas.filter { $0.index != nil }.count
+        let count = arenas.filter { $0.stats.index != nil }.count
         return "Arenas (\(count) in use)\n" + table.render()
     }
 
@@ -123,7 +145,7 @@ public enum TextRenderer {
     }
 
     static func binsSection(_ bins: [Report.BinRow]) -> String {
-        let used = bins.filter { $0.nmalloc > 0 || $0.curregs > 0 }
+        let used = bins.filter { $0.stats.counters.nmalloc > 0 || $0.stats.counters.curregs > 0 }
         let whose = bins.first?.arena.map { "arena \($0)" } ?? "all arenas"
         let note = "\n  \(bins.count - used.count) of \(bins.count) size classes never used are not shown"
         guard !used.isEmpty else { return "Small size classes of \(whose)\n  (none used)" }
@@ -134,9 +156,10 @@ public enum TextRenderer {
         var table = TextTable([.init("size B"), .init("regions"), .init("slabs"), .init("bytes"),
                                .init("utilisation", .left), .init("")])
         for bin in bins {
-            table.append([Units.count(bin.sizeClass), Units.count(bin.curregs), Units.count(bin.curslabs),
-                          Units.bytes(bin.allocatedBytes), Units.bar(bin.utilisation),
-                          bin.curslabs == 0 ? "-" : Units.percent(bin.utilisation)])
+            let counters = bin.stats.counters
+            table.append([Units.count(bin.stats.geometry.size), Units.count(counters.curregs),
+                          Units.count(counters.curslabs), Units.bytes(bin.allocatedBytes), Units.bar(bin.utilisation),
+                          counters.curslabs == 0 ? "-" : Units.percent(bin.utilisation)])
         }
         return table
     }
@@ -145,7 +168,8 @@ public enum TextRenderer {
         guard !large.isEmpty else { return "Large size classes in use\n  (none)" }
         var table = TextTable([.init("size"), .init("extents"), .init("bytes")])
         for row in large {
-            table.append([Units.bytes(row.sizeClass), Units.count(row.curlextents), Units.bytes(row.allocatedBytes)])
+            table.append([Units.bytes(row.stats.sizeClass), Units.count(row.stats.curlextents),
+                          Units.bytes(row.allocatedBytes)])
         }
         return "Large size classes in use\n" + table.render()
     }

@@ -110,8 +110,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run() throws {
-        var report = Report(kind: .demo, source: .currentProcess(), allocator: try .current())
-        report.demo = try Demo.run()
+        let report = Report(source: .currentProcess(), allocator: try .current(), content: .demo(try Demo.run()))
         try emit(report, json: options.json)
     }
 }
@@ -174,13 +173,13 @@ struct ProcessArgument: ParsableArguments {
     }
 }
 
-/// A report of another process's published figures.
-func publishedReport(_ published: PublishedStatistics, kind: Report.Kind) throws -> Report {
+/// A report of another process's published figures: `content` is
+/// `.attach` or `.top` of `published`.
+func publishedReport(_ published: PublishedStatistics, content: Report.Content) -> Report {
     let quantum = (try? Report.Allocator.current().quantum) ?? 16
-    var report = Report(kind: kind, source: Report.Source(process: .other, pid: published.pid),
-                        allocator: .init(version: published.allocatorVersion, page: published.page, quantum: quantum))
-    report.published = published
-    return report
+    return Report(source: Report.Source(process: .other, pid: published.pid),
+                  allocator: .init(version: published.allocatorVersion, page: published.page, quantum: quantum),
+                  content: content)
 }
 
 struct Attach: ParsableCommand {
@@ -195,7 +194,8 @@ struct Attach: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run() throws {
-        try emit(try publishedReport(try process.read(), kind: .attach), json: options.json)
+        let published = try process.read()
+        try emit(publishedReport(published, content: .attach(published)), json: options.json)
     }
 }
 
@@ -223,18 +223,17 @@ struct Top: ParsableCommand {
         while count.map({ frame < $0 }) ?? true {
             if frame > 0 { usleep(useconds_t(interval * 1_000_000)) }
             let published = try process.read()
-            var report = try publishedReport(published, kind: .top)
+            var collectionRates: [String: Double] = [:]
             if let previous {
                 let elapsed = max(1e-3, published.heartbeatAt - previous.heartbeatAt)
                 let earlier = Dictionary(previous.heaps.map { ($0.heapID, $0) }, uniquingKeysWith: { first, _ in first })
-                report.collectionRates = Dictionary(uniqueKeysWithValues: published.heaps.compactMap { heap in
+                collectionRates = Dictionary(uniqueKeysWithValues: published.heaps.compactMap { heap in
                     earlier[heap.heapID].map { old in
                         (String(heap.heapID), Double(heap.collections.reduce(0, +) - old.collections.reduce(0, +)) / elapsed)
                     }
                 })
-            } else {
-                report.collectionRates = [:]
             }
+            let report = publishedReport(published, content: .top(published, collectionRates: collectionRates))
             if options.json {
                 try emit(report, json: true, compact: true)
             } else {
@@ -334,8 +333,7 @@ struct StressCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        var report = Report(kind: .stress, source: .currentProcess(), allocator: try .current())
-        report.stress = result
+        let report = Report(source: .currentProcess(), allocator: try .current(), content: .stress(result))
         try emit(report, json: options.json)
         if result.leaked { throw ExitCode(1) }
     }
@@ -401,13 +399,13 @@ struct Run: ParsableCommand {
                                          profiling: leaks ? LeakProfiling(lgSample: lgSample, top: top) : nil).run()
             let source = Report.Source(process: .program, pid: outcome.pid, command: command,
                                        exitStatus: outcome.exitStatus, elapsedSeconds: outcome.elapsedSeconds)
-            var report = Report.summary(outcome.final, source: source, kind: leaks ? .leaks : .run)
-            if interval != nil { report.series = outcome.series }
-            if leaks {
+            let series = interval != nil ? outcome.series : nil
+            let report: Report
+            if let found = outcome.leaks {
                 // The leak report stays short: totals, then the sites.
-                report.arenas = nil
-                report.bins = nil
-                report.leaks = outcome.leaks
+                report = Report.leaks(outcome.final, source: source, leaks: found, series: series)
+            } else {
+                report = Report.run(outcome.final, source: source, series: series)
             }
             try emit(report, json: options.json)
             throw ExitCode(outcome.exitStatus)

@@ -16,17 +16,21 @@ struct MemstatReportCommandTests {
         #expect(result.stderr.isEmpty)
         let report = try decodeReport(result.stdout)
         #expect(report.schema == "reclaim.memstat/1")
-        #expect(report.report == .summary)
+        #expect(report.kind == .summary)
         #expect(report.source.process == .self)
-        let totals = try #require(report.totals)
+        guard case .summary(let summary) = report.content else {
+            Issue.record("a \(report.kind) report, not a summary")
+            return
+        }
+        let totals = summary.totals
         #expect(totals.allocated > 0 && totals.active >= totals.allocated && totals.mapped >= totals.active)
-        #expect(report.ratios?.activeToAllocated == Double(totals.active) / Double(totals.allocated))
-        let arenas = try #require(report.arenas)
-        #expect(!arenas.isEmpty && arenas.allSatisfy { $0.index != nil })
-        let bins = try #require(report.bins)
+        #expect(summary.ratios.activeToAllocated == Double(totals.active) / Double(totals.allocated))
+        let arenas = summary.arenas
+        #expect(!arenas.isEmpty && arenas.allSatisfy { $0.stats.index != nil })
+        let bins = summary.bins
         #expect(bins.count <= Report.summaryBinCount && !bins.isEmpty)
         #expect(bins.map(\.allocatedBytes) == bins.map(\.allocatedBytes).sorted(by: >))
-        #expect(bins.allSatisfy { $0.allocatedBytes == $0.curregs * $0.sizeClass })
+        #expect(bins.allSatisfy { $0.allocatedBytes == $0.stats.counters.curregs * $0.stats.geometry.size })
     }
 
     @Test("plain memstat prints the summary as text within 80 columns")
@@ -44,11 +48,15 @@ struct MemstatReportCommandTests {
     func arenas() throws {
         let result = try MemstatBinary.run(["arenas", "--json"])
         #expect(result.status == 0)
-        let arenas = try #require(try decodeReport(result.stdout).arenas)
-        #expect(arenas.first?.index == nil)
+        let report = try decodeReport(result.stdout)
+        guard case .arenas(_, let arenas) = report.content else {
+            Issue.record("a \(report.kind) report, not arenas")
+            return
+        }
+        #expect(arenas.first?.stats.index == nil)
         #expect(arenas.count >= 2)
         let merged = arenas[0], each = arenas.dropFirst()
-        #expect(merged.small.nmalloc == each.reduce(0) { $0 + $1.small.nmalloc })
+        #expect(merged.stats.small.nmalloc == each.reduce(0) { $0 + $1.stats.small.nmalloc })
         let text = try MemstatBinary.run(["arenas"])
         #expect(text.stdout.contains("all"))
     }
@@ -58,10 +66,13 @@ struct MemstatReportCommandTests {
         let result = try MemstatBinary.run(["bins", "--arena", "0", "--json"])
         #expect(result.status == 0)
         let report = try decodeReport(result.stdout)
-        let bins = try #require(report.bins)
+        guard case .bins(let bins, _) = report.content else {
+            Issue.record("a \(report.kind) report, not bins")
+            return
+        }
         #expect(bins.count == (try AllocatorInfo.binCount()))
         #expect(bins.allSatisfy { $0.arena == 0 })
-        #expect(bins.map(\.sizeClass) == (try AllocatorInfo.binClasses().map(\.size)))
+        #expect(bins.map(\.stats.geometry.size) == (try AllocatorInfo.binClasses().map(\.size)))
 
         let missing = try MemstatBinary.run(["bins", "--arena", "999"])
         #expect(missing.status == 2)
@@ -75,8 +86,12 @@ struct MemstatReportCommandTests {
         #expect(result.status == 0)
         let report = try decodeReport(result.stdout)
         #expect(report.allocator.version.hasPrefix("5.3"))
-        #expect(report.settings?.contains(Setting(name: "stats", value: .bool(true))) == true)
-        #expect(report.options?.contains { $0.name == "narenas" } == true)
+        guard case .config(let settings, let options) = report.content else {
+            Issue.record("a \(report.kind) report, not config")
+            return
+        }
+        #expect(settings.contains(Setting(name: "stats", value: .bool(true))))
+        #expect(options.contains { $0.name == "narenas" })
         let text = try MemstatBinary.run(["config"])
         #expect(text.stdout.contains("Options in force"))
     }
@@ -100,13 +115,17 @@ struct MemstatRunTests {
         let result = try MemstatBinary.run(["run", "--json", "--", "/bin/true"])
         #expect(result.status == 0)
         let report = try decodeReport(result.stdout)
-        #expect(report.report == .run)
+        #expect(report.kind == .run)
         #expect(report.source.process == .program)
         #expect(report.source.command == ["/bin/true"])
         #expect(report.source.exitStatus == 0)
         #expect(report.source.pid != ProcessInfo.processInfo.processIdentifier)
-        #expect((report.totals?.allocated ?? 0) > 0)
-        #expect(report.series == nil)
+        guard case .run(let summary, let series) = report.content else {
+            Issue.record("a \(report.kind) report, not run")
+            return
+        }
+        #expect(summary.totals.allocated > 0)
+        #expect(series == nil)
     }
 
     @Test("the program's stdout and stderr pass through and its exit status becomes memstat's")
@@ -168,7 +187,10 @@ struct MemstatRunTests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("20000\n"))
         let report = try decodeReport(String(result.stdout.dropFirst(6)))
-        let series = try #require(report.series)
+        guard case .run(_, let series?) = report.content else {
+            Issue.record("a \(report.kind) report without a series")
+            return
+        }
         #expect(series.count >= 20, "20 MB allocated at 256 KiB per report")
         #expect(series.map(\.elapsedSeconds) == series.map(\.elapsedSeconds).sorted())
         #expect(series.map(\.allocated).max()! >= 20_000_000)

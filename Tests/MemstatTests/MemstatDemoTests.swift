@@ -10,8 +10,11 @@ struct MemstatDemoTests {
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let report = try decodeReport(result.stdout)
-        #expect(report.report == .demo)
-        let demo = try #require(report.demo)
+        #expect(report.kind == .demo)
+        guard case .demo(let demo) = report.content else {
+            Issue.record("a \(report.kind) report, not demo")
+            return
+        }
         #expect(demo.steps.count == 5)
         for step in demo.steps {
             #expect(step.checkpoints.first == "start")

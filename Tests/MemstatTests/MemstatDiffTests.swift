@@ -32,9 +32,12 @@ struct MemstatDiffTests {
         let result = try MemstatBinary.run(["diff", "--json", before, after])
         #expect(result.status == 0)
         let report = try decodeReport(result.stdout)
-        #expect(report.report == .diff)
+        #expect(report.kind == .diff)
         #expect(report.source.files == [before, after])
-        let diff = try #require(report.heapDiff)
+        guard case .diff(.heapSnapshots(let diff)) = report.content else {
+            Issue.record("a \(report.kind) report without a heap diff")
+            return
+        }
         #expect(diff.olderLabel == "before" && diff.newerLabel == "after")
         let first = try #require(diff.types.first)
         #expect(first.typeName == "DiffNode" && first.countDelta == 50 && first.count == 50)
@@ -58,9 +61,15 @@ struct MemstatDiffTests {
         let newer = try scratch.write(Data(run.stdout.utf8), "run.json")
         let result = try MemstatBinary.run(["diff", "--json", older, newer])
         #expect(result.status == 0)
-        let diff = try #require(try decodeReport(result.stdout).allocatorDiff)
-        let before = try #require(try decodeReport(summary.stdout).totals)
-        let after = try #require(try decodeReport(run.stdout).totals)
+        let diffReport = try decodeReport(result.stdout)
+        let olderReport = try decodeReport(summary.stdout), newerReport = try decodeReport(run.stdout)
+        guard case .diff(.allocatorReports(let diff)) = diffReport.content,
+              case .summary(let olderSummary) = olderReport.content,
+              case .run(let newerSummary, _) = newerReport.content else {
+            Issue.record("reports of kinds \(diffReport.kind), \(olderReport.kind), \(newerReport.kind)")
+            return
+        }
+        let before = olderSummary.totals, after = newerSummary.totals
         #expect(diff.allocated.before == before.allocated && diff.allocated.after == after.allocated)
         #expect(diff.resident.delta == after.resident - before.resident)
         #expect(!diff.arenas.isEmpty)

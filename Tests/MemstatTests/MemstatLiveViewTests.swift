@@ -32,7 +32,9 @@ final class BackgroundMemstat {
     func attach() throws -> PublishedStatistics? {
         let result = try MemstatBinary.run(["attach", String(pid), "--json"])
         guard result.status == 0 else { return nil }
-        return try decodeReport(result.stdout).published
+        let report = try decodeReport(result.stdout)
+        guard case .attach(let published) = report.content else { return nil }
+        return published
     }
 
     /// Kills the process (if still running) and removes the segment a
@@ -72,13 +74,18 @@ struct MemstatLiveViewTests {
         #expect(top.status == 0)
         let frames = try top.stdout.split(separator: "\n").map { try decodeReport(String($0)) }
         #expect(frames.count == 3)
-        #expect(frames.allSatisfy { $0.report == .top && $0.source.process == .other })
-        let first = try #require(frames.first?.published), last = try #require(frames.last?.published)
+        #expect(frames.allSatisfy { $0.kind == .top && $0.source.process == .other })
+        /// A frame's published figures and collection rates.
+        func topFrame(_ report: Report?) -> (published: PublishedStatistics, collectionRates: [String: Double])? {
+            guard case .top(let published, let collectionRates)? = report?.content else { return nil }
+            return (published, collectionRates)
+        }
+        let first = try #require(topFrame(frames.first)?.published), last = try #require(topFrame(frames.last)?.published)
         func collections(_ statistics: PublishedStatistics) -> Int {
             statistics.heaps.map { $0.collections.reduce(0, +) }.reduce(0, +)
         }
         #expect(collections(last) > collections(first))
-        #expect(frames.last?.collectionRates?.count == 3)
+        #expect(topFrame(frames.last)?.collectionRates.count == 3)
 
         let text = try MemstatBinary.run(["attach", String(stress.pid)])
         #expect(text.status == 0)

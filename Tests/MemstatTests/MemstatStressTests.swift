@@ -9,7 +9,11 @@ struct MemstatStressTests {
         let result = try MemstatBinary.run(["stress", "--heaps", "2", "--operations", "20000", "--objects", "2000",
                                             "--json", "--quiet"])
         #expect(result.status == 0)
-        let stress = try #require(try decodeReport(result.stdout).stress)
+        let report = try decodeReport(result.stdout)
+        guard case .stress(let stress) = report.content else {
+            Issue.record("a \(report.kind) report, not stress")
+            return
+        }
         #expect(!stress.leaked)
         #expect(stress.heaps.count == 2)
         #expect(Set(stress.heaps.map(\.arena)).count == 2)
@@ -34,7 +38,12 @@ struct MemstatStressTests {
         #expect(result.stdout.contains("LEAK"))
         let json = try MemstatBinary.run(["stress", "--heaps", "1", "--operations", "5000", "--objects", "500",
                                           "--deliberate-leaks", "5", "--quiet", "--json"])
-        let heap = try #require(try decodeReport(json.stdout).stress?.heaps.first)
+        let report = try decodeReport(json.stdout)
+        guard case .stress(let stress) = report.content else {
+            Issue.record("a \(report.kind) report, not stress")
+            return
+        }
+        let heap = try #require(stress.heaps.first)
         // Five live-set objects kept, with whatever they still refer to.
         #expect(heap.leakedObjects >= 5)
         #expect(heap.leakedBytes > 0)

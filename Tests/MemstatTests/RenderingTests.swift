@@ -72,10 +72,10 @@ struct RenderingTests {
     @Test("every text report fits 80 columns")
     func eightyColumns() throws {
         let snapshot = try AllocatorSnapshot.current()
-        var run = Report.summary(snapshot, source: .init(process: .program, pid: 1, command: ["prog", String(repeating: "argument ", count: 20)], exitStatus: 0,
-                                                          elapsedSeconds: 1.5), kind: .run)
-        run.series = (0..<50).map { .init(elapsedSeconds: Double($0) / 10, allocated: $0 << 20,
-                                          active: $0 << 21, resident: $0 << 22) }
+        let series = (0..<50).map { Report.SeriesPoint(elapsedSeconds: Double($0) / 10, allocated: $0 << 20,
+                                                       active: $0 << 21, resident: $0 << 22) }
+        let run = Report.run(snapshot, source: .init(process: .program, pid: 1, command: ["prog", String(repeating: "argument ", count: 20)], exitStatus: 0,
+                                                     elapsedSeconds: 1.5), series: series)
         let reports = [Report.summary(snapshot, source: .currentProcess()),
                        Report.arenas(snapshot, source: .currentProcess()),
                        try Report.bins(snapshot, arena: nil, source: .currentProcess()),
@@ -83,7 +83,7 @@ struct RenderingTests {
         for report in reports {
             let text = TextRenderer.render(report)
             let wide = text.split(separator: "\n").filter { $0.count > 80 }
-            #expect(wide.isEmpty, "\(report.report): \(wide)")
+            #expect(wide.isEmpty, "\(report.kind): \(wide)")
         }
         #expect(TextRenderer.render(run).contains("20 of 50 points"))
     }

@@ -5,12 +5,14 @@
 public struct AllocatorSnapshot: Codable, Sendable {
     /// One arena and its size classes.
     public struct ArenaSnapshot: Codable, Sendable {
+        /// The arena's figures (`index` is `nil` for all arenas merged).
         public var stats: ArenaStats
         /// Every small size class, in size order.
         public var bins: [BinStats]
         /// The large size classes with extents in use.
         public var largeExtents: [LargeExtentStats]
 
+        /// An arena with the given figures and size classes.
         public init(stats: ArenaStats, bins: [BinStats], largeExtents: [LargeExtentStats]) {
             self.stats = stats
             self.bins = bins
@@ -79,35 +81,29 @@ public struct AllocatorSnapshot: Codable, Sendable {
         guard let version = body.version else { throw IncompleteReport(section: "version") }
         guard let geometry = body.arenas else { throw IncompleteReport(section: "arenas") }
         guard let totals = body.stats else { throw IncompleteReport(section: "stats") }
-        guard let records = body.statsArenas, !records.isEmpty else { throw IncompleteReport(section: "stats.arenas") }
+        guard let entries = body.statsArenas, !entries.isEmpty else { throw IncompleteReport(section: "stats.arenas") }
         let binClasses = geometry.bin ?? []
-        let largeClasses = geometry.lextent ?? []
+        let largeClassSizes = geometry.largeClassSizes ?? []
 
-        func arena(_ record: StatsDocument.ArenaRecord, index: Int?) -> ArenaSnapshot {
-            let stats = ArenaStats(
-                index: index, nthreads: record.nthreads, pactive: record.pactive, pdirty: record.pdirty,
-                pmuzzy: record.pmuzzy, mapped: record.mapped, retained: record.retained, base: record.base,
-                internal: record.internal, resident: record.resident, tcacheBytes: record.tcacheBytes,
-                small: record.small, large: record.large)
-            let bins = zip(binClasses, record.bins ?? []).enumerated().map { bin, pair in
-                BinStats(index: bin, sizeClass: pair.0.size, nregs: pair.0.nregs, slabSize: pair.0.slabSize,
-                         curregs: pair.1.curregs, curslabs: pair.1.curslabs, nonfullSlabs: pair.1.nonfullSlabs,
-                         nmalloc: pair.1.nmalloc, ndalloc: pair.1.ndalloc, nrequests: pair.1.nrequests)
+        func arena(_ entry: StatsDocument.ArenaEntry, index: Int?) -> ArenaSnapshot {
+            var stats = entry.stats
+            stats.index = index
+            let bins = zip(binClasses, entry.bins ?? []).enumerated().map { bin, pair in
+                BinStats(index: bin, geometry: pair.0, counters: pair.1)
             }
-            let large = zip(largeClasses, record.lextents ?? []).enumerated().compactMap { index, pair in
-                pair.1.curlextents == 0 ? nil
-                    : LargeExtentStats(index: index, sizeClass: pair.0.size, curlextents: pair.1.curlextents)
+            let large = zip(largeClassSizes, entry.curlextents ?? []).compactMap { size, count in
+                count == 0 ? nil : LargeExtentStats(sizeClass: size, curlextents: count)
             }
             return ArenaSnapshot(stats: stats, bins: bins, largeExtents: large)
         }
 
-        let indexed = records.compactMap { key, record in Int(key).map { ($0, record) } }.sorted { $0.0 < $1.0 }
+        let indexed = entries.compactMap { key, entry in Int(key).map { ($0, entry) } }.sorted { $0.0 < $1.0 }
         let arenas = indexed.map { arena($0.1, index: $0.0) }
         // jemalloc writes "merged" only when more than one arena is in use;
         // with one, that arena is the merged view.
         let merged: ArenaSnapshot
-        if let record = records["merged"] {
-            merged = arena(record, index: nil)
+        if let entry = entries["merged"] {
+            merged = arena(entry, index: nil)
         } else {
             var only = arenas[0]
             only.stats.index = nil

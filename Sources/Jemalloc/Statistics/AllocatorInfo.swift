@@ -1,22 +1,6 @@
 /// The allocator's fixed geometry, from `arenas.*`: page and quantum sizes,
 /// arena count and the size classes.
 public enum AllocatorInfo {
-    /// The geometry of one small size class.
-    public struct BinClass: Codable, Equatable, Sendable {
-        /// Bytes per region.
-        public var size: Int
-        /// Regions per slab.
-        public var nregs: UInt32
-        /// Bytes per slab.
-        public var slabSize: Int
-
-        public init(size: Int, nregs: UInt32, slabSize: Int) {
-            self.size = size
-            self.nregs = nregs
-            self.slabSize = slabSize
-        }
-    }
-
     static let narenasControl = MallctlControl<UInt32>("arenas.narenas")
     static let pageControl = MallctlControl<Int>("arenas.page")
     static let quantumControl = MallctlControl<Int>("arenas.quantum")

@@ -1,26 +1,13 @@
-/// Counters of one allocation class (small or large) within an arena.
-public struct AllocationCounters: Codable, Equatable, Sendable {
-    /// Bytes currently allocated in this class.
-    public var allocated: Int
-    /// Allocations served from the arena (tcache fills count as one each).
-    public var nmalloc: UInt64
-    /// Deallocations returned to the arena.
-    public var ndalloc: UInt64
-    /// Allocation requests, including those a tcache served.
-    public var nrequests: UInt64
-
-    public init(allocated: Int, nmalloc: UInt64, ndalloc: UInt64, nrequests: UInt64) {
-        self.allocated = allocated
-        self.nmalloc = nmalloc
-        self.ndalloc = ndalloc
-        self.nrequests = nrequests
-    }
-}
-
 /// One arena's figures, from `stats.arenas.<i>.*`.
 ///
+/// The same type is read through mallctl (``read(arena:refresh:)``) and
+/// decoded from an entry of `stats.arenas` in jemalloc's JSON report
+/// (``StatsDocument/ArenaEntry``): its coding keys are jemalloc's names.
+/// ``index`` is not part of that entry, whose key names the arena; it decodes
+/// as `nil` there.
+///
 /// Page counts (`pactive`, `pdirty`, `pmuzzy`) are in pages of
-/// ``AllocatorInfo/page`` bytes; every other size is in bytes.
+/// ``AllocatorInfo/page()`` bytes; every other size is in bytes.
 public struct ArenaStats: Codable, Equatable, Sendable {
     /// The arena index, or `nil` for the figures merged over all arenas.
     public var index: Int?
@@ -32,18 +19,24 @@ public struct ArenaStats: Codable, Equatable, Sendable {
     public var pdirty: Int
     /// Muzzy pages: unused, advised away but not yet given back.
     public var pmuzzy: Int
+    /// Bytes mapped by the arena.
     public var mapped: Int
+    /// Bytes of virtual memory the arena keeps for reuse without mapping it.
     public var retained: Int
     /// Bytes of metadata allocated for the arena's own structures.
     public var base: Int
     /// Bytes of internal allocations (jemalloc's own use of the arena).
     public var `internal`: Int
+    /// Bytes in physically resident pages the arena maps.
     public var resident: Int
     /// Bytes cached in thread caches bound to the arena.
     public var tcacheBytes: Int
+    /// The counters of the small size classes together.
     public var small: AllocationCounters
+    /// The counters of the large size classes together.
     public var large: AllocationCounters
 
+    /// Figures with the given values.
     public init(index: Int?, nthreads: UInt32, pactive: Int, pdirty: Int, pmuzzy: Int,
                 mapped: Int, retained: Int, base: Int, internal: Int, resident: Int,
                 tcacheBytes: Int, small: AllocationCounters, large: AllocationCounters) {
@@ -65,6 +58,12 @@ public struct ArenaStats: Codable, Equatable, Sendable {
     /// Bytes allocated in the arena, small plus large.
     public var allocated: Int { small.allocated + large.allocated }
 
+    enum CodingKeys: String, CodingKey {
+        case index, nthreads, pactive, pdirty, pmuzzy, mapped, retained, base, `internal`, resident
+        case tcacheBytes = "tcache_bytes"
+        case small, large
+    }
+
     static let nthreadsControl = MallctlControl<UInt32>("stats.arenas.<i>.nthreads")
     static let pactiveControl = MallctlControl<Int>("stats.arenas.<i>.pactive")
     static let pdirtyControl = MallctlControl<Int>("stats.arenas.<i>.pdirty")
@@ -75,27 +74,8 @@ public struct ArenaStats: Codable, Equatable, Sendable {
     static let internalControl = MallctlControl<Int>("stats.arenas.<i>.internal")
     static let residentControl = MallctlControl<Int>("stats.arenas.<i>.resident")
     static let tcacheBytesControl = MallctlControl<Int>("stats.arenas.<i>.tcache_bytes")
-    static let smallControls = CounterControls(prefix: "stats.arenas.<i>.small")
-    static let largeControls = CounterControls(prefix: "stats.arenas.<i>.large")
-
-    struct CounterControls: Sendable {
-        let allocated: MallctlControl<Int>
-        let nmalloc: MallctlControl<UInt64>
-        let ndalloc: MallctlControl<UInt64>
-        let nrequests: MallctlControl<UInt64>
-
-        init(prefix: String) {
-            allocated = MallctlControl("\(prefix).allocated")
-            nmalloc = MallctlControl("\(prefix).nmalloc")
-            ndalloc = MallctlControl("\(prefix).ndalloc")
-            nrequests = MallctlControl("\(prefix).nrequests")
-        }
-
-        func read(_ arena: Int) throws(MallctlError) -> AllocationCounters {
-            AllocationCounters(allocated: try allocated.read(arena), nmalloc: try nmalloc.read(arena),
-                               ndalloc: try ndalloc.read(arena), nrequests: try nrequests.read(arena))
-        }
-    }
+    static let smallControls = AllocationCounters.Controls(prefix: "stats.arenas.<i>.small")
+    static let largeControls = AllocationCounters.Controls(prefix: "stats.arenas.<i>.large")
 
     /// Reads the figures of arena `index` (or ``ArenaStats/mergedIndex`` for
     /// all arenas merged), advancing the epoch first when `refresh` is true.
