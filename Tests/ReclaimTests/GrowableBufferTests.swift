@@ -6,7 +6,6 @@ struct GrowableBufferTests {
     @Test("reserving a little more each time grows geometrically, so the copies stay linear")
     func reserveGrowsGeometrically() {
         var buffer = GrowableBuffer<Int>()
-        defer { buffer.release() }
         var growths = 0
         var capacity = buffer.capacity
         for count in 0..<100_000 {
@@ -25,7 +24,6 @@ struct GrowableBufferTests {
     @Test("a reservation larger than double is granted exactly")
     func largeReservation() {
         var buffer = GrowableBuffer<Int>()
-        defer { buffer.release() }
         buffer.append(1)
         buffer.reserveCapacity(1000)
         #expect(buffer.capacity == 1000)

@@ -1,5 +1,5 @@
 import Foundation
-import Reclaim
+@testable import Reclaim
 import Testing
 
 /// Misuse stops the process with a message naming the type and the
@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange
     }
 
     static let expectedMessages: [Case: String] = [
@@ -24,6 +24,7 @@ struct MisuseTests {
         .immortalAfterDestroy: "Heap.int: heap ",
         .destroyFromFinalizer: "Heap.destroy: heap ",
         .traverseOvercounts: "Collector.collect, after phase 2: the list object at",
+        .bufferIndexOutOfRange: "GrowableBuffer: index 1 is outside 0..<1",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -82,6 +83,12 @@ struct MisuseTests {
         case .immortalAfterDestroy:
             heap.destroy()
             _ = try heap.int(7)
+        case .bufferIndexOutOfRange:
+            // The collector's tables and work lists check every index in
+            // debug builds (the suite runs in debug builds only).
+            var buffer = GrowableBuffer<Int>()
+            buffer.append(7)
+            print(buffer[1])
         case .traverseOvercounts:
             // A type that holds one reference and visits it twice: the
             // list's scratch count would go below zero.

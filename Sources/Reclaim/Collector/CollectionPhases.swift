@@ -27,7 +27,6 @@ extension Collector {
         subtractInternalReferences(&work)
         checkScratchCounts(work)
         markAndPromoteReachable(&work, from: generation)
-        defer { work.leftover.release() }
         let found: Int, uncollectable: Int
         if canRunUserCode {
             let unreachable = promoteSurvivors(&work, from: generation)
@@ -181,7 +180,6 @@ extension Collector {
     @inline(__always)
     private func scanMarking(_ work: inout CollectionWork, promotingFrom generation: Int?) {
         var pending = GrowableBuffer<RawRef>()
-        defer { pending.release() }
         var reachable = 0, promoted = 0, untracked = 0
         let older = generation.map { min($0 + 1, 2) } ?? 2
         let olderTable = state.pointee.generations + older
@@ -277,7 +275,7 @@ extension Collector {
     /// flags): those it noted in the runs it overwrote, then those still
     /// `collecting` in the other runs. Nothing when it promoted them all.
     @inline(__always)
-    func forEachLeftover(_ work: CollectionWork, _ body: (RawRef, HeaderFlags) -> Void) {
+    func forEachLeftover(_ work: borrowing CollectionWork, _ body: (RawRef, HeaderFlags) -> Void) {
         guard work.promotedCount + work.untrackedCount < work.gathered else { return }
         for index in 0..<work.leftover.count {
             let object = work.leftover[index]

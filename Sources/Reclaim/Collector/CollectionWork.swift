@@ -9,7 +9,7 @@
 /// of the generations collected, oldest first (so, mostly, in the order
 /// they were allocated), or one array for the recount of phase 7. A
 /// position counts from the start of the first run.
-struct CollectionWork {
+struct CollectionWork: ~Copyable {
     /// The runs of candidates, in position order.
     var runs: [UnsafeBufferPointer<RawRef>] = []
     /// Candidates gathered (the runs' length).
@@ -26,7 +26,7 @@ struct CollectionWork {
     /// What phase 3's scan passed without traversing in the overwritten
     /// runs, for phase 4: unreachable candidates, and reachable ones
     /// found later from the stack. (In the other runs phase 4 finds
-    /// them still in place, `collecting`.) Released by `collect` after
+    /// them still in place, `collecting`.) Freed with the work after
     /// phase 4.
     var leftover = GrowableBuffer<RawRef>()
     /// The dicts promoted by a full collection, for

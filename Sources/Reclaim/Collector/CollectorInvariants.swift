@@ -14,7 +14,7 @@ extension Collector {
     /// 0 and its reference count. A count that went below 0 borrows from
     /// the position, so both are checked.
     @inline(__always)
-    func checkScratchCounts(_ work: CollectionWork) {
+    func checkScratchCounts(_ work: borrowing CollectionWork) {
         #if DEBUG
         var position = 0
         for run in work.runs {

@@ -3,8 +3,9 @@
 /// the statistics, the `gc` module's settings (callbacks, debug flags,
 /// saved garbage) and the freeze state (generation 3's table).
 ///
-/// It lives behind a pointer the heap allocates once and frees when it is
-/// deinitialised, as `HeapCore` does, so the hot paths — tracking a new
+/// It lives behind a pointer the heap allocates once and deinitialises
+/// (freeing the tables) and frees when it is deinitialised, as `HeapCore`
+/// does; it cannot be copied, so the hot paths — tracking a new
 /// container, counting an allocation — touch plain memory without Swift's
 /// run-time exclusivity checks.
 ///
@@ -14,7 +15,7 @@
 /// runs (`isCollecting`), the tables of the generations it collects are
 /// rewritten by its phases and these rules hold again when it returns.
 /// Used by the thread using the heap only.
-struct CollectorState {
+struct CollectorState: ~Copyable {
     /// The tables of tracked containers, by generation: 0 (young), 1
     /// (middle), 2 (old), and 3, the permanent generation of frozen objects.
     let generations: UnsafeMutablePointer<GrowableBuffer<RawRef>>
@@ -58,7 +59,7 @@ struct CollectorState {
     }
 
     /// Frees the tables (the heap is being deinitialised).
-    mutating func release() {
+    deinit {
         generations.deinitialize(count: CollectorState.tableCount)
         generations.deallocate()
     }

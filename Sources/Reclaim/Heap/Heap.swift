@@ -85,10 +85,8 @@ public final class Heap: @unchecked Sendable {
 
     deinit {
         if !isDestroyed { destroy() }
-        core.pointee.release()
         core.deinitialize(count: 1)
         core.deallocate()
-        collectorState.pointee.release()
         collectorState.deinitialize(count: 1)
         collectorState.deallocate()
     }

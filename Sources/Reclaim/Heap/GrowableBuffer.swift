@@ -1,0 +1,92 @@
+/// A growable array of trivial values in manually managed memory: no
+/// uniqueness checks, no reference counting, no copy-on-write. It owns its
+/// memory: it cannot be copied (`~Copyable`), and its storage is freed when
+/// it goes (`deinit`).
+///
+/// Invariants: `storage` holds `capacity` slots of which the first `count`
+/// are initialised; `Element` is trivial (BitwiseCopyable), so slots need no
+/// deinitialisation. Subscripts check the index against `count` in debug
+/// builds.
+struct GrowableBuffer<Element: BitwiseCopyable>: ~Copyable {
+    private(set) var storage: UnsafeMutablePointer<Element>?
+    private(set) var count = 0
+    private(set) var capacity = 0
+
+    init() {}
+
+    deinit { storage?.deallocate() }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get {
+            checkIndex(index)
+            return storage![index]
+        }
+        set {
+            checkIndex(index)
+            storage![index] = newValue
+        }
+    }
+
+    /// In debug builds, stops when `index` is not one of the first `count` slots.
+    @inline(__always)
+    func checkIndex(_ index: Int) {
+        #if DEBUG
+        precondition(index >= 0 && index < count, "GrowableBuffer: index \(index) is outside 0..<\(count)")
+        #endif
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(to: max(16, capacity * 2)) }
+        (storage! + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeLast() -> Element {
+        count -= 1
+        return storage![count]
+    }
+
+    mutating func popLast() -> Element? { count == 0 ? nil : removeLast() }
+
+    /// Makes room for `minimum` elements in all, so appends up to it do not
+    /// grow. Grows at least twofold, as appends do, so reserving a little
+    /// more each time stays linear overall.
+    mutating func reserveCapacity(_ minimum: Int) {
+        if minimum > capacity { grow(to: max(minimum, capacity * 2)) }
+    }
+
+    /// Grows to `capacity` slots, new ones set to `filler`.
+    mutating func resize(to newCapacity: Int, filling filler: Element) {
+        if newCapacity > capacity { grow(to: newCapacity) }
+        while count < newCapacity { append(filler) }
+    }
+
+    mutating func grow(to newCapacity: Int) {
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if let storage {
+            grown.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+        }
+        storage = grown
+        capacity = newCapacity
+    }
+
+    /// Forgets every element, keeping the memory.
+    mutating func removeAll() { count = 0 }
+
+    /// Sets the count after elements were written straight into `storage`
+    /// (the collector compacts a table in place); the first `newCount`
+    /// slots must hold elements.
+    mutating func setCount(_ newCount: Int) {
+        precondition(newCount >= 0 && newCount <= capacity, "GrowableBuffer.setCount: \(newCount) is beyond the capacity \(capacity)")
+        count = newCount
+    }
+
+    /// The elements as an array copy.
+    var elements: [Element] { storage.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [] }
+}
