@@ -19,57 +19,7 @@ extension ObjectType {
         equals: nil, equalityFamily: "dict", attributeNames: [], supportsWeakReferences: false)
 }
 
-/// A view of a dict's payload fields and of its storage block's index
-/// table and entries, at the offsets `PayloadLayout.Dict` names.
-struct DictLayout {
-    let object: RawRef
-    var count: Int {
-        get { object.itemCount }
-        nonmutating set { object.itemCount = newValue }
-    }
-    var used: Int {
-        get { object[PayloadLayout.Dict.used] }
-        nonmutating set { object[PayloadLayout.Dict.used] = newValue }
-    }
-    var entryCapacity: Int {
-        get { object[PayloadLayout.Dict.entryCapacity] }
-        nonmutating set { object[PayloadLayout.Dict.entryCapacity] = newValue }
-    }
-    var indexCapacity: Int {
-        get { object[PayloadLayout.Dict.indexCapacity] }
-        nonmutating set { object[PayloadLayout.Dict.indexCapacity] = newValue }
-    }
-    var storage: UnsafeMutableRawPointer? {
-        get { object[PayloadLayout.Dict.storage] }
-        nonmutating set { object[PayloadLayout.Dict.storage] = newValue }
-    }
-
-    static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * PayloadLayout.Dict.indexSize + 7) & ~7 }
-    static let entrySize = PayloadLayout.Dict.entrySize
-    static func storageByteCount(indexCapacity: Int, entryCapacity: Int) -> Int {
-        indexBytes(indexCapacity) + entryCapacity * entrySize
-    }
-    var storageByteCount: Int { DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity) }
-
-    var indices: UnsafeMutablePointer<Int32> { storage!.assumingMemoryBound(to: Int32.self) }
-    func entry(_ number: Int) -> UnsafeMutableRawPointer {
-        storage! + DictLayout.indexBytes(indexCapacity) + number * DictLayout.entrySize
-    }
-    static func hash(_ entry: UnsafeMutableRawPointer) -> Int {
-        entry.load(fromByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
-    }
-    static func key(_ entry: UnsafeMutableRawPointer) -> RawRef? {
-        entry.load(fromByteOffset: PayloadLayout.Dict.entryKey, as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:))
-    }
-    static func value(_ entry: UnsafeMutableRawPointer) -> RawRef {
-        RawRef(pointer: entry.load(fromByteOffset: PayloadLayout.Dict.entryValue, as: UnsafeMutableRawPointer.self))
-    }
-    static func set(_ entry: UnsafeMutableRawPointer, hash: Int, key: RawRef?, value: RawRef?) {
-        entry.storeBytes(of: hash, toByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
-        entry.storeBytes(of: key?.pointer, toByteOffset: PayloadLayout.Dict.entryKey, as: UnsafeMutableRawPointer?.self)
-        entry.storeBytes(of: value?.pointer, toByteOffset: PayloadLayout.Dict.entryValue, as: UnsafeMutableRawPointer?.self)
-    }
-
+extension DictLayout {
     /// Where `key` is: its index slot and entry number (nil when absent,
     /// with the slot where it would go).
     func find(_ key: RawRef, hash: Int) -> (slot: Int, entry: Int?) {
@@ -100,7 +50,7 @@ extension RawRef {
     /// a tuple the collector has found to hold only such objects
     /// (CPython's `_PyObject_GC_MAY_BE_TRACKED`).
     var mayBeTracked: Bool {
-        typeReference._withUnsafeGuaranteedRef {
+        withType {
             // A candidate of the running collection is tracked, though out of its table.
             $0.isContainer && ($0.kind != .tuple || !flags.isDisjoint(with: .trackedInAnyWay))
         }

@@ -15,7 +15,7 @@ extension ObjectType {
     ) -> ObjectType {
         precondition(Set(attributes).count == attributes.count, "ObjectType.makeClass \(name): attribute names repeat")
         return ObjectType(
-            name: name, kind: .instance, basicSize: 8 * attributes.count, itemSize: 0,
+            name: name, kind: .instance, basicSize: PayloadLayout.wordSize * attributes.count, itemSize: 0,
             traverse: { object, visit in object.instanceSlots.forEach { if let value = $0 { visit(value) } } },
             clear: { object, _ in object.clearInstance() },
             dropReferences: { object, _ in object.clearInstance() },
@@ -33,7 +33,7 @@ extension RawRef {
     /// Unsets every attribute, releasing the values (an instance's `clear`
     /// and `dropReferences`).
     func clearInstance() {
-        clearInstance(slotCount: typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount })
+        clearInstance(slotCount: withType { $0.instanceSlotCount })
     }
 
     /// ``clearInstance()`` for callers that hold the type already: the
@@ -104,7 +104,7 @@ extension Ref {
     /// class's attribute list): the fast path of ``setAttribute(_:to:)``.
     @inlinable @inline(__always)
     public func setAttribute(slot index: Int, to value: borrowing Ref) throws(ObjectError) {
-        let slots = raw.typeReference._withUnsafeGuaranteedRef { $0.instanceSlotCount }
+        let slots = raw.withType { $0.instanceSlotCount }
         guard index >= 0 && index < slots else {
             throw .attributeError("'\(raw.type.name)' object has no attribute slot \(index)")
         }

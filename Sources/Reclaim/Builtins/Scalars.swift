@@ -8,19 +8,19 @@ extension ObjectType {
         attributeNames: [], supportsWeakReferences: false)
 
     public static let bool = ObjectType(
-        name: "bool", kind: .bool, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
+        name: "bool", kind: .bool, basicSize: PayloadLayout.Number.size, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { Hashing.integer($0[PayloadLayout.Number.integer]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 
     public static let int = ObjectType(
-        name: "int", kind: .int, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
+        name: "int", kind: .int, basicSize: PayloadLayout.Number.size, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { Hashing.integer($0[PayloadLayout.Number.integer]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 
     public static let float = ObjectType(
-        name: "float", kind: .float, basicSize: 8, itemSize: 0, traverse: nil, clear: nil,
+        name: "float", kind: .float, basicSize: PayloadLayout.Number.size, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { Hashing.float($0[PayloadLayout.Number.float]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
@@ -37,7 +37,7 @@ func numericEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool {
 }
 
 extension Heap {
-    func createImmortals() throws {
+    func createImmortals() throws(ObjectAllocationError) {
         func make(_ type: ObjectType, _ value: Int? = nil) throws(ObjectAllocationError) -> RawRef {
             let object = try allocateObject(of: type, itemCount: 0, immortal: true)
             if let value { object[PayloadLayout.Number.integer] = value }

@@ -8,7 +8,7 @@ import Glibc
 /// Their payloads are described, field by field, in `PayloadLayout`.
 extension ObjectType {
     public static let tuple = ObjectType(
-        name: "tuple", kind: .tuple, basicSize: 8, itemSize: 8,
+        name: "tuple", kind: .tuple, basicSize: PayloadLayout.Tuple.size, itemSize: PayloadLayout.wordSize,
         // A tuple being built holds zeroed slots (no reference) until filled.
         traverse: { object, visit in
             for case let item? in object.tupleSlots { visit(RawRef(pointer: item)) }
@@ -39,7 +39,7 @@ extension ObjectType {
         equalityFamily: "tuple", attributeNames: [], supportsWeakReferences: false)
 
     public static let list = ObjectType(
-        name: "list", kind: .list, basicSize: 24, itemSize: 0,
+        name: "list", kind: .list, basicSize: PayloadLayout.List.size, itemSize: 0,
         traverse: { object, visit in object.listItems.forEach(visit) },
         clear: { object, heap in heap.clearList(object) },
         dropReferences: { object, heap in heap.clearList(object) },
@@ -62,6 +62,10 @@ extension Heap {
     }
 
     /// A tuple of `count` items made by `element`.
+    ///
+    /// - Throws: ``ObjectAllocationError`` when the tuple cannot be
+    ///   allocated, or what `element` throws: an open set, so untyped
+    ///   (the tuple made so far is released first).
     public func tuple(count: Int, element: (Int) throws -> Ref) throws -> Ref {
         if count == 0 { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: count)
@@ -105,8 +109,8 @@ extension Heap {
 
     func resizeList(_ list: RawRef, capacity: Int) throws(ObjectAllocationError) {
         let old = list.listStorage, oldCapacity = list[PayloadLayout.List.capacity]
-        let block = try allocateBlock(byteCount: Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list), for: .list)
-            .assumingMemoryBound(to: RawRef.self)
+        let block = RawRef.listItemBlock(
+            try allocateBlock(byteCount: Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list), for: .list))
         if let old {
             block.update(from: old, count: list.itemCount)
             freeBlock(UnsafeMutableRawPointer(old), byteCount: oldCapacity * PayloadLayout.wordSize, for: .list)
@@ -271,23 +275,4 @@ extension Ref {
             throw ObjectError.typeError("'\(raw.type.name)' object is not iterable")
         }
     }
-}
-
-extension Heap {
-    /// Lends `raw` (an object of this heap) to `body` as a borrowed `Ref`,
-    /// without changing its reference count.
-    @discardableResult
-    public func withBorrowed<R, E: Error>(_ raw: RawRef, _ body: (borrowing Ref) throws(E) -> R) throws(E) -> R {
-        checkOwnership(raw, "Heap.withBorrowed")
-        return try Reclaim.withBorrowed(raw, heap: self, body)
-    }
-}
-
-/// Lends `raw` to `body` as a `Ref` without changing its count.
-func withBorrowed<R, E: Error>(_ raw: RawRef, heap: Heap, _ body: (borrowing Ref) throws(E) -> R) throws(E) -> R {
-    let borrowed = Ref(adopting: raw, heap: heap)
-    let result: Result<R, E>
-    do throws(E) { result = .success(try body(borrowed)) } catch { result = .failure(error) }
-    _ = borrowed.takeRaw()
-    return try result.get()
 }

@@ -177,30 +177,3 @@ extension Ref {
         return try heap.setRemove(raw, member.raw)
     }
 }
-
-/// The slots of a set's table, at the offsets `PayloadLayout.Set` names:
-/// each a hash and a member word (an address, or the empty and deleted marks).
-enum SetTable {
-    @inline(__always)
-    static func hash(_ table: UnsafeMutableRawPointer, _ slot: Int) -> Int {
-        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
-    }
-
-    @inline(__always)
-    static func member(_ table: UnsafeMutableRawPointer, _ slot: Int) -> UInt {
-        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
-    }
-
-    @inline(__always)
-    static func store(_ table: UnsafeMutableRawPointer, _ slot: Int, hash: Int, member: RawRef) {
-        table.storeBytes(of: hash, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
-        table.storeBytes(of: member.pointer, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember,
-                         as: UnsafeMutableRawPointer.self)
-    }
-
-    @inline(__always)
-    static func markDeleted(_ table: UnsafeMutableRawPointer, _ slot: Int) {
-        table.storeBytes(of: PayloadLayout.Set.deletedMember,
-                         toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
-    }
-}

@@ -5,7 +5,7 @@
 /// described in `PayloadLayout`.
 extension ObjectType {
     public static let str = ObjectType(
-        name: "str", kind: .str, basicSize: 16, itemSize: 1, traverse: nil, clear: nil,
+        name: "str", kind: .str, basicSize: PayloadLayout.Str.size, itemSize: 1, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { object in
             let cached = object[PayloadLayout.Str.hash]
@@ -18,7 +18,7 @@ extension ObjectType {
         equalityFamily: "str", attributeNames: [], supportsWeakReferences: false)
 
     public static let bytes = ObjectType(
-        name: "bytes", kind: .bytes, basicSize: 8, itemSize: 1, traverse: nil, clear: nil,
+        name: "bytes", kind: .bytes, basicSize: PayloadLayout.Bytes.size, itemSize: 1, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { Hashing.bytes($0.byteContents) },
         equals: { lhs, rhs in lhs.byteContents.elementsEqual(rhs.byteContents) },

@@ -74,7 +74,7 @@ extension Collector {
     func disposeOfGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         if !state.pointee.debugFlags.isDisjoint(with: [.collectable, .uncollectable]) {
             for object in garbage {
-                let (name, collectable) = object.typeReference._withUnsafeGuaranteedRef { ($0.name, $0.clear != nil) }
+                let (name, collectable) = object.withType { ($0.name, $0.clear != nil) }
                 // CPython's debug_cycle: `gc: collectable <list 0x7f…>`.
                 if collectable {
                     debugLine(.collectable, "gc: collectable <\(name) \(object.pointer)>")
@@ -263,7 +263,7 @@ extension Collector {
             object.retain()
             unreachable.objects.append(object)
             if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
-            object.typeReference._withUnsafeGuaranteedRef { type in
+            object.withType { type in
                 if !flags.contains(.finalized) && type.hasFinalizer { unreachable.toFinalize.append(object) }
                 if type.kind == .weakReference { unreachable.weakReferences.append(object) }
             }
@@ -313,7 +313,7 @@ extension Collector {
     /// among the garbage as in CPython.
     @inline(__always)
     func leavesTables(_ object: RawRef, survivingCollectionOf generation: Int, dicts: inout [RawRef]) -> Bool {
-        switch object.typeReference._withUnsafeGuaranteedRef({ $0.kind }) {
+        switch object.withType({ $0.kind }) {
         case .tuple:
             // A zeroed slot is a tuple still being built: it stays (CPython
             // keeps a tuple with a NULL item tracked).
@@ -415,7 +415,7 @@ extension Collector {
                 state.pointee.track(object, generation: 2)
                 continue
             }
-            let freed = object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+            let freed = object.withType { type -> Bool in
                 guard type.kind == .instance, !flags.contains(.hasWeakReferences) else { return false }
                 heap.countContainerFreed()
                 heap.free(object, type: type)
@@ -536,7 +536,7 @@ extension Collector {
     /// (instances, the common case, inline); false when the type has none.
     @inline(__always)
     func clearReferences(of object: RawRef) -> Bool {
-        object.typeReference._withUnsafeGuaranteedRef { type -> Bool in
+        object.withType { type -> Bool in
             if type.kind == .instance {
                 object.clearInstance(slotCount: type.instanceSlotCount)
                 return true

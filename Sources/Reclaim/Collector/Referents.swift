@@ -11,7 +11,7 @@ extension RawRef {
     /// these traversals.)
     @inline(__always)
     func traverseReferents(_ visit: (RawRef) -> Void) {
-        typeReference._withUnsafeGuaranteedRef { type in
+        withType { type in
             switch type.kind {
             case .instance:
                 for case let value? in instanceSlots(count: type.instanceSlotCount) { visit(value) }
@@ -29,6 +29,6 @@ extension RawRef {
     /// objects this one refers to.
     @inline(__always)
     func prefetchReferents() {
-        traverseReferents { reclaim_prefetch_for_write($0.pointer - ObjectHeader.gcWordSize) }
+        traverseReferents { reclaim_prefetch_for_write($0.gcWordAddress) }
     }
 }

@@ -57,7 +57,7 @@ extension Heap {
         if object.flags.contains(.tracked) { untrack(object) }
         let core = self.core
         if core.pointee.destructionDepth >= Heap.maximumNesting {
-            if object.typeReference._withUnsafeGuaranteedRef({ $0.kind == .weakReference }) {
+            if object.withType({ $0.kind == .weakReference }) {
                 // Out of its referent's list before it waits at count 0, so
                 // the referent's death or a lookup cannot take it up again.
                 // Its callback goes later, at the outermost level: letting
@@ -112,7 +112,7 @@ extension Heap {
     }
 
     private func destroyNow(_ object: RawRef) {
-        object.typeReference._withUnsafeGuaranteedRef { type in
+        object.withType { type in
             checkNotTracked(object, type: type, "destruction")
             if type.hasFinalizer && !object.flags.contains(.finalized) {
                 if runFinalizer(object, type: type) == .resurrected { return }
@@ -196,39 +196,11 @@ extension Heap {
             return
         }
         // Fixed-size types: sizes come precomputed from the type.
-        let block = type.isContainer ? object.pointer - ObjectHeader.gcWordSize : object.pointer
+        let block = object.blockStart(isContainer: type.isContainer)
         giveBack(block, type.fixedBlockSize, type: type, object: object)
         let counters = self.counters(of: type)
         counters.pointee.bytes &-= type.fixedRealSize
         counters.pointee.count &-= 1
         core.pointee.tracedBytes &-= type.fixedRealSize
-    }
-}
-
-/// An error a finalizer threw, handed to ``Heap/unraisableHook``.
-public struct UnraisableError: Error, CustomStringConvertible {
-    /// What was thrown.
-    public var error: any Error
-    /// Where: for example `finalizer of Person object`.
-    public var context: String
-
-    public init(error: any Error, context: String) {
-        self.error = error
-        self.context = context
-    }
-
-    public var description: String { "Exception ignored in: \(context)\n\(error)" }
-
-    /// The default hook: the error on stderr, as CPython prints it.
-    public static func printToStandardError(_ unraisable: UnraisableError) {
-        var standardError = StandardError()
-        print(unraisable.description, to: &standardError)
-    }
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        let bytes = Array(string.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

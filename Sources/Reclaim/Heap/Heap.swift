@@ -54,9 +54,9 @@ public final class Heap: @unchecked Sendable {
 
     /// Creates a heap with a new arena and thread cache.
     ///
-    /// - Throws: ``HeapError`` when jemalloc cannot create them or 65,535
-    ///   heaps exist; ``AllocationError`` when its immortal objects cannot be made.
-    public init() throws {
+    /// - Throws: ``HeapError`` when jemalloc cannot create them, when 65,535
+    ///   heaps exist, or when its immortal objects cannot be made.
+    public init() throws(HeapError) {
         guard let identity = HeapRegistry.reserve() else { throw HeapError.tooManyHeaps }
         do {
             arena = try Arena.create()
@@ -77,7 +77,7 @@ public final class Heap: @unchecked Sendable {
             try createImmortals()
         } catch {
             destroy()
-            throw error
+            throw .immortalsFailed(error)
         }
         StatisticsPublisher.startIfRequested()
         publishFigures()
@@ -271,7 +271,7 @@ public final class Heap: @unchecked Sendable {
         let block = try allocateBlock(byteCount: byteCount, for: type)
         if type.hasFinalizer && !immortal { collectorState.pointee.finalizableObjects &+= 1 }
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: immortal)
-        if payload > 0 { memset(object.payload, 0, payload) }
+        if payload > 0 { object.zeroPayload(byteCount: payload) }
         if type.itemSize > 0 { object.itemCount = itemCount }
         counters(of: type).pointee.count += 1
         if type.isContainer {
@@ -343,19 +343,6 @@ public final class Heap: @unchecked Sendable {
     func checkOwnership(_ object: RawRef, _ operation: @autoclosure () -> String) {
         if object.heapID != identity.id {
             object.reportMisuse("\(operation()): the \(object.type.name) object belongs to another heap")
-        }
-    }
-}
-
-/// A heap could not be created.
-public enum HeapError: Error, Equatable, CustomStringConvertible {
-    case allocatorSetupFailed(String)
-    case tooManyHeaps
-
-    public var description: String {
-        switch self {
-        case .allocatorSetupFailed(let why): return "Heap.init: could not set up the heap's arena: \(why)"
-        case .tooManyHeaps: return "Heap.init: 65,535 heaps exist already"
         }
     }
 }

@@ -117,6 +117,13 @@ extension RawRef {
         pointer.load(fromByteOffset: ObjectHeader.flagsOffset, as: UInt16.self) & HeaderFlags.collecting.rawValue != 0
     }
 
+    /// Calls `body` with the object's type, without retaining it (types
+    /// are immortal once they have objects).
+    @usableFromInline @inline(__always)
+    func withType<Result>(_ body: (ObjectType) throws -> Result) rethrows -> Result {
+        try typeReference._withUnsafeGuaranteedRef(body)
+    }
+
     /// Writes the type reference alone (a freed, poisoned block keeps it in
     /// checked builds, so that a stale reference's message can name its type).
     func storeTypeReference(_ type: ObjectType) {
@@ -148,8 +155,19 @@ extension RawRef {
 
     /// The start of the object's block.
     var blockStart: UnsafeMutableRawPointer {
-        flags.contains(.hasGCWord) ? pointer - ObjectHeader.gcWordSize : pointer
+        blockStart(isContainer: flags.contains(.hasGCWord))
     }
+
+    /// The start of the block of an object whose type is a container or
+    /// not (a container's block starts with its gc word).
+    @inline(__always)
+    func blockStart(isContainer: Bool) -> UnsafeMutableRawPointer {
+        isContainer ? gcWordAddress : pointer
+    }
+
+    /// Where a container's gc word is.
+    @inline(__always)
+    var gcWordAddress: UnsafeMutableRawPointer { pointer - ObjectHeader.gcWordSize }
 
     /// The gc word of a container that is not in the tracking table.
     static let untrackedGCWord: UInt64 = .max
@@ -195,11 +213,13 @@ enum PayloadLayout {
     static let count = PayloadField<Int>(offset: 0)
 
     enum Number {
+        static let size = 8
         static let integer = PayloadField<Int>(offset: 0)
         static let float = PayloadField<Double>(offset: 0)
     }
 
     enum Str {
+        static let size = 16
         static let hash = PayloadField<Int>(offset: 8)
         static let bytes = 16
         /// The hash of a str whose hash is not computed yet.
@@ -207,14 +227,17 @@ enum PayloadLayout {
     }
 
     enum Bytes {
+        static let size = 8
         static let bytes = 8
     }
 
     enum Tuple {
+        static let size = 8
         static let items = 8
     }
 
     enum List {
+        static let size = 24
         static let capacity = PayloadField<Int>(offset: 8)
         static let items = PayloadField<UnsafeMutablePointer<RawRef>?>(offset: 16)
     }
@@ -337,13 +360,105 @@ extension RawRef {
         nonmutating set { self[PayloadLayout.WeakReference.referent] = newValue?.pointer }
     }
 
-    /// Zeroes `byteCount` bytes of payload (a multiple of 8) one word at a time.
+    /// Zeroes `byteCount` bytes of payload (a multiple of 8) one word at
+    /// a time: for the small fixed payloads of allocation's fast path.
     @inline(__always)
     func zeroPayloadWords(_ byteCount: Int) {
         var offset = 0
         while offset < byteCount {
             payload.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
-            offset &+= 8
+            offset &+= PayloadLayout.wordSize
         }
+    }
+
+    /// Zeroes the first `byteCount` bytes of the payload.
+    func zeroPayload(byteCount: Int) {
+        payload.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+    }
+
+    /// A new block for `capacity` list items, typed as their slots.
+    static func listItemBlock(_ block: UnsafeMutableRawPointer) -> UnsafeMutablePointer<RawRef> {
+        block.assumingMemoryBound(to: RawRef.self)
+    }
+}
+
+// MARK: Tables of dicts and sets
+
+/// A view of a dict's payload fields and of its storage block's index
+/// table and entries, at the offsets `PayloadLayout.Dict` names.
+struct DictLayout {
+    let object: RawRef
+    var count: Int {
+        get { object.itemCount }
+        nonmutating set { object.itemCount = newValue }
+    }
+    var used: Int {
+        get { object[PayloadLayout.Dict.used] }
+        nonmutating set { object[PayloadLayout.Dict.used] = newValue }
+    }
+    var entryCapacity: Int {
+        get { object[PayloadLayout.Dict.entryCapacity] }
+        nonmutating set { object[PayloadLayout.Dict.entryCapacity] = newValue }
+    }
+    var indexCapacity: Int {
+        get { object[PayloadLayout.Dict.indexCapacity] }
+        nonmutating set { object[PayloadLayout.Dict.indexCapacity] = newValue }
+    }
+    var storage: UnsafeMutableRawPointer? {
+        get { object[PayloadLayout.Dict.storage] }
+        nonmutating set { object[PayloadLayout.Dict.storage] = newValue }
+    }
+
+    static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * PayloadLayout.Dict.indexSize + PayloadLayout.wordSize - 1) & ~(PayloadLayout.wordSize - 1) }
+    static let entrySize = PayloadLayout.Dict.entrySize
+    static func storageByteCount(indexCapacity: Int, entryCapacity: Int) -> Int {
+        indexBytes(indexCapacity) + entryCapacity * entrySize
+    }
+    var storageByteCount: Int { DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity) }
+
+    var indices: UnsafeMutablePointer<Int32> { storage!.assumingMemoryBound(to: Int32.self) }
+    func entry(_ number: Int) -> UnsafeMutableRawPointer {
+        storage! + DictLayout.indexBytes(indexCapacity) + number * DictLayout.entrySize
+    }
+    static func hash(_ entry: UnsafeMutableRawPointer) -> Int {
+        entry.load(fromByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
+    }
+    static func key(_ entry: UnsafeMutableRawPointer) -> RawRef? {
+        entry.load(fromByteOffset: PayloadLayout.Dict.entryKey, as: UnsafeMutableRawPointer?.self).map(RawRef.init(pointer:))
+    }
+    static func value(_ entry: UnsafeMutableRawPointer) -> RawRef {
+        RawRef(pointer: entry.load(fromByteOffset: PayloadLayout.Dict.entryValue, as: UnsafeMutableRawPointer.self))
+    }
+    static func set(_ entry: UnsafeMutableRawPointer, hash: Int, key: RawRef?, value: RawRef?) {
+        entry.storeBytes(of: hash, toByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
+        entry.storeBytes(of: key?.pointer, toByteOffset: PayloadLayout.Dict.entryKey, as: UnsafeMutableRawPointer?.self)
+        entry.storeBytes(of: value?.pointer, toByteOffset: PayloadLayout.Dict.entryValue, as: UnsafeMutableRawPointer?.self)
+    }
+}
+
+/// The slots of a set's table, at the offsets `PayloadLayout.Set` names:
+/// each a hash and a member word (an address, or the empty and deleted marks).
+enum SetTable {
+    @inline(__always)
+    static func hash(_ table: UnsafeMutableRawPointer, _ slot: Int) -> Int {
+        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+    }
+
+    @inline(__always)
+    static func member(_ table: UnsafeMutableRawPointer, _ slot: Int) -> UInt {
+        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
+    }
+
+    @inline(__always)
+    static func store(_ table: UnsafeMutableRawPointer, _ slot: Int, hash: Int, member: RawRef) {
+        table.storeBytes(of: hash, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+        table.storeBytes(of: member.pointer, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember,
+                         as: UnsafeMutableRawPointer.self)
+    }
+
+    @inline(__always)
+    static func markDeleted(_ table: UnsafeMutableRawPointer, _ slot: Int) {
+        table.storeBytes(of: PayloadLayout.Set.deletedMember,
+                         toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
     }
 }

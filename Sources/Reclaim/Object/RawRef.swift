@@ -21,8 +21,8 @@ public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStri
         #if DEBUG
         checkLive("retain")
         #endif
-        let count = pointer.load(fromByteOffset: ObjectHeader.refcountOffset, as: UInt32.self)
-        if count != .max { pointer.storeBytes(of: count &+ 1, toByteOffset: ObjectHeader.refcountOffset, as: UInt32.self) }
+        let count = refcount
+        if count != .max { refcount = count &+ 1 }
     }
 
     /// Drops one strong reference; the last one destroys the object at once
@@ -33,18 +33,18 @@ public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStri
         #if DEBUG
         checkLive("release")
         #endif
-        let count = pointer.load(fromByteOffset: ObjectHeader.refcountOffset, as: UInt32.self)
+        let count = refcount
         if count == 1 {
             Heap.releaseLastReference(self)
         } else if count != .max {
-            pointer.storeBytes(of: count &- 1, toByteOffset: ObjectHeader.refcountOffset, as: UInt32.self)
+            refcount = count &- 1
         }
     }
 
     /// The object's current reference count (`sys.getrefcount` without the
     /// argument's own reference); `UInt32.max` for immortal objects.
     @inlinable
-    public var referenceCount: UInt32 { pointer.load(fromByteOffset: ObjectHeader.refcountOffset, as: UInt32.self) }
+    public var referenceCount: UInt32 { refcount }
 
     /// Whether the object is immortal (never freed, counting is free).
     @inlinable
@@ -62,7 +62,7 @@ public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStri
     @usableFromInline
     func checkLive(_ operation: StaticString) {
         if !hasLiveMagic { reportFreed(operation) }
-        if flags.contains(.destroying) && pointer.load(fromByteOffset: ObjectHeader.refcountOffset, as: UInt32.self) == 0 {
+        if flags.contains(.destroying) && refcount == 0 {
             reportMisuse("\(type.name).\(operation): the object is being destroyed (its reference count is already 0); "
                          + "this \(operation) would take the count below zero")
         }
