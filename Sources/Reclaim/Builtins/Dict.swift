@@ -12,8 +12,8 @@ extension ObjectType {
         dropReferences: { object, heap in heap.clearDict(object) },
         finalizer: nil,
         storageBlocks: { object in
-            guard let storage = object.dictLayout.storage else { return [] }
-            return [(UnsafeRawPointer(storage), object.dictLayout.storageByteCount)]
+            guard let storage = object.dictLayout.storageBlock else { return [] }
+            return [(storage, object.dictLayout.storageByteCount)]
         },
         hash: { _ in throw ObjectError.typeError("unhashable type: 'dict'") },
         equals: nil, equalityFamily: "dict", attributeNames: [], supportsWeakReferences: false)

@@ -13,7 +13,7 @@ enum Hashing {
     }
 
     /// FNV-1a over bytes.
-    static func bytes(_ buffer: UnsafeRawBufferPointer) -> Int {
+    static func bytes(_ buffer: some Sequence<UInt8>) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in buffer {
             hash ^= UInt64(byte)

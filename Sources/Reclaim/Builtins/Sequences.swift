@@ -47,7 +47,7 @@ extension ObjectType {
         storageBlocks: { object in
             let capacity = object[PayloadLayout.List.capacity]
             guard capacity > 0 else { return [] }
-            return [(UnsafeRawPointer(object.listStorage!), capacity * PayloadLayout.wordSize)]
+            return [(object.listItemBlock!, capacity * PayloadLayout.wordSize)]
         },
         hash: { _ in throw ObjectError.typeError("unhashable type: 'list'") },
         equals: nil, equalityFamily: "list", attributeNames: [], supportsWeakReferences: false)
@@ -69,7 +69,7 @@ extension Heap {
     public func tuple(count: Int, element: (Int) throws -> Ref) throws -> Ref {
         if count == 0 { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: count)
-        let slots = UnsafeMutableBufferPointer(mutating: object.tupleSlots)
+        let slots = object.mutableTupleSlots
         // Until filled, slots stay zeroed (no reference), as CPython's NULL
         // slots: a collection run by `element` keeps the tuple tracked, and
         // a throw midway leaves a tuple whose release skips them.
@@ -86,7 +86,7 @@ extension Heap {
     public func tuple(_ items: [RawRef]) throws(ObjectAllocationError) -> Ref {
         if items.isEmpty { return tuple() }
         let object = try allocateObject(of: .tuple, itemCount: items.count)
-        let slots = UnsafeMutableBufferPointer(mutating: object.tupleSlots)
+        let slots = object.mutableTupleSlots
         for (index, item) in items.enumerated() {
             checkOwnership(item, "tuple")
             item.retain()
@@ -113,7 +113,7 @@ extension Heap {
             try allocateBlock(byteCount: Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list), for: .list))
         if let old {
             block.update(from: old, count: list.itemCount)
-            freeBlock(UnsafeMutableRawPointer(old), byteCount: oldCapacity * PayloadLayout.wordSize, for: .list)
+            freeBlock(RawRef.listItemBlock(old), byteCount: oldCapacity * PayloadLayout.wordSize, for: .list)
         }
         list.listStorage = block
         list[PayloadLayout.List.capacity] = capacity
@@ -142,12 +142,12 @@ extension Heap {
         list[PayloadLayout.List.capacity] = 0
         // Last item first, as CPython's list_dealloc and list_clear.
         for index in stride(from: count - 1, through: 0, by: -1) { storage[index].release() }
-        freeBlock(UnsafeMutableRawPointer(storage), byteCount: capacity * PayloadLayout.wordSize, for: .list)
+        freeBlock(RawRef.listItemBlock(storage), byteCount: capacity * PayloadLayout.wordSize, for: .list)
     }
 
     /// Replaces every item of a tuple by None, releasing them.
     func clearTuple(_ tuple: RawRef) {
-        let slots = UnsafeMutableBufferPointer(mutating: tuple.tupleSlots)
+        let slots = tuple.mutableTupleSlots
         for index in slots.indices {
             let item = slots[index]
             slots[index] = core.pointee.none!.pointer

@@ -12,35 +12,19 @@ extension ObjectType {
         storageBlocks: { object in
             let capacity = object.setCapacity
             guard capacity > 0 else { return [] }
-            return [(UnsafeRawPointer(object.setTable!), capacity * PayloadLayout.Set.slotSize)]
+            return [(object.setTable!.storageBlock, SetTable.byteCount(capacity: capacity))]
         },
         hash: { _ in throw ObjectError.typeError("unhashable type: 'set'") },
         equals: nil, equalityFamily: "set", attributeNames: [], supportsWeakReferences: false)
 }
 
 extension RawRef {
-    var setTable: UnsafeMutableRawPointer? {
-        get { self[PayloadLayout.Set.table] }
-        nonmutating set { self[PayloadLayout.Set.table] = newValue }
-    }
-
-    var setCapacity: Int {
-        get { self[PayloadLayout.Set.capacity] }
-        nonmutating set { self[PayloadLayout.Set.capacity] = newValue }
-    }
-
-    var setUsed: Int {
-        get { self[PayloadLayout.Set.used] }
-        nonmutating set { self[PayloadLayout.Set.used] = newValue }
-    }
-
     /// The members of a set.
     func setMembers() -> [RawRef] {
         guard let table = setTable else { return [] }
         var members: [RawRef] = []
         for slot in 0..<setCapacity {
-            let member = SetTable.member(table, slot)
-            if member > PayloadLayout.Set.deletedMember { members.append(RawRef(pointer: UnsafeMutableRawPointer(bitPattern: member)!)) }
+            if let member = table.member(slot) { members.append(member) }
         }
         return members
     }
@@ -53,18 +37,17 @@ extension Heap {
     }
 
     /// The slot of `member` (found) or where it would go.
-    func setFind(_ table: UnsafeMutableRawPointer, capacity: Int, member: RawRef, hash: Int) -> (slot: Int, found: Bool) {
+    func setFind(_ table: SetTable, capacity: Int, member: RawRef, hash: Int) -> (slot: Int, found: Bool) {
         let mask = capacity - 1
         var slot = hash & mask, perturb = UInt(bitPattern: hash), firstDeleted: Int? = nil
         while true {
-            let stored = SetTable.member(table, slot)
+            let stored = table.memberWord(slot)
             if stored == PayloadLayout.Set.emptyMember { return (firstDeleted ?? slot, false) }
             if stored == PayloadLayout.Set.deletedMember {
                 if firstDeleted == nil { firstDeleted = slot }
-            } else {
-                let candidate = RawRef(pointer: UnsafeMutableRawPointer(bitPattern: stored)!)
+            } else if let candidate = table.member(slot) {
                 if candidate == member
-                    || (SetTable.hash(table, slot) == hash && keysEqual(candidate, member)) {
+                    || (table.hash(slot) == hash && keysEqual(candidate, member)) {
                     return (slot, true)
                 }
             }
@@ -79,21 +62,18 @@ extension Heap {
         let members = set.setMembers()
         let hashes = set.setTable.map { table in
             (0..<set.setCapacity).compactMap { slot -> (Int, RawRef)? in
-                let stored = SetTable.member(table, slot)
-                guard stored > PayloadLayout.Set.deletedMember else { return nil }
-                return (SetTable.hash(table, slot),
-                        RawRef(pointer: UnsafeMutableRawPointer(bitPattern: stored)!))
+                table.member(slot).map { (table.hash(slot), $0) }
             }
         } ?? []
         assert(hashes.count == members.count)
-        let table = try allocateBlock(byteCount: capacity * PayloadLayout.Set.slotSize, for: .set)
-        table.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * PayloadLayout.Set.slotSize)
+        let table = SetTable(emptying: try allocateBlock(byteCount: SetTable.byteCount(capacity: capacity), for: .set),
+                             capacity: capacity)
         for (hash, member) in hashes {
             let slot = setFind(table, capacity: capacity, member: member, hash: hash).slot
-            SetTable.store(table, slot, hash: hash, member: member)
+            table.store(slot, hash: hash, member: member)
         }
         if let old = set.setTable {
-            freeBlock(old, byteCount: set.setCapacity * PayloadLayout.Set.slotSize, for: .set)
+            freeBlock(old.block, byteCount: SetTable.byteCount(capacity: set.setCapacity), for: .set)
         }
         set.setTable = table
         set.setCapacity = capacity
@@ -114,9 +94,9 @@ extension Heap {
         let table = set.setTable!
         let (slot, found) = setFind(table, capacity: capacity, member: member, hash: hash)
         if found { return false }
-        let wasDeleted = SetTable.member(table, slot) == PayloadLayout.Set.deletedMember
+        let wasDeleted = table.memberWord(slot) == PayloadLayout.Set.deletedMember
         member.retain()
-        SetTable.store(table, slot, hash: hash, member: member)
+        table.store(slot, hash: hash, member: member)
         set.itemCount = count + 1
         if !wasDeleted { set.setUsed += 1 }
         return true
@@ -133,8 +113,8 @@ extension Heap {
         guard let table = set.setTable else { return false }
         let (slot, found) = setFind(table, capacity: set.setCapacity, member: member, hash: hash)
         guard found else { return false }
-        let stored = RawRef(pointer: UnsafeMutableRawPointer(bitPattern: SetTable.member(table, slot))!)
-        SetTable.markDeleted(table, slot)
+        let stored = table.member(slot)!
+        table.markDeleted(slot)
         set.itemCount -= 1
         stored.release()
         return true
@@ -143,12 +123,12 @@ extension Heap {
     func clearSet(_ set: RawRef) {
         guard let table = set.setTable else { return }
         let members = set.setMembers()
-        let bytes = set.setCapacity * PayloadLayout.Set.slotSize
+        let bytes = SetTable.byteCount(capacity: set.setCapacity)
         set.setTable = nil
         set.itemCount = 0
         set.setUsed = 0
         set.setCapacity = 0
-        freeBlock(table, byteCount: bytes, for: .set)
+        freeBlock(table.block, byteCount: bytes, for: .set)
         for member in members { member.release() }
     }
 }

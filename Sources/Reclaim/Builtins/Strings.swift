@@ -33,7 +33,7 @@ extension Heap {
         if count == 0 { return Ref(adopting: core.pointee.emptyString!, heap: self) }
         let object = try allocateObject(of: .str, itemCount: count)
         object[PayloadLayout.Str.hash] = PayloadLayout.Str.unknownHash
-        value.withUTF8 { utf8 in object.mutableStringBytes.copyMemory(from: UnsafeRawBufferPointer(utf8)) }
+        value.withUTF8 { utf8 in object.mutableStringBytes.copyBytes(from: utf8) }
         return Ref(adopting: object, heap: self)
     }
 

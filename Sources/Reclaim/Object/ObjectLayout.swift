@@ -321,6 +321,20 @@ extension RawRef {
                             count: itemCount)
     }
 
+    /// ``tupleSlots`` to fill a new tuple or clear a dying one.
+    @inline(__always)
+    var mutableTupleSlots: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?> {
+        UnsafeMutableBufferPointer(mutating: tupleSlots)
+    }
+
+    /// The block of a list's item slots as raw memory (nil while it has none).
+    var listItemBlock: UnsafeRawPointer? { listStorage.map(UnsafeRawPointer.init) }
+
+    /// The raw block of a list's item slots `items`, to free it.
+    static func listItemBlock(_ items: UnsafeMutablePointer<RawRef>) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(items)
+    }
+
     /// The block of a list's item slots (nil while it has none).
     @inline(__always)
     var listStorage: UnsafeMutablePointer<RawRef>? {
@@ -409,6 +423,9 @@ struct DictLayout {
         nonmutating set { object[PayloadLayout.Dict.storage] = newValue }
     }
 
+    /// The storage block, as `ObjectType.storageBlocks` lists it.
+    var storageBlock: UnsafeRawPointer? { storage.map(UnsafeRawPointer.init) }
+
     static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * PayloadLayout.Dict.indexSize + PayloadLayout.wordSize - 1) & ~(PayloadLayout.wordSize - 1) }
     static let entrySize = PayloadLayout.Dict.entrySize
     static func storageByteCount(indexCapacity: Int, entryCapacity: Int) -> Int {
@@ -436,29 +453,75 @@ struct DictLayout {
     }
 }
 
-/// The slots of a set's table, at the offsets `PayloadLayout.Set` names:
-/// each a hash and a member word (an address, or the empty and deleted marks).
-enum SetTable {
+/// A set's table, a block of the heap's arena: `capacity` slots, each a
+/// hash and a member word at the offsets `PayloadLayout.Set` names. The
+/// member word is an object's address, or the empty (0) or deleted (1)
+/// mark. A small handle: it neither owns nor frees the block.
+struct SetTable {
+    /// The table's block.
+    let block: UnsafeMutableRawPointer
+
+    init(_ block: UnsafeMutableRawPointer) { self.block = block }
+
+    /// The block, as `ObjectType.storageBlocks` lists it.
+    var storageBlock: UnsafeRawPointer { UnsafeRawPointer(block) }
+
+    /// A table of `capacity` empty slots in `block`, which it zeroes.
+    init(emptying block: UnsafeMutableRawPointer, capacity: Int) {
+        block.initializeMemory(as: UInt8.self, repeating: 0, count: SetTable.byteCount(capacity: capacity))
+        self.block = block
+    }
+
+    /// The bytes of a table of `capacity` slots.
+    static func byteCount(capacity: Int) -> Int { capacity * PayloadLayout.Set.slotSize }
+
     @inline(__always)
-    static func hash(_ table: UnsafeMutableRawPointer, _ slot: Int) -> Int {
-        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+    func hash(_ slot: Int) -> Int {
+        block.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+    }
+
+    /// The member word of `slot`: an address, or the empty or deleted mark.
+    @inline(__always)
+    func memberWord(_ slot: Int) -> UInt {
+        block.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
+    }
+
+    /// The member in `slot`; nil when the slot is empty or deleted.
+    @inline(__always)
+    func member(_ slot: Int) -> RawRef? {
+        let word = memberWord(slot)
+        guard word > PayloadLayout.Set.deletedMember else { return nil }
+        return UnsafeMutableRawPointer(bitPattern: word).map(RawRef.init(pointer:))
     }
 
     @inline(__always)
-    static func member(_ table: UnsafeMutableRawPointer, _ slot: Int) -> UInt {
-        table.load(fromByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
-    }
-
-    @inline(__always)
-    static func store(_ table: UnsafeMutableRawPointer, _ slot: Int, hash: Int, member: RawRef) {
-        table.storeBytes(of: hash, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
-        table.storeBytes(of: member.pointer, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember,
+    func store(_ slot: Int, hash: Int, member: RawRef) {
+        block.storeBytes(of: hash, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotHash, as: Int.self)
+        block.storeBytes(of: member.pointer, toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember,
                          as: UnsafeMutableRawPointer.self)
     }
 
     @inline(__always)
-    static func markDeleted(_ table: UnsafeMutableRawPointer, _ slot: Int) {
-        table.storeBytes(of: PayloadLayout.Set.deletedMember,
+    func markDeleted(_ slot: Int) {
+        block.storeBytes(of: PayloadLayout.Set.deletedMember,
                          toByteOffset: slot &* PayloadLayout.Set.slotSize &+ PayloadLayout.Set.slotMember, as: UInt.self)
+    }
+}
+
+extension RawRef {
+    /// A set's table, nil while it has none.
+    var setTable: SetTable? {
+        get { self[PayloadLayout.Set.table].map(SetTable.init) }
+        nonmutating set { self[PayloadLayout.Set.table] = newValue?.block }
+    }
+
+    var setCapacity: Int {
+        get { self[PayloadLayout.Set.capacity] }
+        nonmutating set { self[PayloadLayout.Set.capacity] = newValue }
+    }
+
+    var setUsed: Int {
+        get { self[PayloadLayout.Set.used] }
+        nonmutating set { self[PayloadLayout.Set.used] = newValue }
     }
 }
