@@ -1,3 +1,7 @@
+// Unsafe code here: the Swift runtime's demangler, called through its C entry.
+// Invariants: the name passed is NUL-terminated and lives for the call; the
+// string the runtime returns is malloc'd, copied, then freed once.
+
 import Foundation
 
 /// `memstat run --leaks`: the allocation sites still holding memory when a

@@ -1,3 +1,6 @@
+// Unsafe code here: mkdtemp(3) on a Swift array's bytes.
+// Invariants: the template is NUL-terminated and mkdtemp writes within it.
+
 #if canImport(Glibc)
 import Glibc
 #endif

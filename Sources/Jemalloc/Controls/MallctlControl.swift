@@ -1,3 +1,8 @@
+// Unsafe code here: an inline MIB's components are read and written as a
+// buffer of Int through the bytes of its fixed-size tuple.
+// Invariants: `count` never exceeds `InlineMIB.capacity`; buffers lent to a
+// body do not outlive the call (the body gets a copy's storage).
+
 /// A control's MIB stored inline (no reference counting on the hot path),
 /// with the positions of its `<i>`/`<j>` placeholders.
 @usableFromInline

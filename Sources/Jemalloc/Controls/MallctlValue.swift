@@ -1,3 +1,8 @@
+// Unsafe code here: C strings (`const char *`) read from and lent to mallctl.
+// Invariants: a string jemalloc returns is NUL-terminated and lives as long
+// as jemalloc (it points into jemalloc's own data); a string lent to a write
+// lives only for the call.
+
 /// A Swift type that can be read from or written to a `mallctl` control.
 ///
 /// Each control of jemalloc holds one C type (`bool`, `unsigned`, `size_t`,

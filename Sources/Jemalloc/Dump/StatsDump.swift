@@ -1,3 +1,8 @@
+// Unsafe code here: the write callback of malloc_stats_print.
+// Invariants: the sink is passed to jemalloc as an unretained opaque pointer
+// and stays alive (held by the caller) until malloc_stats_print returns; each
+// chunk jemalloc hands over is read once, for its length, during the call.
+
 import CJemalloc
 
 #if canImport(Glibc)

@@ -1,3 +1,6 @@
+// Unsafe code here: read(2) into a Swift array's bytes.
+// Invariants: the read never asks for more than the chunk's count.
+
 #if canImport(Glibc)
 import Glibc
 #endif

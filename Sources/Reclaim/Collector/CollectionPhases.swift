@@ -1,3 +1,11 @@
+// Unsafe code here: the phases read the generation tables in place, as
+// buffers over their storage (`CollectionWork.runs`), and write promoted
+// survivors straight into the older table's storage.
+// Invariants: a run's table is not resized while a collection uses it — its
+// room for survivors is reserved before phase 3, and nothing else tracks
+// objects during a collection; a slot is written only below that capacity,
+// and the table's count is set once the writes are done.
+
 extension Collector {
     /// How many candidates ahead phase 2 prefetches.
     static let prefetchDistance = 8

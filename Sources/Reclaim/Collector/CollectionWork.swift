@@ -1,3 +1,7 @@
+// Unsafe code here: the runs are buffers over the generation tables' storage.
+// Invariants: they are valid while the collection that made them runs (see
+// CollectionPhases.swift).
+
 /// The candidates of a collection. While it runs, each candidate is
 /// marked `collecting` and its gc word holds its scratch count and its
 /// position among the candidates (``ScratchWord``) — in the object's own

@@ -1,3 +1,7 @@
+// Unsafe code here: a collector reaches its state through the heap's pointer.
+// Invariants: the state lives as long as the heap, and a Collector holds the
+// heap; it is used only by the thread using the heap.
+
 /// A heap's cycle collector: CPython's trial deletion over the containers
 /// the heap tracks, in three generations, and the `gc` module's surface.
 ///

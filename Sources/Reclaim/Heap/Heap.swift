@@ -1,3 +1,9 @@
+// Unsafe code here: the heap's hot state and collector state behind
+// pointers, and the raw blocks of the heap's arena.
+// Invariants: `core` and `collectorState` are allocated and initialised by
+// `init` and deinitialised and freed by `deinit`, nowhere else; a block is
+// freed with the byte count it was allocated with, into the heap it came from.
+
 import Jemalloc
 
 #if canImport(Glibc)

@@ -1,3 +1,7 @@
+// Unsafe code here: the registry's C tables hold heaps unretained.
+// Invariants: a slot holds a heap from `activate` until `unregister`, which
+// `Heap.destroy` calls before the heap goes; see the type's comment.
+
 import CReclaimRegistry
 import Synchronization
 

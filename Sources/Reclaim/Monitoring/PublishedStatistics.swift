@@ -1,3 +1,8 @@
+// Unsafe code here: another process's shared segment, mapped read-only.
+// Invariants: the mapping is at least a segment's size (checked against the
+// file's size before use) and every field read is validated before it is
+// trusted; the segment is unmapped before `read` returns.
+
 import CReclaimPublishing
 import Foundation
 

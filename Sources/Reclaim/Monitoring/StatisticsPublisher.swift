@@ -1,3 +1,8 @@
+// Unsafe code here: this process's shared segment and its slots.
+// Invariants: the segment is mapped once, never unmapped, at a size that
+// holds the header and every slot; slot and header words are written only
+// through the seqlock functions of CReclaimPublishing.
+
 import CReclaimPublishing
 import Foundation
 import Jemalloc

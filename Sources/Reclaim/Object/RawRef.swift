@@ -1,3 +1,6 @@
+// Unsafe code here: a RawRef is an object's address.
+// Invariants: see ObjectLayout.swift; header fields are read through it.
+
 /// An unsafe, unowned reference to a managed object: the address of its
 /// header. The layer for hot loops and for runtimes that embed a heap.
 ///

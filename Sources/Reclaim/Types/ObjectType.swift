@@ -1,3 +1,7 @@
+// Unsafe code here: a type's `storageBlocks` lists raw blocks.
+// Invariants: each block listed is one the heap allocated for the object, with
+// the byte count it was allocated with, valid until the object changes.
+
 import Jemalloc
 import Synchronization
 
