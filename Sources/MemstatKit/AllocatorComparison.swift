@@ -5,27 +5,40 @@ import Reclaim
 /// What changed between two allocator reports (`memstat diff` of two
 /// `reclaim.memstat/1` documents that carry totals).
 public struct AllocatorComparison: Codable, Sendable {
+    /// A figure in both reports: before, after and the difference.
     public typealias Change = SnapshotComparison.Change
 
     /// One arena in either report.
     public struct ArenaChange: Codable, Sendable {
+        /// The arena index.
         public var index: Int
+        /// Bytes allocated in the arena, small plus large (``ArenaStats/allocated``).
         public var allocated: Change
+        /// Bytes in the arena's resident pages (`stats.arenas.<i>.resident`).
         public var resident: Change
     }
 
     /// One small size class holding bytes in either report.
     public struct BinChange: Codable, Sendable {
+        /// The size class, in bytes.
         public var sizeClass: Int
+        /// Regions in use in the size class (`curregs`).
         public var regions: Change
+        /// Bytes held by those regions (`curregs × size`).
         public var allocatedBytes: Change
     }
 
+    /// Bytes allocated by the application (`stats.allocated`).
     public var allocated: Change
+    /// Bytes in active pages (`stats.active`).
     public var active: Change
+    /// Bytes in resident pages (`stats.resident`).
     public var resident: Change
+    /// Bytes jemalloc has mapped (`stats.mapped`).
     public var mapped: Change
+    /// Bytes of retained virtual memory (`stats.retained`).
     public var retained: Change
+    /// Bytes of jemalloc's metadata (`stats.metadata`).
     public var metadata: Change
     /// Arenas present in either report, by index.
     public var arenas: [ArenaChange]
@@ -119,6 +132,7 @@ public enum ComparisonError: Error, Equatable, CustomStringConvertible {
     /// A heap snapshot and an allocator report, or unknown schemas.
     case mismatchedKinds(String, String)
 
+    /// A sentence saying what cannot be compared and what to give instead.
     public var description: String {
         switch self {
         case .missingSection(let section, let kind):
@@ -136,7 +150,9 @@ public enum ComparableDocument {
 
     /// Why a file is neither.
     public struct Unrecognised: Error, CustomStringConvertible {
+        /// What is wrong with the file, in a phrase.
         public var reason: String
+        /// The reason, as is.
         public var description: String { reason }
     }
 

@@ -6,6 +6,7 @@ import Reclaim
 public struct Demo: Codable, Sendable {
     /// One scenario.
     public struct Step: Codable, Sendable {
+        /// The step's headline, in a sentence.
         public var title: String
         /// What the step shows, in a sentence or two.
         public var lesson: String
@@ -21,12 +22,15 @@ public struct Demo: Codable, Sendable {
 
     /// A heap figure at each checkpoint of a step.
     public struct Figure: Codable, Sendable {
+        /// What is measured, such as `live objects` or `arena allocated`.
         public var name: String
         /// `bytes` for byte counts, `count` otherwise.
         public var unit: String
+        /// The figure at each of the step's checkpoints, in order.
         public var values: [Int]
     }
 
+    /// The scenarios, in the order they ran.
     public var steps: [Step]
     /// The heap's arena, in `memstat arenas`.
     public var arena: Int

@@ -10,6 +10,7 @@ import Foundation
 public struct LeakReport: Codable, Sendable {
     /// One allocation site: a function and, when known, the source line.
     public struct Site: Codable, Sendable {
+        /// The function, as jeprof names it (Swift symbols demangled).
         public var function: String
         /// `file:line`, when the program has line information.
         public var location: String?
@@ -39,6 +40,7 @@ public struct LeakProfiling: Sendable {
     /// How many sites to list.
     public var top: Int
 
+    /// Profiling with one sample per `2^lgSample` bytes on average, listing the `top` sites.
     public init(lgSample: Int = 12, top: Int = 10) {
         self.lgSample = lgSample
         self.top = top

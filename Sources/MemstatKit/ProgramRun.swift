@@ -51,6 +51,7 @@ public struct ProgramRun {
             }
         }
 
+        /// A sentence naming the program and what went wrong, such as `ls: command not found`.
         public var description: String {
             switch self {
             case .notFound(let program):
@@ -81,8 +82,11 @@ public struct ProgramRun {
 
     /// What a finished run produced.
     public struct Outcome {
+        /// The program's process identifier.
         public var pid: Int32
+        /// The program's exit status.
         public var exitStatus: Int32
+        /// Seconds from spawning the program to its exit (monotonic clock).
         public var elapsedSeconds: Double
         /// The report written at exit.
         public var final: AllocatorSnapshot
@@ -92,6 +96,7 @@ public struct ProgramRun {
         public var leaks: LeakReport?
     }
 
+    /// The program and its arguments; the first is resolved as the shell does.
     public var command: [String]
     /// Bytes allocated between two interval reports; `nil` for none.
     public var interval: Int?
@@ -102,6 +107,7 @@ public struct ProgramRun {
     /// Heap profiling for `--leaks`; `nil` for none.
     public var profiling: LeakProfiling?
 
+    /// A run of `command` with the given libraries and options (see each property).
     public init(command: [String], interval: Int?, jemallocLibrary: String, preloadLibrary: String,
                 profiling: LeakProfiling? = nil) {
         self.command = command

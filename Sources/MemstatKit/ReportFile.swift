@@ -4,9 +4,11 @@ import Jemalloc
 /// The file libReclaimPreload writes for one process: each JSON report
 /// preceded by a line `@<CLOCK_MONOTONIC nanoseconds>`.
 public enum ReportFile {
+    /// One report of the file and when it began.
     public struct Record {
         /// When the report began, in `CLOCK_MONOTONIC` nanoseconds.
         public var timestamp: Int64
+        /// The decoded JSON report.
         public var document: StatsDocument
     }
 

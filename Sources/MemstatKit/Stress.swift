@@ -23,11 +23,13 @@ public enum Stress {
         public var operations: Int? = 200_000
         /// Seconds to run; `nil` when `operations` bounds the run.
         public var durationSeconds: Double?
+        /// Seed of the random workload; each heap derives its own from it, so runs repeat.
         public var seed: UInt64 = 1
         /// Objects each heap keeps on purpose at the end (to show that the
         /// leak check fails): 0 in real runs.
         public var deliberateLeaks = 0
 
+        /// The defaults: 2 heaps of 20,000 live objects, 200,000 operations each.
         public init() {}
 
         /// The heap counts a run may have.
@@ -74,6 +76,7 @@ public enum Stress {
         /// Neither an operation count nor a duration bounds the run.
         case unbounded
 
+        /// A sentence naming the bad setting and the value given, such as `heaps must be 1…64, got 0`.
         public var description: String {
             switch self {
             case .heaps(let count): return "heaps must be 1…64, got \(count)"
@@ -89,35 +92,50 @@ public enum Stress {
 
     /// One heap's run.
     public struct HeapResult: Codable, Sendable {
+        /// The heap's number in the run, from 0.
         public var heap: Int
+        /// The index of the heap's jemalloc arena.
         public var arena: Int
+        /// Operations the heap ran.
         public var operations: Int
+        /// Operations per second of the heap's wall-clock run time.
         public var operationsPerSecond: Double
         /// Collections of generations 0, 1 and 2.
         public var collections: [Int]
+        /// Objects the collector freed, all generations (`gc.get_stats()`'s `collected`).
         public var collected: Int
+        /// Unreachable objects the collector could not free, all generations.
         public var uncollectable: Int
+        /// Finalizer calls on objects of the finalizing class.
         public var finalizersRun: Int
+        /// Weak-reference callbacks that ran.
         public var weakReferenceCallbacks: Int
         /// Collection pauses, in seconds.
         public var pauseP50: Double
+        /// The 99th percentile of collection pauses, in seconds.
         public var pauseP99: Double
+        /// The longest collection pause, in seconds.
         public var pauseMax: Double
         /// The heap's peak of live bytes.
         public var peakLiveBytes: Int
         /// Arena bytes allocated after setting up, and after everything was
         /// dropped and collected at the end (with caches flushed).
         public var baselineBytes: Int
+        /// Arena bytes allocated at the end, after everything was dropped and collected.
         public var finalBytes: Int
         /// Objects still alive at the end beyond the heap's immortal ones.
         public var leakedObjects: Int
+        /// Arena bytes at the end beyond the baseline (`finalBytes - baselineBytes`); 0 when nothing leaked.
         public var leakedBytes: Int { finalBytes - baselineBytes }
     }
 
     /// A whole run.
     public struct Result: Codable, Sendable {
+        /// The configuration that ran.
         public var configuration: Configuration
+        /// Wall-clock seconds from starting the threads to the end of the last heap.
         public var elapsedSeconds: Double
+        /// Each heap's figures, by heap number.
         public var heaps: [HeapResult]
         /// The most resident bytes jemalloc reported during the run.
         public var peakResident: Int
@@ -127,12 +145,17 @@ public enum Stress {
 
     /// Live figures while the run goes on.
     public struct Progress: Sendable {
+        /// Seconds since the run started.
         public var elapsedSeconds: Double
         /// Completed share of the run, 0…1.
         public var fraction: Double
+        /// Operations completed so far, all heaps (each heap adds them 1024 at a time).
         public var operations: Int
+        /// Collections so far, all heaps.
         public var collections: Int
+        /// Bytes allocated process-wide (`stats.allocated`); 0 when it could not be read.
         public var allocated: Int
+        /// Bytes in resident pages process-wide (`stats.resident`); 0 when it could not be read.
         public var resident: Int
     }
 
@@ -193,8 +216,11 @@ public enum Stress {
 
 /// A heap's workload failed (an allocation failed, a figure could not be read).
 public struct StressError: Error, CustomStringConvertible {
+    /// The number of the heap that failed.
     public var heap: Int
+    /// What went wrong, as the error described itself.
     public var reason: String
+    /// `heap <number>: <reason>`.
     public var description: String { "heap \(heap): \(reason)" }
 }
 

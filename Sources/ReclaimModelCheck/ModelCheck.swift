@@ -11,19 +11,29 @@ import Reclaim
 public struct ModelCheck {
     /// Why a run failed.
     public struct Failure: Error, CustomStringConvertible {
+        /// The seed of the failed run, to repeat it.
         public var seed: UInt64
+        /// The step at which the heap and the model disagreed, from 0 (the step count for the final check).
         public var step: Int
+        /// What differed, in a sentence.
         public var message: String
+        /// `seed <seed>, step <step>: <message>`.
         public var description: String { "seed \(seed), step \(step): \(message)" }
     }
 
     /// Figures of a finished run.
     public struct Summary: Sendable {
+        /// Random steps run.
         public var steps = 0
+        /// Full collections run and checked against the model.
         public var collections = 0
+        /// Objects created.
         public var created = 0
+        /// Finalizer runs, as the model counts them.
         public var finalized = 0
+        /// Times a finalizer resurrected its object.
         public var resurrected = 0
+        /// All figures 0.
         public init() {}
     }
 
@@ -71,6 +81,11 @@ public struct ModelCheck {
     /// collection), a path of its own the check covers too.
     let hasFinalizers: Bool
 
+    /// Sets up a check on a new heap, with automatic collection off.
+    ///
+    /// The same `seed` gives the same steps; at most `maximumRoots` roots are
+    /// held at once; with `finalizers`, nodes have a finalizer that may
+    /// resurrect them.
     public init(seed: UInt64, maximumRoots: Int = 64, finalizers: Bool = true) throws {
         self.seed = seed
         self.maximumRoots = maximumRoots

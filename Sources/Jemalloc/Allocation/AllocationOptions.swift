@@ -68,6 +68,7 @@ public struct AllocationOptions: Hashable, Sendable {
 
 /// An allocation jemalloc could not satisfy, or a request it must not see.
 public struct AllocationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Why the allocation failed.
     public enum Reason: Equatable, Sendable {
         /// jemalloc returned no memory.
         case outOfMemory
@@ -77,16 +78,21 @@ public struct AllocationError: Error, Equatable, Sendable, CustomStringConvertib
         case invalidAlignment
     }
 
+    /// The bytes requested (0 when ``AllocationOptions`` refused the alignment before any request).
     public var byteCount: Int
+    /// The alignment requested, in bytes; `nil` for jemalloc's natural alignment.
     public var alignment: Int?
+    /// Why it failed.
     public var reason: Reason
 
+    /// Creates an error for a request of `byteCount` bytes at `alignment`.
     public init(byteCount: Int, alignment: Int?, reason: Reason) {
         self.byteCount = byteCount
         self.alignment = alignment
         self.reason = reason
     }
 
+    /// A one-line message naming the API and the request, such as `Allocator.allocate: out of memory for 64 bytes aligned to 16`.
     public var description: String {
         let aligned = alignment.map { " aligned to \($0)" } ?? ""
         switch reason {

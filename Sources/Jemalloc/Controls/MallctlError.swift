@@ -44,6 +44,7 @@ public struct MallctlError: Error, Equatable, Sendable, CustomStringConvertible 
         self.reason = reason
     }
 
+    /// A one-line message: `mallctl "<control>": ` followed by the cause.
     public var description: String {
         switch reason {
         case .unknownControl:

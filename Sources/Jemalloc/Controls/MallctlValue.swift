@@ -23,9 +23,11 @@ public protocol MallctlValue: Sendable {
 }
 
 extension MallctlValue where CRepresentation == Self {
+    /// Takes the value jemalloc wrote as is: the Swift type is its own C representation.
     @inlinable
     public init(cRepresentation: Self) { self = cRepresentation }
 
+    /// Calls `body` with the value itself.
     @inlinable
     public func withCRepresentation<R, E: Error>(_ body: (Self) throws(E) -> R) throws(E) -> R {
         try body(self)
@@ -49,12 +51,15 @@ extension UInt: MallctlValue { public typealias CRepresentation = UInt }
 /// life of the process, which are copied into Swift strings on read; a write
 /// passes a pointer that is valid for the duration of the `mallctl` call.
 extension String: MallctlValue {
+    /// A pointer to a NUL-terminated C string; `nil` reads as the empty string.
     public typealias CRepresentation = UnsafePointer<CChar>?
 
+    /// Copies the C string jemalloc returned; `nil` gives the empty string.
     public init(cRepresentation: UnsafePointer<CChar>?) {
         self = cRepresentation.map { String(cString: $0) } ?? ""
     }
 
+    /// Calls `body` with a NUL-terminated copy of the string, valid only during the call.
     public func withCRepresentation<R, E: Error>(
         _ body: (UnsafePointer<CChar>?) throws(E) -> R
     ) throws(E) -> R {

@@ -20,9 +20,13 @@ public struct AllocatorSnapshot: Codable, Sendable {
         }
     }
 
+    /// jemalloc's version string (`version`).
     public var version: String
+    /// The page size in bytes (`arenas.page`).
     public var page: Int
+    /// The quantum in bytes, the alignment every allocation at least has (`arenas.quantum`).
     public var quantum: Int
+    /// Process-wide totals (`stats.*`).
     public var totals: GlobalStats
     /// All arenas merged.
     public var merged: ArenaSnapshot
@@ -60,6 +64,7 @@ public struct AllocatorSnapshot: Codable, Sendable {
             options: try BuildConfiguration.options())
     }
 
+    /// A snapshot with the given figures.
     public init(version: String, page: Int, quantum: Int, totals: GlobalStats, merged: ArenaSnapshot,
                 arenas: [ArenaSnapshot], settings: [Setting], options: [Setting]) {
         self.version = version
@@ -124,6 +129,8 @@ public struct AllocatorSnapshot: Codable, Sendable {
 public struct IncompleteReport: Error, Equatable, Sendable, CustomStringConvertible {
     /// The missing section's key.
     public var section: String
+    /// An error for the missing section `section`.
     public init(section: String) { self.section = section }
+    /// A sentence naming the missing section: `jemalloc statistics report has no "<section>" section`.
     public var description: String { "jemalloc statistics report has no \"\(section)\" section" }
 }

@@ -13,6 +13,7 @@ public struct Arena: Hashable, Sendable, CustomStringConvertible {
     /// Refers to the existing arena `index`.
     public init(index: Int) { self.index = index }
 
+    /// `arena <index>`, for example `arena 3`.
     public var description: String { "arena \(index)" }
 
     static let createControl = MallctlControl<UInt32>("arenas.create")

@@ -6,8 +6,10 @@ public enum Profiling {
         /// Whether the jemalloc build has profiling at all (`config.prof`).
         public var builtWithProfiling: Bool
 
+        /// An error saying whether the build has profiling at all.
         public init(builtWithProfiling: Bool) { self.builtWithProfiling = builtWithProfiling }
 
+        /// A sentence saying why profiling is off and how to turn it on (`MALLOC_CONF=prof:true`, or a build with `--enable-prof`).
         public var description: String {
             builtWithProfiling
                 ? "heap profiling is off: the process did not start with opt.prof (set MALLOC_CONF=prof:true before it starts)"

@@ -16,6 +16,7 @@ public struct ThreadCache: Hashable, Sendable, CustomStringConvertible {
     /// Refers to the existing cache `identifier`.
     public init(identifier: Int) { self.identifier = identifier }
 
+    /// `tcache <identifier>`, for example `tcache 2`.
     public var description: String { "tcache \(identifier)" }
 
     static let createControl = MallctlControl<UInt32>("tcache.create")

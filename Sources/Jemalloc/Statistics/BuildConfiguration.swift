@@ -5,6 +5,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
     case integer(Int64)
     case text(String)
 
+    /// The value as text: `true` or `false`, the integer in decimal, or the string itself.
     public var description: String {
         switch self {
         case .bool(let value): return String(value)
@@ -13,6 +14,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// Reads a single JSON value: a boolean, else a signed or unsigned integer, else a string.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let value = try? container.decode(Bool.self) { self = .bool(value) }
@@ -21,6 +23,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
         else { self = .text(try container.decode(String.self)) }
     }
 
+    /// Writes the value as a single JSON boolean, integer or string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -35,8 +38,10 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
 public struct Setting: Codable, Equatable, Sendable {
     /// The name without its `config.` or `opt.` prefix.
     public var name: String
+    /// The control's value.
     public var value: SettingValue
 
+    /// A setting named `name` holding `value`.
     public init(name: String, value: SettingValue) {
         self.name = name
         self.value = value

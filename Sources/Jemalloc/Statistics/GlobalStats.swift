@@ -7,13 +7,20 @@
 /// reuse without being mapped to anything, and `metadata` jemalloc's own
 /// bookkeeping.
 public struct GlobalStats: Codable, Equatable, Sendable {
+    /// Bytes allocated by the application (`stats.allocated`).
     public var allocated: Int
+    /// Bytes in active pages (`stats.active`).
     public var active: Int
+    /// Bytes of jemalloc's own metadata (`stats.metadata`).
     public var metadata: Int
+    /// Bytes in physically resident pages jemalloc maps (`stats.resident`).
     public var resident: Int
+    /// Bytes in active extents jemalloc has mapped (`stats.mapped`).
     public var mapped: Int
+    /// Bytes of virtual memory kept for reuse rather than returned to the system (`stats.retained`).
     public var retained: Int
 
+    /// Totals with the given values, in bytes.
     public init(allocated: Int, active: Int, metadata: Int, resident: Int, mapped: Int, retained: Int) {
         self.allocated = allocated
         self.active = active

@@ -3,6 +3,7 @@
 /// The payload and the storage block (index table, then entries) are
 /// described in `PayloadLayout`; `DictLayout` reads and writes them.
 extension ObjectType {
+    /// The `dict` type: a container, unhashable, without weak references.
     public static let dict = ObjectType(
         name: "dict", kind: .dict, basicSize: PayloadLayout.Dict.size, itemSize: 0,
         traverse: { object, visit in

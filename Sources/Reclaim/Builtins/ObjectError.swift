@@ -12,6 +12,7 @@ public enum ObjectError: Error, Equatable, CustomStringConvertible {
     /// storage, a weak reference object.
     case memoryError(ObjectAllocationError)
 
+    /// As Python prints the exception: `TypeError: …`.
     public var description: String {
         switch self {
         case .typeError(let message): return "TypeError: \(message)"

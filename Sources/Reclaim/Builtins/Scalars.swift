@@ -1,24 +1,28 @@
 /// The atomic scalar types: `NoneType`, `bool`, `int` (64-bit), `float`.
 /// None, True, False and the ints -5…256 are immortal singletons per heap.
 extension ObjectType {
+    /// `NoneType`: the type of the heap's immortal `None`.
     public static let none = ObjectType(
         name: "NoneType", kind: .none, basicSize: 0, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { _ in 0x4E6F_6E65 }, equals: { $0 == $1 }, equalityFamily: "NoneType",
         attributeNames: [], supportsWeakReferences: false)
 
+    /// `bool`: `True` and `False`, hashed and compared as the integers 1 and 0.
     public static let bool = ObjectType(
         name: "bool", kind: .bool, basicSize: PayloadLayout.Number.size, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { Hashing.integer($0[PayloadLayout.Number.integer]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 
+    /// `int`: a 64-bit signed integer; -5…256 are immortal per heap.
     public static let int = ObjectType(
         name: "int", kind: .int, basicSize: PayloadLayout.Number.size, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
         hash: { Hashing.integer($0[PayloadLayout.Number.integer]) }, equals: numericEquals, equalityFamily: "number",
         attributeNames: [], supportsWeakReferences: false)
 
+    /// `float`: a double, equal to ints and bools of the same value.
     public static let float = ObjectType(
         name: "float", kind: .float, basicSize: PayloadLayout.Number.size, itemSize: 0, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,

@@ -7,6 +7,7 @@ import Glibc
 ///
 /// Their payloads are described, field by field, in `PayloadLayout`.
 extension ObjectType {
+    /// `tuple`: a fixed-size container with its items inline, hashable when its items are.
     public static let tuple = ObjectType(
         name: "tuple", kind: .tuple, basicSize: PayloadLayout.Tuple.size, itemSize: PayloadLayout.wordSize,
         // A tuple being built holds zeroed slots (no reference) until filled.
@@ -38,6 +39,7 @@ extension ObjectType {
         },
         equalityFamily: "tuple", attributeNames: [], supportsWeakReferences: false)
 
+    /// `list`: a container whose items live in a growable block of the heap's arena; unhashable.
     public static let list = ObjectType(
         name: "list", kind: .list, basicSize: PayloadLayout.List.size, itemSize: 0,
         traverse: { object, visit in object.listItems.forEach(visit) },

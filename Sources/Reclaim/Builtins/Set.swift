@@ -3,6 +3,7 @@
 /// The payload and the table are described in `PayloadLayout`; `SetTable`
 /// reads and writes the table's slots.
 extension ObjectType {
+    /// `set`: a container of hashable members in an open-addressing table; unhashable itself.
     public static let set = ObjectType(
         name: "set", kind: .set, basicSize: PayloadLayout.Set.size, itemSize: 0,
         traverse: { object, visit in object.setMembers().forEach(visit) },

@@ -4,6 +4,7 @@
 /// Their payloads (the count, a str's cached hash, the bytes) are
 /// described in `PayloadLayout`.
 extension ObjectType {
+    /// `str`: UTF-8 text stored inline, its hash cached after first use.
     public static let str = ObjectType(
         name: "str", kind: .str, basicSize: PayloadLayout.Str.size, itemSize: 1, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,
@@ -17,6 +18,7 @@ extension ObjectType {
         equals: { lhs, rhs in lhs.stringBytes.elementsEqual(rhs.stringBytes) },
         equalityFamily: "str", attributeNames: [], supportsWeakReferences: false)
 
+    /// `bytes`: an immutable byte string stored inline.
     public static let bytes = ObjectType(
         name: "bytes", kind: .bytes, basicSize: PayloadLayout.Bytes.size, itemSize: 1, traverse: nil, clear: nil,
         dropReferences: nil, finalizer: nil, storageBlocks: nil,

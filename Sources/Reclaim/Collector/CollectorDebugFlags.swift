@@ -1,6 +1,8 @@
 /// The collector's debugging output (`gc.set_debug`).
 public struct CollectorDebugFlags: OptionSet, Sendable {
+    /// The flags as `gc.set_debug` takes them (`gc.DEBUG_STATS` is 1…).
     public let rawValue: Int
+    /// Flags from `gc.set_debug`'s bits.
     public init(rawValue: Int) { self.rawValue = rawValue }
 
     /// Figures of each collection.

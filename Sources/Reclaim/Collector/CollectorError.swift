@@ -13,11 +13,13 @@ public struct CollectorError: Error, Equatable, Sendable, CustomStringConvertibl
     /// Why it was refused.
     public var reason: Reason
 
+    /// An error for `operation`, refused for `reason`.
     public init(operation: String, reason: Reason) {
         self.operation = operation
         self.reason = reason
     }
 
+    /// A sentence naming the operation and the generation the collector does not have.
     public var description: String {
         switch reason {
         case .invalidGeneration(let generation):

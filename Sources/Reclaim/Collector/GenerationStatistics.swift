@@ -16,6 +16,7 @@ public struct GenerationStatistics: Codable, Equatable, Sendable {
     /// (CPython 3.15's `duration`).
     public var duration: Double = 0
 
+    /// No collections yet.
     public init() {}
 
     enum CodingKeys: String, CodingKey { case collections, collected, uncollectable, candidates, duration }

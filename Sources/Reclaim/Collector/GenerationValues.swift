@@ -10,6 +10,7 @@ public struct GenerationValues: Equatable, Hashable, Sendable, CustomStringConve
     /// Generation 2's figure.
     public var old: Int
 
+    /// Figures for generations 0, 1 and 2.
     public init(young: Int, middle: Int, old: Int) {
         self.young = young
         self.middle = middle

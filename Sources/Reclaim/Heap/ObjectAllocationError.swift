@@ -17,11 +17,13 @@ public struct ObjectAllocationError: Error, Equatable, Sendable, CustomStringCon
     /// Why it failed.
     public var reason: Reason
 
+    /// An error for an object of type `typeName`.
     public init(typeName: String, reason: Reason) {
         self.typeName = typeName
         self.reason = reason
     }
 
+    /// A sentence starting `Heap.allocateObject:` that names the type and, when known, the bytes.
     public var description: String {
         switch reason {
         case .negativeCount(let count):

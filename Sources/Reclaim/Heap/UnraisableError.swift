@@ -5,11 +5,13 @@ public struct UnraisableError: Error, CustomStringConvertible {
     /// Where: for example `finalizer of Person object`.
     public var context: String
 
+    /// Wraps `error`, thrown in `context`.
     public init(error: any Error, context: String) {
         self.error = error
         self.context = context
     }
 
+    /// As CPython prints it: `Exception ignored in: <context>`, then the error on the next line.
     public var description: String { "Exception ignored in: \(context)\n\(error)" }
 
     /// The default hook: the error on stderr, as CPython prints it.

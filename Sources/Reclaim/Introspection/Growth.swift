@@ -1,11 +1,13 @@
 /// A type whose live objects grew between two ``Introspection/growth(limit:)`` calls.
 public struct TypeGrowth: Codable, Equatable, Sendable {
+    /// The type's name.
     public var typeName: String
     /// Live objects of the type now.
     public var count: Int
     /// How many more there are than at the previous call.
     public var increase: Int
 
+    /// A growth record with the given figures.
     public init(typeName: String, count: Int, increase: Int) {
         self.typeName = typeName
         self.count = count

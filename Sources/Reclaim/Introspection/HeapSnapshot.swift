@@ -21,12 +21,14 @@ public struct HeapSnapshot: Codable, Equatable, Sendable {
         public var trackedObjects: [Int]
         /// `gc.get_stats()`: collections, collected, uncollectable per generation.
         public var generations: [GenerationStatistics]
+        /// `gc.isenabled()`: whether automatic collection is on.
         public var isEnabled: Bool
     }
 
     /// The heap's arena as jemalloc counts it, after the heap's caches were
     /// flushed back to it (so `allocated` is exactly the live blocks).
     public struct ArenaFigures: Codable, Equatable, Sendable {
+        /// The arena's index.
         public var index: Int
         /// Bytes of live blocks, small and large.
         public var allocated: Int
@@ -52,7 +54,9 @@ public struct HeapSnapshot: Codable, Equatable, Sendable {
     public var peakBytes: Int
     /// Live objects and bytes per type, most bytes first.
     public var types: [TypeStatistics]
+    /// The collector's state.
     public var collector: CollectorFigures
+    /// The heap's arena (`stats.arenas.<i>.*`).
     public var arena: ArenaFigures
 
     /// The snapshot's type statistics by type name.

@@ -3,33 +3,49 @@
 public struct SnapshotComparison: Codable, Equatable, Sendable {
     /// One type's figures in the newer snapshot and their change since the older.
     public struct TypeDelta: Codable, Equatable, Sendable {
+        /// The type's name.
         public var typeName: String
+        /// Live objects of the type in the newer snapshot.
         public var count: Int
+        /// Change in live objects since the older snapshot.
         public var countDelta: Int
+        /// Bytes of the type's live blocks in the newer snapshot.
         public var bytes: Int
+        /// Change in those bytes since the older snapshot.
         public var bytesDelta: Int
     }
 
     /// A figure in both snapshots.
     public struct Change: Codable, Equatable, Sendable {
+        /// The figure in the older of the two.
         public var before: Int
+        /// The figure in the newer of the two.
         public var after: Int
+        /// `after - before`.
         public var delta: Int { after - before }
 
+        /// A change from `before` to `after`.
         public init(before: Int, after: Int) {
             self.before = before
             self.after = after
         }
     }
 
+    /// The older snapshot's label, if it has one.
     public var olderLabel: String?
+    /// The newer snapshot's label, if it has one.
     public var newerLabel: String?
     /// Seconds between the two snapshots.
     public var elapsedSeconds: Double
+    /// Live objects, immortal ones included.
     public var liveObjects: Change
+    /// Bytes of live blocks (``HeapSnapshot/liveBytes``).
     public var liveBytes: Change
+    /// Bytes allocated in the heap's arena.
     public var arenaAllocated: Change
+    /// Bytes of the arena's active pages (`pactive × page`).
     public var arenaActive: Change
+    /// Bytes of the arena's resident pages (`stats.arenas.<i>.resident`).
     public var arenaResident: Change
     /// Collections of generations 0, 1 and 2 between the two.
     public var collections: [Int]

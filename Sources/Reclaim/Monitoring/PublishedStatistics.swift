@@ -11,20 +11,28 @@ import Foundation
 public struct PublishedStatistics: Codable, Equatable, Sendable {
     /// One heap of the publishing process.
     public struct HeapFigures: Codable, Equatable, Sendable {
+        /// The heap's identifier in the publishing process (reused once a heap is destroyed).
         public var heapID: Int
+        /// The index of the heap's jemalloc arena.
         public var arena: Int
         /// Tracked containers in generations 0, 1, 2 and the permanent one,
         /// as of the heap's last collection.
         public var trackedObjects: [Int]
+        /// Live objects, immortal ones included.
         public var liveObjects: Int
+        /// Bytes of live blocks (the heap's traced memory).
         public var liveBytes: Int
+        /// The most live bytes so far (the traced memory's peak).
         public var peakBytes: Int
         /// Per generation, since the heap was made.
         public var collections: [Int]
+        /// Unreachable objects collected, per generation.
         public var collected: [Int]
+        /// Uncollectable objects found, per generation.
         public var uncollectable: [Int]
         /// The duration of the last collection and of all of them, in seconds.
         public var lastPauseSeconds: Double
+        /// The duration of all collections together, in seconds.
         public var totalPauseSeconds: Double
         /// The generation of the last collection, `nil` before the first.
         public var lastGeneration: Int?
@@ -32,24 +40,31 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         public var updatedAt: Double
         /// The arena as the publisher's timer last read it; `nil` until then.
         public var arenaAllocated: Int?
+        /// Bytes of the arena's active pages (`stats.arenas.<i>.pactive` × page); `nil` until read.
         public var arenaActive: Int?
+        /// Bytes of the arena's resident pages (`stats.arenas.<i>.resident`); `nil` until read.
         public var arenaResident: Int?
+        /// Bytes the arena has mapped (`stats.arenas.<i>.mapped`); `nil` until read.
         public var arenaMapped: Int?
     }
 
+    /// The publishing process's identifier.
     public var pid: Int32
     /// The publisher's timer period.
     public var intervalSeconds: Double
     /// When publishing started, and the timer's last tick (seconds since 1970).
     public var startedAt: Double
+    /// The timer's last tick, in seconds since 1970.
     public var heartbeatAt: Double
     /// Seconds since the last heartbeat, when read.
     public var ageSeconds: Double
     /// The publisher's jemalloc version and page size.
     public var allocatorVersion: String
+    /// The publisher's page size, in bytes (`arenas.page`).
     public var page: Int
     /// Heaps alive but not shown: every slot was taken.
     public var heapsUnpublished: Int
+    /// The published heaps, by ``HeapFigures/heapID``.
     public var heaps: [HeapFigures]
 
     /// A segment is stale when its heartbeat is older than this many
@@ -197,6 +212,7 @@ public enum PublishedStatisticsError: Error, Equatable, CustomStringConvertible 
     /// A field holds a value no publisher writes: the segment is damaged or forged.
     case corrupted(pid: Int32, field: String, value: UInt64, reason: String)
 
+    /// A sentence naming the process and why its figures cannot be shown, with a hint where one helps.
     public var description: String {
         switch self {
         case .noSuchProcess(let pid):

@@ -40,7 +40,9 @@ public enum StatisticsPublisher {
 
     /// Why publishing could not start.
     public struct StartError: Error, CustomStringConvertible {
+        /// The `errno` of the failed `shm_open`, `ftruncate` or `mmap`.
         public var errno: Int32
+        /// A sentence naming the segment `/dev/shm/reclaim.<pid>` and the system's message for ``errno``.
         public var description: String {
             "cannot create the statistics segment /dev/shm/reclaim.\(getpid()): \(String(cString: strerror(errno)))"
         }

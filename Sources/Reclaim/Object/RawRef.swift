@@ -59,6 +59,7 @@ public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStri
     /// The heap that owns the object.
     public var heap: Heap { HeapRegistry.heap(id: heapID) }
 
+    /// As Python's default `repr`: `<list object at 0x…>`.
     public var description: String { "<\(type.name) object at \(pointer)>" }
 
     /// Stops the process if the header is not that of a live object.

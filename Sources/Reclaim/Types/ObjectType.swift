@@ -36,15 +36,25 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// type in the same ``equalityFamily``).
     public typealias Equals = (_ lhs: RawRef, _ rhs: RawRef) -> Bool
 
+    /// The type's name, as `type(x).__name__` gives it.
     public let name: String
+    /// Fixed payload bytes after the header (a multiple of 8).
     public let basicSize: Int
+    /// Bytes per item of a variable-size type; 0 for fixed-size types.
     public let itemSize: Int
+    /// Lists the object's strong references; having one makes the type a container.
     public let traverse: Traverse?
+    /// Breaks the object's references for the collector (see ``Clear``).
     public let clear: Clear?
+    /// Releases the object's references and storage when it dies (see ``DropReferences``).
     public let dropReferences: DropReferences?
+    /// The objects' `__del__`, if the type has one (see ``Finalizer``).
     public let finalizer: Finalizer?
+    /// Lists the object's out-of-line blocks; `nil` when it has none.
     public let storageBlocks: StorageBlocks?
+    /// Hashes an object as a dict key or set member; `nil` makes the type unhashable.
     public let hash: Hash?
+    /// Compares dict keys and set members; `nil` makes them equal only to themselves.
     public let equals: Equals?
     /// Types whose values can compare equal to each other (`1 == 1.0 == True`).
     public let equalityFamily: String
@@ -124,9 +134,12 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     public let isContainer: Bool
     let hasFinalizer: Bool
 
+    /// As Python prints a class: `<class 'name'>`.
     public var description: String { "<class '\(name)'>" }
 
+    /// Types are equal only when they are the same descriptor.
     public static func == (lhs: ObjectType, rhs: ObjectType) -> Bool { lhs === rhs }
+    /// Hashes the descriptor's identity.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     static let nextIndex = Atomic<Int>(0)

@@ -12,6 +12,7 @@
 /// collector knows when a weakref is itself part of the garbage: then its
 /// callback does not run (CPython's `handle_weakrefs` rule).
 extension ObjectType {
+    /// `weakref`: a weak reference object (``WeakReferences/reference(to:callback:)`` makes them).
     public static let weakReference = ObjectType(
         name: "weakref", kind: .weakReference, basicSize: PayloadLayout.WeakReference.size, itemSize: 0,
         traverse: { _, _ in }, clear: { object, heap in heap.forgetWeakReference(object) },

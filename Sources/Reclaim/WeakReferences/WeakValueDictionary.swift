@@ -5,10 +5,12 @@
 /// Keys are Swift values; values are objects of one heap, each held through
 /// a weak reference whose callback removes the entry.
 public final class WeakValueDictionary<Key: Hashable> {
+    /// The heap whose objects are the values.
     public let heap: Heap
     /// The weak reference of each entry (one strong reference held here).
     private var entries: [Key: RawRef] = [:]
 
+    /// An empty dictionary for values of `heap`.
     public init(heap: Heap) { self.heap = heap }
 
     deinit {
