@@ -359,7 +359,7 @@ extension Collector {
     /// and ``freeClearedGarbage(_:)``.
     var canRunUserCode: Bool {
         state.pointee.finalizableObjects > 0
-            || !heap.core.pointee.weakReferences.byReferent.isEmpty
+            || !heap.weakReferenceTable.pointee.isEmpty
             || !state.pointee.debugFlags.isDisjoint(with: [.collectable, .uncollectable, .saveAll])
     }
 
@@ -451,11 +451,11 @@ extension Collector {
     /// freed, since releasing what a closure captured can run user code
     /// (CPython too keeps a cleared weakref's callback until then).
     func handleWeakReferences(_ unreachable: UnreachableSet) -> (freed: Int, dropped: [WeakReferenceCallback]) {
-        let dropped = unreachable.weakReferences.compactMap { heap.forgetWeakReference($0) }
+        let dropped = unreachable.weakReferences.compactMap { heap.weakReferenceTable.pointee.forget($0) }
         guard !unreachable.withWeakReferences.isEmpty else { return (0, dropped) }
         var pending: [(RawRef, WeakReferenceCallback)] = []
         for object in unreachable.withWeakReferences {
-            pending += heap.clearWeakReferences(to: object)
+            pending += heap.weakReferenceTable.pointee.clear(referent: object)
         }
         if !pending.isEmpty { state.pointee.ranUserCode = true }
         return (heap.runWeakReferenceCallbacks(pending), dropped)

@@ -62,7 +62,7 @@ extension Heap {
                 // the referent's death or a lookup cannot take it up again.
                 // Its callback goes later, at the outermost level: letting
                 // go of what the closure captured may destroy more.
-                if let callback = forgetWeakReference(object) {
+                if let callback = weakReferenceTable.pointee.forget(object) {
                     core.pointee.deferredCallbacks.append(callback)
                     core.pointee.hasDeferredCallbacks = true
                 }
@@ -118,7 +118,7 @@ extension Heap {
                 if runFinalizer(object, type: type) == .resurrected { return }
             }
             if object.flags.contains(.hasWeakReferences) {
-                runWeakReferenceCallbacks(clearWeakReferences(to: object))
+                runWeakReferenceCallbacks(weakReferenceTable.pointee.clear(referent: object))
             }
             if type.isContainer { countContainerFreed() }
             if type.kind == .instance {

@@ -1,6 +1,6 @@
 // Unsafe code here: the heap's hot state and collector state behind
 // pointers, and the raw blocks of the heap's arena.
-// Invariants: `core` and `collectorState` are allocated and initialised by
+// Invariants: `core`, `collectorState` and `weakReferenceTable` are allocated and initialised by
 // `init` and deinitialised and freed by `deinit`, nowhere else; a block is
 // freed with the byte count it was allocated with, into the heap it came from.
 
@@ -34,6 +34,8 @@ public final class Heap: @unchecked Sendable {
     let core: UnsafeMutablePointer<HeapCore>
     /// The collector's state (see `CollectorState`), allocated and freed with `core`.
     let collectorState: UnsafeMutablePointer<CollectorState>
+    /// The weak references' side tables (see `WeakReferenceTable`), allocated and freed with `core`.
+    let weakReferenceTable: UnsafeMutablePointer<WeakReferenceTable>
     /// Whether ``destroy()`` has run.
     public var isDestroyed: Bool { core.pointee.isDestroyed }
 
@@ -77,6 +79,8 @@ public final class Heap: @unchecked Sendable {
         core.initialize(to: HeapCore())
         collectorState = UnsafeMutablePointer<CollectorState>.allocate(capacity: 1)
         collectorState.initialize(to: CollectorState())
+        weakReferenceTable = UnsafeMutablePointer<WeakReferenceTable>.allocate(capacity: 1)
+        weakReferenceTable.initialize(to: WeakReferenceTable())
         core.pointee.sizeClassCache.resize(to: Heap.sizeClassCacheLimit / 8 + 1, filling: 0)
         HeapRegistry.activate(identity.id, self)
         do {
@@ -95,6 +99,8 @@ public final class Heap: @unchecked Sendable {
         core.deallocate()
         collectorState.deinitialize(count: 1)
         collectorState.deallocate()
+        weakReferenceTable.deinitialize(count: 1)
+        weakReferenceTable.deallocate()
     }
 
     /// Frees every object of the heap at once and destroys its arena.

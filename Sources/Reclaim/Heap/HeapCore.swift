@@ -19,10 +19,6 @@ struct HeapCore: ~Copyable {
     var publishedSlot = PublishedSlot.unclaimed
     /// Live objects per type index at the last `Heap.growth()` call.
     var growthBaseline: [Int: Int] = [:]
-    /// Weak references by referent, and their callbacks.
-    var weakReferences = WeakReferenceTable()
-    /// `Heap.finalize` helpers not yet called or detached.
-    var objectFinalizers: [ObjectIdentifier: ObjectFinalizer] = [:]
     /// Nesting of destructions in progress, and those deferred (the trashcan).
     var destructionDepth = 0
     var deferred = GrowableBuffer<RawRef>()

@@ -29,7 +29,7 @@ public final class ObjectFinalizer {
         self.action = nil
         if let weak, !heap.isDestroyed { weak.release() }
         weak = nil
-        heap.core.pointee.objectFinalizers[ObjectIdentifier(self)] = nil
+        heap.weakReferenceTable.pointee.objectFinalizers[ObjectIdentifier(self)] = nil
         return action
     }
 

@@ -15,8 +15,8 @@ extension ObjectType {
     /// `weakref`: a weak reference object (``WeakReferences/reference(to:callback:)`` makes them).
     public static let weakReference = ObjectType(
         name: "weakref", kind: .weakReference, basicSize: PayloadLayout.WeakReference.size, itemSize: 0,
-        traverse: { _, _ in }, clear: { object, heap in heap.forgetWeakReference(object) },
-        dropReferences: { object, heap in heap.forgetWeakReference(object) },
+        traverse: { _, _ in }, clear: { object, heap in heap.weakReferenceTable.pointee.forget(object) },
+        dropReferences: { object, heap in heap.weakReferenceTable.pointee.forget(object) },
         finalizer: nil, storageBlocks: nil,
         hash: { Hashing.integer(Int(bitPattern: $0.pointer) >> 4) }, equals: { $0 == $1 },
         equalityFamily: "weakref", attributeNames: [], supportsWeakReferences: false)

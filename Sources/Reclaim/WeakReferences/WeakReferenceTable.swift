@@ -1,47 +1,80 @@
-/// The heap's side tables for weak references.
-struct WeakReferenceTable {
+/// The heap's side tables for weak references: each referent's weakrefs,
+/// each weakref's callback, and the `weakref.finalize` helpers still armed.
+/// The heap allocates it once, behind a pointer of its own
+/// (`Heap.weakReferenceTable`), and frees it when it is deinitialised; it
+/// cannot be copied.
+///
+/// Invariants: a referent is a key of `byReferent` exactly when it has the
+/// `hasWeakReferences` flag, and its list is never empty; every weakref in a
+/// list refers to that referent (its payload), and has a callback in
+/// `callbacks` only if it was made with one.
+struct WeakReferenceTable: ~Copyable {
     /// The weakrefs to each referent, in CPython's order: the shared one
     /// without a callback first (if any), then those with callbacks, newest
     /// first — the order `getweakrefs` lists them and callbacks run.
-    var byReferent: [RawRef: [RawRef]] = [:]
+    private(set) var byReferent: [RawRef: [RawRef]] = [:]
     /// The callback of each weakref that has one.
-    var callbacks: [RawRef: WeakReferenceCallback] = [:]
-}
+    private var callbacks: [RawRef: WeakReferenceCallback] = [:]
+    /// `weakref.finalize` helpers not yet called or detached.
+    var objectFinalizers: [ObjectIdentifier: ObjectFinalizer] = [:]
 
-extension Heap {
+    /// Whether no object has weak references.
+    var isEmpty: Bool { byReferent.isEmpty }
+
+    /// How many weak references refer to `referent`.
+    func count(of referent: RawRef) -> Int { byReferent[referent]?.count ?? 0 }
+
+    /// The weak references to `referent`, in CPython's order.
+    func references(to referent: RawRef) -> [RawRef] { byReferent[referent] ?? [] }
+
     /// The weak reference without a callback to `referent`, if one lives:
     /// it is first in the referent's list.
-    func sharedWeakReference(to referent: RawRef) -> RawRef? {
+    func sharedReference(to referent: RawRef) -> RawRef? {
         guard referent.flags.contains(.hasWeakReferences),
-              let first = core.pointee.weakReferences.byReferent[referent]?.first,
-              first.refcount > 0, core.pointee.weakReferences.callbacks[first] == nil else { return nil }
+              let first = byReferent[referent]?.first,
+              first.refcount > 0, callbacks[first] == nil else { return nil }
         return first
+    }
+
+    /// Lists a new weak reference `weak` to `referent`: a shared one first,
+    /// one with a callback after the shared one, before older ones.
+    mutating func add(_ weak: RawRef, to referent: RawRef, callback: WeakReferenceCallback?) {
+        weak.weakReferent = referent
+        if let callback {
+            callbacks[weak] = callback
+            let afterShared = sharedReference(to: referent) == nil ? 0 : 1
+            let list = byReferent[referent] ?? []
+            byReferent[referent, default: []].insert(weak, at: min(afterShared, list.count))
+        } else {
+            byReferent[referent, default: []].insert(weak, at: 0)
+        }
+        referent.flags.insert(.hasWeakReferences)
     }
 
     /// A weakref dies: it leaves its referent's list and its callback goes.
     /// Returns its callback, if it had one, for a caller that must decide
     /// when the closure (and what it captured) goes.
     @discardableResult
-    func forgetWeakReference(_ weak: RawRef) -> WeakReferenceCallback? {
-        let callback = core.pointee.weakReferences.callbacks.removeValue(forKey: weak)
+    mutating func forget(_ weak: RawRef) -> WeakReferenceCallback? {
+        let callback = callbacks.removeValue(forKey: weak)
         guard let referent = weak.weakReferent else { return callback }
         weak.weakReferent = nil
-        var list = core.pointee.weakReferences.byReferent[referent] ?? []
+        var list = byReferent[referent] ?? []
         list.removeAll { $0 == weak }
         if list.isEmpty {
-            core.pointee.weakReferences.byReferent[referent] = nil
+            byReferent[referent] = nil
             referent.flags.remove(.hasWeakReferences)
         } else {
-            core.pointee.weakReferences.byReferent[referent] = list
+            byReferent[referent] = list
         }
         return callback
     }
 
     /// Clears every weakref to `referent` and returns those whose callback
     /// should run (the weakref still alive, a callback present), newest
-    /// first as CPython calls them.
-    func clearWeakReferences(to referent: RawRef) -> [(RawRef, WeakReferenceCallback)] {
-        guard let list = core.pointee.weakReferences.byReferent.removeValue(forKey: referent) else { return [] }
+    /// first as CPython calls them; each is retained until its callback has run.
+    mutating func clear(referent: RawRef) -> [(RawRef, WeakReferenceCallback)] {
+        guard let list = byReferent.removeValue(forKey: referent) else { return [] }
         referent.flags.remove(.hasWeakReferences)
         var pending: [(RawRef, WeakReferenceCallback)] = []
         for weak in list {
@@ -49,15 +82,17 @@ extension Heap {
             // A weak reference at count 0 is being destroyed itself: cleared,
             // its callback is not run (as CPython's PyObject_ClearWeakRefs).
             guard weak.refcount > 0 else { continue }
-            if let callback = core.pointee.weakReferences.callbacks.removeValue(forKey: weak) {
+            if let callback = callbacks.removeValue(forKey: weak) {
                 weak.retain()   // kept alive until its callback has run
                 pending.append((weak, callback))
             }
         }
         return pending
     }
+}
 
-    /// Runs callbacks collected by ``clearWeakReferences(to:)``; errors go
+extension Heap {
+    /// Runs callbacks collected by `WeakReferenceTable.clear(referent:)`; errors go
     /// to the unraisable hook. Returns how many of the weak references were
     /// freed when their callback was done with them (CPython's collector
     /// counts those among what it collected).

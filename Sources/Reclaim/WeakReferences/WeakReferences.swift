@@ -23,7 +23,7 @@ public struct WeakReferences: Sendable {
         guard referent.type.supportsWeakReferences else {
             throw .typeError("cannot create weak reference to '\(referent.type.name)' object")
         }
-        if callback == nil, let shared = heap.sharedWeakReference(to: referent) {
+        if callback == nil, let shared = heap.weakReferenceTable.pointee.sharedReference(to: referent) {
             return Ref(retaining: shared, heap: heap)
         }
         // Allocating may run a collection, which may free weak references
@@ -35,27 +35,18 @@ public struct WeakReferences: Sendable {
         } catch {
             throw .memoryError(error)
         }
-        weak.weakReferent = referent
-        if let callback {
-            heap.core.pointee.weakReferences.callbacks[weak] = callback
-            let list = heap.core.pointee.weakReferences.byReferent[referent] ?? []
-            let afterShared = heap.sharedWeakReference(to: referent) == nil ? 0 : 1
-            heap.core.pointee.weakReferences.byReferent[referent, default: []].insert(weak, at: min(afterShared, list.count))
-        } else {
-            heap.core.pointee.weakReferences.byReferent[referent, default: []].insert(weak, at: 0)
-        }
-        referent.flags.insert(.hasWeakReferences)
+        heap.weakReferenceTable.pointee.add(weak, to: referent, callback: callback)
         return Ref(adopting: weak, heap: heap)
     }
 
     /// How many weak references refer to `object` (`weakref.getweakrefcount`).
     public func count(of object: borrowing Ref) -> Int {
-        heap.core.pointee.weakReferences.byReferent[object.raw]?.count ?? 0
+        heap.weakReferenceTable.pointee.count(of: object.raw)
     }
 
     /// The weak references to `object` (`weakref.getweakrefs`).
     public func references(to object: borrowing Ref) -> [RawRef] {
-        heap.core.pointee.weakReferences.byReferent[object.raw] ?? []
+        heap.weakReferenceTable.pointee.references(to: object.raw)
     }
 
     /// Calls `action` once when `object` dies (`weakref.finalize(obj, func)`).
@@ -68,7 +59,7 @@ public struct WeakReferences: Sendable {
         let finalizer = ObjectFinalizer(heap: heap, action: action)
         let weak = try reference(to: object) { [weak finalizer] _ in finalizer?() }
         finalizer.arm(weak: weak.takeRaw())
-        heap.core.pointee.objectFinalizers[ObjectIdentifier(finalizer)] = finalizer
+        heap.weakReferenceTable.pointee.objectFinalizers[ObjectIdentifier(finalizer)] = finalizer
         return finalizer
     }
 }
