@@ -1,37 +1,4 @@
-// Unsafe code here: the Swift runtime's demangler, called through its C entry.
-// Invariants: the name passed is NUL-terminated and lives for the call; the
-// string the runtime returns is malloc'd, copied, then freed once.
-
 import Foundation
-
-/// `memstat run --leaks`: the allocation sites still holding memory when a
-/// program exited, from jemalloc's heap profile (sampled: `prof`,
-/// `prof_final`) as jeprof symbolises it.
-public struct LeakReport: Codable, Sendable {
-    /// One allocation site: a function and, when known, the source line.
-    public struct Site: Codable, Sendable {
-        /// The function, as jeprof names it (Swift symbols demangled).
-        public var function: String
-        /// `file:line`, when the program has line information.
-        public var location: String?
-        /// Estimated bytes allocated here and live at exit.
-        public var bytes: Int
-        /// `bytes` as a share of ``LeakReport/totalBytes``.
-        public var share: Double
-        /// Estimated live bytes allocated here or in what it called.
-        public var cumulativeBytes: Int
-    }
-
-    /// Estimated bytes live at exit, all sites (the profile is sampled, so
-    /// figures are estimates, good to a sample interval or so per site).
-    public var totalBytes: Int
-    /// Mean bytes between two samples: `2^lg_prof_sample`.
-    public var sampleIntervalBytes: Int
-    /// The sites holding the most, most first.
-    public var sites: [Site]
-    /// Sites with live bytes beyond those listed.
-    public var moreSites: Int
-}
 
 /// How `memstat run --leaks` profiles.
 public struct LeakProfiling: Sendable {
@@ -166,23 +133,5 @@ public struct LeakProfiling: Sendable {
         sites.sort { ($0.bytes, $1.function) > ($1.bytes, $0.function) }
         for index in sites.indices { sites[index].share = total > 0 ? Double(sites[index].bytes) / Double(total) : 0 }
         return LeakReport(totalBytes: total, sampleIntervalBytes: 0, sites: sites, moreSites: 0)
-    }
-}
-
-/// Readable names for Swift's mangled symbols, through the runtime's demangler.
-enum SwiftSymbols {
-    @_silgen_name("swift_demangle")
-    private static func runtimeDemangle(_ mangled: UnsafePointer<CChar>?, _ length: UInt,
-                                        _ buffer: UnsafeMutablePointer<CChar>?, _ bufferSize: UnsafeMutablePointer<UInt>?,
-                                        _ flags: UInt32) -> UnsafeMutablePointer<CChar>?
-
-    /// `symbol` demangled when it is a Swift symbol, else unchanged.
-    static func demangle(_ symbol: String) -> String {
-        guard symbol.hasPrefix("$s") || symbol.hasPrefix("_$s") || symbol.hasPrefix("$S") else { return symbol }
-        let utf8 = Array(symbol.utf8CString)
-        guard let demangled = utf8.withUnsafeBufferPointer({ runtimeDemangle($0.baseAddress, UInt(utf8.count - 1), nil, nil, 0) })
-        else { return symbol }
-        defer { free(demangled) }
-        return String(cString: demangled)
     }
 }
