@@ -15,6 +15,9 @@ public struct CollectionInfo: Equatable, Sendable {
     public var candidates: Int
     /// Seconds the collection took (0 at `start`).
     public var duration: Double
+    /// Whether this is an increment of incremental collection (of the old
+    /// generation, `generation` 2) rather than a whole collection.
+    public var isIncrement = false
 }
 
 /// Called at the start and the end of every collection.

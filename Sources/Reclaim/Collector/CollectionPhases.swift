@@ -29,6 +29,9 @@ extension Collector {
                   + (0..<3).map { String(state.pointee.generations[$0].count) }.joined(separator: " "))
 
         state.pointee.ranUserCode = false
+        // A whole collection of the old generation rewrites its table: an
+        // incremental pass starts afresh after it.
+        if generation == 2 { state.pointee.schedule.cursor = 0 }
         let olderTable = state.pointee.generations + min(generation + 1, 2)
         let olderCount = olderTable.pointee.count, oldestCount = state.pointee.generations[2].count
         var work = gatherCandidates(through: generation)
@@ -266,17 +269,26 @@ extension Collector {
                 promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
                 return
             }
-            object.flags = flags.subtracting(.collecting).union(.held)
-            object.gcWord = RawRef.untrackedGCWord
-            object.retain()
-            unreachable.objects.append(object)
-            if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
-            object.withType { type in
-                if !flags.contains(.finalized) && type.hasFinalizer { unreachable.toFinalize.append(object) }
-                if type.kind == .weakReference { unreachable.weakReferences.append(object) }
-            }
+            hold(object, flags: flags, in: &unreachable)
         }
         return unreachable
+    }
+
+    /// Holds an unreachable candidate, out of every table: a reference,
+    /// so nothing frees it while user code runs in phases 5 and 6, and the
+    /// `held` flag. Notes it in `unreachable`, with whether it has weak
+    /// references, is one, or has a finalizer still to run.
+    @inline(__always)
+    func hold(_ object: RawRef, flags: HeaderFlags, in unreachable: inout UnreachableSet) {
+        object.flags = flags.subtracting([.collecting, .tracked]).union(.held)
+        object.gcWord = RawRef.untrackedGCWord
+        object.retain()
+        unreachable.objects.append(object)
+        if flags.contains(.hasWeakReferences) { unreachable.withWeakReferences.append(object) }
+        object.withType { type in
+            if !flags.contains(.finalized) && type.hasFinalizer { unreachable.toFinalize.append(object) }
+            if type.kind == .weakReference { unreachable.weakReferences.append(object) }
+        }
     }
 
     /// Calls `body` with each candidate phase 3 did not promote (and its

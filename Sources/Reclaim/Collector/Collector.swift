@@ -110,9 +110,72 @@ public struct Collector: Sendable {
     public var statistics: [GenerationStatistics] { state.pointee.statistics }
 
     /// Runs the collection the counts call for (allocation found
-    /// generation 0's count past its threshold).
+    /// generation 0's count past its threshold). In incremental mode that
+    /// is a young collection (never the old generation whole) and then,
+    /// when the pacing says work is owed, an increment in the time the
+    /// pause budget leaves.
     func collectScheduledGeneration() {
-        _ = collectGenerations(through: state.pointee.scheduledGeneration)
+        guard state.pointee.mode == .incremental else {
+            _ = collectGenerations(through: state.pointee.scheduledGeneration)
+            return
+        }
+        let started = monotonicSeconds()
+        _ = collectGenerations(through: min(state.pointee.scheduledGeneration, 1))
+        let pacing = state.pointee.pacing
+        state.pointee.schedule.owe(containers: max(1, state.pointee.thresholds.young),
+                                   oldObjects: state.pointee.generations[2].count, pacing: pacing)
+        let owed = Int(state.pointee.schedule.debt)
+        guard owed > 0 else { return }
+        let left = pacing.pauseBudget - (monotonicSeconds() - started)
+        let limit = min(owed, state.pointee.schedule.candidates(within: left, pacing: pacing))
+        _ = collectIncrement(limit: max(limit, pacing.minimumCandidates), pauseStarted: started)
+    }
+
+    // MARK: Incremental collection
+
+    /// How the old generation is collected: whole (``CollectionMode/generational``,
+    /// CPython's scheme and the default) or in increments
+    /// (``CollectionMode/incremental``). Switching abandons nothing: each
+    /// increment is complete in itself, and the next pass starts afresh.
+    public var mode: CollectionMode {
+        get { state.pointee.mode }
+        nonmutating set {
+            state.pointee.mode = newValue
+            state.pointee.schedule.cursor = 0
+            state.pointee.schedule.debt = 0
+        }
+    }
+
+    /// The pause budget and pacing of incremental collection.
+    public var pacing: IncrementalPacing {
+        get { state.pointee.pacing }
+        nonmutating set { state.pointee.pacing = newValue }
+    }
+
+    /// Runs one step of incremental collection now, in any mode: a young
+    /// collection (generations 0 and 1), then one increment of the old
+    /// generation in the time the pause budget leaves. Returns how many
+    /// objects both found unreachable and kept so (counted as ``collect()``
+    /// counts); 0 when a collection is already running. For runtimes that
+    /// drive collection themselves, at a frame boundary or an idle moment.
+    @discardableResult
+    public func step() -> Int {
+        let started = monotonicSeconds()
+        let young = collectGenerations(through: 1)
+        let pacing = state.pointee.pacing
+        let limit = state.pointee.schedule.candidates(within: pacing.pauseBudget - (monotonicSeconds() - started),
+                                                       pacing: pacing)
+        return young + collectIncrement(limit: limit, pauseStarted: started)
+    }
+
+    /// Where incremental collection stands: increments and passes done,
+    /// the current pass's progress, the work owed and the longest pause.
+    public var incrementalProgress: IncrementalProgress {
+        let schedule = state.pointee.schedule
+        let old = state.pointee.generations[2].count
+        return IncrementalProgress(increments: schedule.increments, passes: schedule.passes,
+                                   visited: min(schedule.cursor, old), oldObjects: old,
+                                   debt: Int(schedule.debt), longestPause: schedule.longestPause)
     }
 
     // MARK: Tracked objects
@@ -163,6 +226,7 @@ public struct Collector: Sendable {
     /// Moves every tracked container into the permanent generation, which
     /// collections ignore (`gc.freeze()`).
     public func freeze() {
+        state.pointee.schedule.cursor = 0
         for object in objects() {
             state.pointee.untrack(object)
             state.pointee.track(object, generation: CollectorState.permanentGeneration)

@@ -1,3 +1,7 @@
+// Unsafe code here: the checks read candidates through the same buffers
+// the phases use. Invariants: see CollectionPhases.swift and
+// IncrementPhases.swift; the checks only read.
+
 /// The collector's invariants, checked at the boundaries of its phases in
 /// debug builds (as CPython's `validate_list` checks its lists), so that a
 /// bug in a phase — or a custom type whose `traverse` visits what it does
@@ -80,6 +84,30 @@ extension Collector {
         let older = min(generation + 1, 2)
         for level in 0...older where level < 2 { checkTableEntries(level, from: 0, phase: 8) }
         checkTableEntries(2, from: generation == 2 ? 0 : min(oldestCount, state.pointee.generations[2].count), phase: 8)
+        #endif
+    }
+
+    /// After an increment's phase 4: every candidate found reachable is
+    /// back in its table, at the index its gc word gives, in no collection
+    /// state; no candidate is left `collecting`.
+    @inline(__always)
+    func checkIncrementSurvivors(_ run: UnsafeBufferPointer<RawRef>) {
+        #if DEBUG
+        for object in run {
+            let flags = object.flags
+            if !flags.isDisjoint(with: [.collecting, .reachable, .held]) {
+                violation(4, object, "is still in a collection state after an increment")
+            }
+            guard flags.contains(.tracked) else {
+                violation(4, object, "was a candidate of an increment but is not tracked")
+            }
+            let word = object.gcWord
+            let table = state.pointee.generations + GCWord.generation(word)
+            let index = GCWord.index(word)
+            if index >= table.pointee.count || table.pointee[index] != object {
+                violation(4, object, "is not where its gc word says after an increment")
+            }
+        }
         #endif
     }
 

@@ -33,6 +33,11 @@ struct CollectorState: ~Copyable {
     var statistics: [GenerationStatistics] = Array(repeating: GenerationStatistics(), count: 3)
     /// How long collections took.
     var pauses = CollectionPauses()
+    /// How the old generation is collected, and the pacing and progress of
+    /// incremental collection.
+    var mode = CollectionMode.generational
+    var pacing = IncrementalPacing()
+    var schedule = IncrementalSchedule()
     /// Whether the running collection has called a finalizer or a weak
     /// reference callback (which may resurrect unreachable objects).
     var ranUserCode = false
@@ -67,6 +72,7 @@ struct CollectorState: ~Copyable {
     /// Forgets every tracked container (the heap's arena is gone).
     mutating func forgetTrackedObjects() {
         for index in 0..<CollectorState.tableCount { generations[index].removeAll() }
+        schedule.cursor = 0
     }
 
     // MARK: Scheduling
@@ -132,13 +138,19 @@ struct CollectorState: ~Copyable {
     }
 
     /// Removes a container from its generation's table (swap with the last
-    /// entry); nothing when it is not tracked.
+    /// entry); nothing when it is not tracked. An old object behind the
+    /// cursor of an incremental pass leaves as ``untrackBehindCursor(_:)``
+    /// says, so that the pass still visits every object it has not yet.
     @inline(__always)
-    func untrack(_ object: RawRef) {
+    mutating func untrack(_ object: RawRef) {
         guard object.flags.contains(.tracked) else { return }
         let word = object.gcWord
-        let table = generations + GCWord.generation(word)
         let index = GCWord.index(word)
+        if index < schedule.cursor && GCWord.generation(word) == 2 {
+            untrackBehindCursor(object)
+            return
+        }
+        let table = generations + GCWord.generation(word)
         let last = table.pointee.removeLast()
         if index < table.pointee.count {
             table.pointee[index] = last
@@ -146,6 +158,29 @@ struct CollectorState: ~Copyable {
         }
         object.gcWord = RawRef.untrackedGCWord
         object.flags.remove(.tracked)
+    }
+
+    /// Removes `object`, at an index of generation 2's table behind the
+    /// pass's cursor, keeping the entries the pass has visited before the
+    /// cursor and those it has not at or after it: the last visited entry
+    /// moves into the gap, the cursor steps back over the place that frees,
+    /// and the table's last entry fills that place. No entry changes side.
+    mutating func untrackBehindCursor(_ object: RawRef) {
+        let table = generations + 2
+        let index = GCWord.index(object.gcWord)
+        let lastVisited = schedule.cursor - 1
+        if index != lastVisited { place(table.pointee[lastVisited], at: index, in: table) }
+        schedule.cursor = lastVisited
+        let last = table.pointee.removeLast()
+        if lastVisited < table.pointee.count { place(last, at: lastVisited, in: table) }
+        object.gcWord = RawRef.untrackedGCWord
+        object.flags.remove(.tracked)
+    }
+
+    @inline(__always)
+    private func place(_ object: RawRef, at index: Int, in table: UnsafeMutablePointer<GrowableBuffer<RawRef>>) {
+        table.pointee[index] = object
+        object.gcWord = GCWord.make(generation: 2, index: index)
     }
 
     /// Containers in the tables of `levels`, youngest first.

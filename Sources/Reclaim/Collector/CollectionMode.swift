@@ -1,0 +1,59 @@
+/// How a heap's collector schedules its old generation.
+public enum CollectionMode: String, Codable, Sendable {
+    /// CPython's generational scheme: the old generation is collected whole,
+    /// in one stop-the-world pause, when the thresholds and the 25% guard say so.
+    case generational
+    /// The old generation is collected in bounded increments, each run
+    /// with a young collection (or by ``Collector/step()``), paced against
+    /// allocation (``IncrementalPacing``); no full collection runs unless
+    /// asked for (``Collector/collect()``).
+    case incremental
+}
+
+/// The pacing of incremental collection.
+public struct IncrementalPacing: Equatable, Sendable {
+    /// The longest pause one young collection and the increment after it
+    /// may take together, in seconds. The increment is sized to the time
+    /// left, from what earlier increments took per object.
+    public var pauseBudget: Double
+    /// How much the program may allocate, as a fraction of the old
+    /// generation's size, while one pass over the old generation runs: a
+    /// pass visits every old object once, so a garbage cycle waits at most
+    /// about this much allocation (CPython's full collections wait for the
+    /// old generation to grow 25%: 0.25).
+    public var passAllocation: Double
+    /// How far an increment follows references beyond its seeds: a
+    /// referent joins while at most this many of its references come from
+    /// outside the increment so far. Garbage is held only by garbage, so
+    /// it joins soon; a live object held from many places does not.
+    public var maximumDeficit: Int
+    /// The fewest candidates an increment examines, whatever its budget,
+    /// so that every pass ends.
+    public var minimumCandidates: Int
+
+    /// Pacing with the given figures.
+    public init(pauseBudget: Double = 0.001, passAllocation: Double = 0.25, maximumDeficit: Int = 2,
+                minimumCandidates: Int = 256) {
+        self.pauseBudget = pauseBudget
+        self.passAllocation = passAllocation
+        self.maximumDeficit = maximumDeficit
+        self.minimumCandidates = minimumCandidates
+    }
+}
+
+/// Where incremental collection stands (`Collector/incrementalProgress`).
+public struct IncrementalProgress: Equatable, Sendable {
+    /// Increments run since the heap was made.
+    public var increments: Int
+    /// Passes over the old generation completed.
+    public var passes: Int
+    /// How far the current pass has come: old objects visited, of those in
+    /// the old generation now.
+    public var visited: Int
+    /// Objects in the old generation now.
+    public var oldObjects: Int
+    /// Candidates the pacing asks for and no increment has examined yet.
+    public var debt: Int
+    /// The longest pause of a young collection with its increment, in seconds.
+    public var longestPause: Double
+}

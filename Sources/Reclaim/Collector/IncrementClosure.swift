@@ -1,0 +1,130 @@
+// Invariants: while an increment builds its closure, every object it has
+// seen — and only those — has the `collecting` flag, and its gc word holds
+// (entry number, references seen from the increment so far) as a
+// `ScratchWord`; the entry keeps the gc word it had. `restoreFrontier` puts
+// back the gc word of every seen object that did not join, before any
+// phase runs.
+
+/// The candidates of one increment of incremental collection, and how they
+/// are chosen: seeds taken in table order from the old generation, and the
+/// objects they refer to that look held only from within the increment.
+///
+/// A referent's *deficit* is its reference count less the references the
+/// increment's candidates hold to it. Garbage is referred to only by
+/// garbage, so the members of a garbage structure reached from a seed
+/// have small deficits, and ever smaller as more of it joins; a live object
+/// referred to from many places keeps a large one. Referents join lowest
+/// deficit first, those above the pacing's maximum never; which objects
+/// join changes only what the increment can find, never whether it is
+/// right (trial deletion over any set of candidates frees only garbage).
+struct IncrementClosure: ~Copyable {
+    /// One object seen: itself, its gc word before the increment, and
+    /// whether it joined the candidates.
+    struct Entry: BitwiseCopyable {
+        var object: RawRef
+        var savedWord: UInt64
+        var joined: Bool
+    }
+
+    private(set) var entries = GrowableBuffer<Entry>()
+    /// The candidates, in the order they joined, and each one's entry.
+    private(set) var candidates = GrowableBuffer<RawRef>()
+    private(set) var candidateEntries = GrowableBuffer<Int>()
+    /// Entries waiting to join, by deficit (0…maximumDeficit); an entry may
+    /// be listed again under a smaller deficit, so stale ones are skipped.
+    private var waiting: [[Int]]
+    let maximumDeficit: Int
+
+    init(maximumDeficit: Int) {
+        self.maximumDeficit = max(0, maximumDeficit)
+        waiting = Array(repeating: [], count: self.maximumDeficit + 1)
+    }
+
+    var count: Int { candidates.count }
+
+    /// Whether `object` can be a candidate: in one of the tables the
+    /// collector collects (not frozen), or seen already.
+    @inline(__always)
+    static func isEligible(_ object: RawRef) -> Bool {
+        let flags = object.flags
+        if flags.contains(.collecting) { return true }
+        return flags.contains(.tracked) && GCWord.generation(object.gcWord) != CollectorState.permanentGeneration
+    }
+
+    /// Notes one more reference to `object` from the candidates.
+    @inline(__always)
+    mutating func see(_ object: RawRef) {
+        let seen: UInt32
+        let entry: Int
+        if object.flags.contains(.collecting) {
+            let word = object.gcWord
+            entry = ScratchWord.position(word)
+            if entries[entry].joined { return }
+            seen = ScratchWord.count(word) &+ 1
+            object.gcWord = ScratchWord.make(position: entry, count: seen)
+        } else {
+            guard IncrementClosure.isEligible(object) else { return }
+            entry = entries.count
+            entries.append(Entry(object: object, savedWord: object.gcWord, joined: false))
+            object.flags.insert(.collecting)
+            seen = 1
+            object.gcWord = ScratchWord.make(position: entry, count: seen)
+        }
+        let deficit = Int(object.refcount) - Int(seen)
+        if deficit <= maximumDeficit { waiting[max(0, deficit)].append(entry) }
+    }
+
+    /// Makes `object` a candidate (a seed), seeing what it refers to.
+    mutating func seed(_ object: RawRef) {
+        if object.flags.contains(.collecting) {
+            let entry = ScratchWord.position(object.gcWord)
+            if !entries[entry].joined { join(entry) }
+            return
+        }
+        let entry = entries.count
+        entries.append(Entry(object: object, savedWord: object.gcWord, joined: false))
+        object.flags.insert(.collecting)
+        object.gcWord = ScratchWord.make(position: entry, count: 0)
+        join(entry)
+    }
+
+    /// Whether some entry waits to join.
+    var hasWaiting: Bool {
+        for deficit in 0...maximumDeficit where waiting[deficit].contains(where: { !entries[$0].joined }) { return true }
+        return false
+    }
+
+    /// Joins the waiting entry of least deficit; false when none waits.
+    mutating func joinNextWaiting() -> Bool {
+        for deficit in 0...maximumDeficit {
+            while let entry = waiting[deficit].popLast() {
+                if !entries[entry].joined {
+                    join(entry)
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    private mutating func join(_ entry: Int) {
+        entries[entry].joined = true
+        let object = entries[entry].object
+        candidates.append(object)
+        candidateEntries.append(entry)
+        object.traverseReferents { see($0) }
+    }
+
+    /// Puts back the gc word and flags of every object seen that did not
+    /// join, so that only the candidates are `collecting`.
+    mutating func restoreFrontier() {
+        for index in 0..<entries.count where !entries[index].joined {
+            let entry = entries[index]
+            entry.object.gcWord = entry.savedWord
+            entry.object.flags.remove(.collecting)
+        }
+    }
+
+    /// The gc word candidate `position` had before the increment.
+    func savedWord(ofCandidate position: Int) -> UInt64 { entries[candidateEntries[position]].savedWord }
+}

@@ -1,0 +1,174 @@
+// Unsafe code here: an increment's candidates are read, as phases 2 and 3
+// read a table, through a buffer over the storage of the closure's list.
+// Invariants: the list is not appended to after the buffer is made, and
+// the buffer is not used after the closure goes.
+
+extension Collector {
+    /// One increment of incremental collection: trial deletion over a
+    /// bounded set of candidates — old objects taken in table order, and
+    /// what they refer to that looks held only from among them — with the
+    /// program stopped for that long only. `limit` bounds the candidates;
+    /// `pauseStarted` is when the pause began (a young collection may have
+    /// run first), for the pause figures. Returns what the increment found
+    /// unreachable and kept so, counted as ``collect()`` counts.
+    ///
+    /// The phases:
+    /// 1. `chooseIncrementCandidates` — seeds from the old generation's
+    ///    table at the pass's cursor, and referents of small deficit
+    ///    (`IncrementClosure`), up to `limit`.
+    /// 2. and 3. as a whole collection: `subtractInternalReferences`, then
+    ///    `markReachable` (without promotion: survivors stay where they are).
+    /// 4. `separateIncrementGarbage` — survivors get their gc words back;
+    ///    the unreachable leave their tables and are held.
+    /// 5.–8. as a whole collection: weak references, finalizers,
+    ///    resurrection, clearing (`handleWeakReferences`,
+    ///    `finalizeUnreachable`, `removeResurrected`, `disposeOfGarbage`).
+    ///
+    /// Why it is right however the program changed the graph since the
+    /// last increment: each increment is complete in itself, at one moment,
+    /// with the program stopped. A candidate referred to from anywhere
+    /// outside the candidates — another object, a `Ref` held by Swift — has
+    /// a reference count above the references the candidates hold to it,
+    /// so it and all it reaches are marked reachable. What is left is
+    /// referred to only by itself: garbage. No barrier is needed because
+    /// nothing is carried from one increment to the next but the cursor.
+    func collectIncrement(limit: Int, pauseStarted: Double) -> Int {
+        heap.requireAlive("Collector.step")
+        guard !state.pointee.isCollecting else { return 0 }
+        state.pointee.isCollecting = true
+        defer { state.pointee.isCollecting = false }
+
+        let started = monotonicSeconds()
+        notifyCallbacks(.start, CollectionInfo(generation: 2, collected: 0, uncollectable: 0,
+                                               candidates: 0, duration: 0, isIncrement: true))
+        debugLine(.stats, "gc: collecting an increment of generation 2 (pass \(state.pointee.schedule.passes + 1), "
+                  + "\(state.pointee.schedule.cursor) of \(state.pointee.generations[2].count) visited)...")
+        state.pointee.ranUserCode = false
+
+        var closure = chooseIncrementCandidates(limit: limit)
+        let examined = closure.count
+        let found: Int, uncollectable: Int
+        do {
+            let unreachable = closure.candidates.withRun { run -> UnreachableSet in
+                var work = gatherIncrement(run)
+                subtractInternalReferences(&work)
+                checkScratchCounts(work)
+                markReachable(&work)
+                return separateIncrementGarbage(run, closure: closure)
+            }
+            let weakReferences = handleWeakReferences(unreachable)
+            finalizeUnreachable(unreachable)
+            let garbage = removeResurrected(unreachable.objects)
+            uncollectable = disposeOfGarbage(garbage, generation: 2)
+            withExtendedLifetime(weakReferences.dropped) {}
+            found = garbage.count + weakReferences.freed
+        }
+        _ = consume closure
+        finishPassIfDone()
+
+        let collected = found - uncollectable
+        let now = monotonicSeconds()
+        let duration = now - started
+        state.pointee.schedule.record(candidates: examined, seconds: duration)
+        state.pointee.schedule.longestPause = max(state.pointee.schedule.longestPause, now - pauseStarted)
+        state.pointee.statistics[2].collections += 1
+        state.pointee.statistics[2].collected += collected
+        state.pointee.statistics[2].candidates += examined
+        state.pointee.statistics[2].duration += duration
+        state.pointee.pauses.record(seconds: now - pauseStarted, generation: 2)
+        heap.publishFigures()
+        debugLine(.stats, "gc: done, \(found) unreachable, \(uncollectable) uncollectable, "
+                  + "\(String(Int(duration * 1e6))) µs elapsed")
+        notifyCallbacks(.stop, CollectionInfo(generation: 2, collected: collected, uncollectable: uncollectable,
+                                              candidates: examined, duration: duration, isIncrement: true))
+        return found
+    }
+
+    /// Increment phase 1: the candidates. The closure joins first, lowest
+    /// deficit first; when nothing waits, the next old object at the cursor
+    /// is seeded. Stops at `limit` candidates or at the end of the pass.
+    /// Every object seen but left out gets its gc word back.
+    ///
+    /// The last seed is not a candidate of this increment only; the
+    /// cursor moves back to it (see below), though the candidates its
+    /// closure reached stay — they are examined twice, which is right.
+    func chooseIncrementCandidates(limit: Int) -> IncrementClosure {
+        var closure = IncrementClosure(maximumDeficit: state.pointee.pacing.maximumDeficit)
+        let table = state.pointee.generations + 2
+        var seeds = 0, lastSeed = state.pointee.schedule.cursor
+        while closure.count < limit {
+            if closure.joinNextWaiting() { continue }
+            let cursor = state.pointee.schedule.cursor
+            guard cursor < table.pointee.count else { break }
+            state.pointee.schedule.cursor = cursor + 1
+            lastSeed = cursor
+            seeds += 1
+            closure.seed(table.pointee[cursor])
+        }
+        // The limit cut the last seed's closure short: that seed is seeded
+        // again first by the next increment, whose whole budget its closure
+        // then has — unless it was this increment's only seed (its closure
+        // does not fit an increment at all), so that every pass ends.
+        if closure.hasWaiting && seeds > 1 { state.pointee.schedule.cursor = lastSeed }
+        closure.restoreFrontier()
+        return closure
+    }
+
+    /// Increment phase 1's end: every candidate's scratch count is its
+    /// reference count, its position its place in the run.
+    func gatherIncrement(_ run: UnsafeBufferPointer<RawRef>) -> CollectionWork {
+        for index in 0..<run.count {
+            run[index].gcWord = ScratchWord.make(position: index, count: run[index].refcount)
+        }
+        var work = CollectionWork()
+        work.runs = [run]
+        work.gathered = run.count
+        return work
+    }
+
+    /// Increment phase 4: each reachable candidate gets its gc word back
+    /// and stays where it is, in its table; each unreachable one leaves its
+    /// table and is held, as in a whole collection's phase 4.
+    func separateIncrementGarbage(_ run: UnsafeBufferPointer<RawRef>, closure: borrowing IncrementClosure) -> UnreachableSet {
+        var garbage: [RawRef] = []
+        for position in 0..<run.count {
+            let object = run[position]
+            let flags = object.flags
+            object.gcWord = closure.savedWord(ofCandidate: position)
+            if flags.contains(.reachable) {
+                object.flags = flags.subtracting([.collecting, .reachable])
+            } else {
+                object.flags = flags.subtracting(.collecting)
+                garbage.append(object)
+            }
+        }
+        checkIncrementSurvivors(run)
+        var unreachable = UnreachableSet()
+        unreachable.objects.reserveCapacity(garbage.count)
+        for object in garbage {
+            removeFromOldTable(object)
+            hold(object, flags: object.flags, in: &unreachable)
+        }
+        return unreachable
+    }
+
+    /// Untracks `object`; the pass still visits every old object it has
+    /// not visited yet (`CollectorState.untrackBehindCursor(_:)`).
+    func removeFromOldTable(_ object: RawRef) {
+        state.pointee.untrack(object)
+    }
+
+    /// A pass ends when its cursor reaches the end of the old table.
+    func finishPassIfDone() {
+        guard state.pointee.schedule.cursor >= state.pointee.generations[2].count else { return }
+        state.pointee.schedule.cursor = 0
+        state.pointee.schedule.passes += 1
+    }
+}
+
+extension GrowableBuffer where Element == RawRef {
+    /// Calls `body` with the elements as one run of candidates.
+    func withRun<Result>(_ body: (UnsafeBufferPointer<RawRef>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: storage, count: count))
+    }
+}
