@@ -8,6 +8,14 @@ import Reclaim
 /// reference counts equal the model's; each finalizer runs at most once per
 /// object; at the end everything is freed and the arena is back to its
 /// baseline.
+///
+/// In incremental mode the collections are steps of incremental collection
+/// (`Collector.step()`, a young collection and a small increment) instead
+/// of full ones. The model cannot tell which garbage a step will find, so
+/// it learns from the heap what the step finalized and freed, and checks
+/// that each was garbage in the model — no live object is ever freed or
+/// finalized — before comparing everything else. At the end, with no full
+/// collection, steps alone must bring the heap back to its baseline.
 public struct ModelCheck {
     /// Why a run failed.
     public struct Failure: Error, CustomStringConvertible {
@@ -25,7 +33,7 @@ public struct ModelCheck {
     public struct Summary: Sendable {
         /// Random steps run.
         public var steps = 0
-        /// Full collections run and checked against the model.
+        /// Collections (full ones, or steps in incremental mode) run and checked against the model.
         public var collections = 0
         /// Objects created.
         public var created = 0
@@ -55,6 +63,8 @@ public struct ModelCheck {
         /// Ids whose finalizer ran a second time (checked after each collection).
         var repeated: [Int] = []
         var resurrectionList: RawRef?
+        /// The ids finalized, in the order the finalizers ran.
+        var events: [Int] = []
     }
 
     let seed: UInt64
@@ -80,24 +90,35 @@ public struct ModelCheck {
     /// garbage without holding it (no user code can run during a
     /// collection), a path of its own the check covers too.
     let hasFinalizers: Bool
+    /// Whether collections are incremental steps (see the type's comment).
+    let isIncremental: Bool
 
     /// Sets up a check on a new heap, with automatic collection off.
     ///
     /// The same `seed` gives the same steps; at most `maximumRoots` roots are
     /// held at once; with `finalizers`, nodes have a finalizer that may
     /// resurrect them.
-    public init(seed: UInt64, maximumRoots: Int = 64, finalizers: Bool = true) throws {
+    public init(seed: UInt64, maximumRoots: Int = 64, finalizers: Bool = true, incremental: Bool = false) throws {
         self.seed = seed
         self.maximumRoots = maximumRoots
         hasFinalizers = finalizers
+        isIncremental = incremental
         random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         heap = try Heap()
         heap.collector.isEnabled = false
+        if incremental {
+            heap.collector.mode = .incremental
+            // No time budget: every step examines a few candidates, so that
+            // passes take many steps and the graph changes in between.
+            heap.collector.pacing = IncrementalPacing(pauseBudget: 0, passAllocation: 0.25, maximumDeficit: 2,
+                                                      minimumCandidates: 8)
+        }
         let log = self.log
         let heap = self.heap
         let finalizer: ObjectType.Finalizer = { this in
             let id = try this.attribute("id").intValue()
             log.finalizations[id, default: 0] += 1
+            log.events.append(id)
             if log.finalizations[id]! > 1 { log.repeated.append(id) }
             if try this.attribute("resurrects").boolValue(), let list = log.resurrectionList {
                 try heap.withBorrowed(list) { try $0.append(this) }
@@ -132,6 +153,7 @@ public struct ModelCheck {
             case 25..<55 where !reachable.isEmpty: link(reachable, step: step)
             case 55..<70 where !reachable.isEmpty: unlink(reachable)
             case 70..<90 where !roots.isEmpty: dropRoot()
+            case 90..<100 where isIncremental: try stepAndCheck(step: step)
             case 90..<100: try collectAndCheck(step: step)
             default: try create()
             }
@@ -301,6 +323,7 @@ public struct ModelCheck {
     /// Drops every root and the resurrection list, collects, and checks that
     /// nothing is left and the arena is back to its baseline.
     mutating func finish(step: Int) throws -> Summary {
+        if isIncremental { return try finishWithSteps(step: step) }
         try collectAndCheck(step: step)
         while !roots.isEmpty { dropRoot() }
         // Empty the resurrection list one object at a time, in step with the
@@ -325,6 +348,89 @@ public struct ModelCheck {
             try collectAndCheck(step: step)
         }
         guard nodes.isEmpty else { throw Failure(seed: seed, step: step, message: "\(nodes.count) nodes left in the model") }
+        log.resurrectionList!.release()
+        log.resurrectionList = nil
+        try heap.flushCache()
+        let arena = try heap.arena.stats()
+        guard arena.small.allocated + arena.large.allocated == baseline else {
+            throw Failure(seed: seed, step: step,
+                          message: "arena holds \(arena.small.allocated + arena.large.allocated) bytes, baseline \(baseline)")
+        }
+        return summary
+    }
+
+    // MARK: Incremental steps
+
+    /// One step of incremental collection, then the model learns what it
+    /// finalized and freed (each must have been garbage) and is compared.
+    mutating func stepAndCheck(step: Int) throws {
+        let firstEvent = log.events.count
+        heap.collector.step()
+        summary.collections += 1
+        try learnFromStep(since: firstEvent, step: step)
+        try compare(step: step)
+    }
+
+    /// Takes into the model what the last step did: its finalizer runs
+    /// (after `firstEvent` in the log), the resurrections they made, and
+    /// the objects it freed. Fails when any of them was not garbage.
+    mutating func learnFromStep(since firstEvent: Int, step: Int) throws {
+        func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
+        reachableCache = nil
+        let reachableBefore = Set(reachableIDs())
+        for id in log.events[firstEvent...] {
+            guard let node = nodes[id] else { throw fail("the step finalized node \(id), which the model had freed") }
+            guard !reachableBefore.contains(id) else { throw fail("the step finalized node \(id), which is reachable") }
+            guard !node.finalized else { continue }   // a second run: compare reports it
+            finalize(node)
+        }
+        reachableCache = nil
+        let survivors = Set(reachableIDs())
+        var alive = Set<Int>()
+        for object in heap.collector.objects() where object.type == type {
+            alive.insert(try heap.withBorrowed(object) { try $0.attribute("id").intValue() })
+        }
+        let freed = nodes.keys.filter { !alive.contains($0) }.sorted()
+        for id in freed where survivors.contains(id) {
+            throw fail("the step freed node \(id), which is reachable")
+        }
+        for id in freed {
+            for case let target? in nodes[id]!.slots where alive.contains(target) && !freed.contains(target) {
+                nodes[target]!.count -= 1
+            }
+        }
+        for id in freed {
+            nodes[id] = nil
+            objects[id] = nil
+        }
+    }
+
+    /// The end in incremental mode: every root and resurrected object is
+    /// dropped, then steps alone — no full collection — must free every
+    /// node and bring the arena back to its baseline, within a bound.
+    mutating func finishWithSteps(step: Int) throws -> Summary {
+        try stepAndCheck(step: step)
+        while !roots.isEmpty { dropRoot() }
+        // Increments find the garbage structures that fit them: with every
+        // root gone, the whole graph may be one such structure, so the last
+        // steps may examine as many candidates as there are objects.
+        heap.collector.pacing.minimumCandidates = max(8, nodes.count * 2 + 16)
+        var steps = 0
+        while !nodes.isEmpty || !resurrected.isEmpty {
+            while !resurrected.isEmpty {
+                let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
+                guard let position = resurrected.lastIndex(of: id) else {
+                    throw Failure(seed: seed, step: step, message: "node \(id) was in the heap's resurrection list only")
+                }
+                resurrected.remove(at: position)
+                decrement(id)
+            }
+            steps += 1
+            guard steps <= 100_000 else {
+                throw Failure(seed: seed, step: step, message: "\(nodes.count) nodes left after 100,000 steps")
+            }
+            try stepAndCheck(step: step)
+        }
         log.resurrectionList!.release()
         log.resurrectionList = nil
         try heap.flushCache()

@@ -215,8 +215,10 @@ struct IncrementalCollectionTests {
         let heap = try Heap()
         heap.collector.mode = .incremental
         // A budget no increment reaches, so that the pacing alone sizes
-        // them and the test does not depend on the machine's speed.
+        // them and the test does not depend on the machine's speed; no
+        // backstop, so that increments alone must keep pace.
         heap.collector.pacing.pauseBudget = 60
+        heap.collector.pacing.fullCollectionGrowth = nil
         nonisolated(unsafe) var increments = 0, full = 0
         heap.collector.callbacks.append { phase, info in
             guard phase == .stop else { return }
@@ -248,5 +250,27 @@ struct IncrementalCollectionTests {
         }
         #expect(heap.liveObjectCount == baseline, "steps brought the heap back to its baseline (\(steps) steps)")
         #expect(full == 0)
+    }
+
+    @Test("garbage larger than an increment is left to the backstop, a whole collection when the old generation has grown")
+    func oversizedGarbageAndTheBackstop() throws {
+        let heap = try Self.incrementalHeap(minimumCandidates: 32)
+        heap.collector.pacing.fullCollectionGrowth = 0.5
+        var big: Ref? = try Self.ring(heap, length: 500)
+        heap.collector.collect()   // old; the backstop's baseline is 500 objects
+        big = nil
+        _ = Self.stepThroughPass(heap)
+        _ = Self.stepThroughPass(heap)
+        #expect(heap.liveObjectCount(of: Self.node) == 500, "a 500-node ring never fits a 32-candidate increment")
+        // Growth of the old generation past 1.5 × 500 + 32 brings the backstop.
+        heap.collector.isEnabled = true
+        nonisolated(unsafe) var full = 0
+        heap.collector.callbacks.append { phase, info in
+            if phase == .stop && info.generation == 2 && !info.isIncrement { full += 1 }
+        }
+        let keep = try heap.list()
+        for _ in 0..<20_000 { try keep.append(heap.list()) }   // survivors reach generation 2
+        #expect(full >= 1)
+        #expect(heap.liveObjectCount(of: Self.node) == 0, "the whole collection freed the ring")
     }
 }

@@ -20,4 +20,13 @@ struct ModelCheckTests {
         #expect(summary.collections > 100)
         #expect(summary.finalized == 0 && summary.resurrected == 0)
     }
+
+    @Test("incremental steps between arbitrary mutations free only garbage, and steps alone free it all",
+          arguments: Array(UInt64(1)...6))
+    func randomIncrementalRuns(seed: UInt64) throws {
+        var check = try ModelCheck(seed: seed, finalizers: seed % 3 != 0, incremental: true)
+        let summary = try check.run(steps: 3_000)
+        #expect(summary.collections > 100)
+        if seed % 3 != 0 { #expect(summary.finalized > 0) }
+    }
 }

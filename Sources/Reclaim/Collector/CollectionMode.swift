@@ -30,14 +30,22 @@ public struct IncrementalPacing: Equatable, Sendable {
     /// The fewest candidates an increment examines, whatever its budget,
     /// so that every pass ends.
     public var minimumCandidates: Int
+    /// The backstop: when the old generation has grown by this fraction
+    /// since the last whole collection, one runs (a full pause). Increments
+    /// find garbage structures that fit their budget; a larger one — a
+    /// dropped doubly linked list of a million nodes — only a whole
+    /// collection can, and this bounds how much such garbage can build up.
+    /// `nil`: never.
+    public var fullCollectionGrowth: Double?
 
     /// Pacing with the given figures.
     public init(pauseBudget: Double = 0.001, passAllocation: Double = 0.25, maximumDeficit: Int = 2,
-                minimumCandidates: Int = 256) {
+                minimumCandidates: Int = 256, fullCollectionGrowth: Double? = 0.5) {
         self.pauseBudget = pauseBudget
         self.passAllocation = passAllocation
         self.maximumDeficit = maximumDeficit
         self.minimumCandidates = minimumCandidates
+        self.fullCollectionGrowth = fullCollectionGrowth
     }
 }
 

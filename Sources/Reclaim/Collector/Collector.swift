@@ -120,8 +120,14 @@ public struct Collector: Sendable {
             return
         }
         let started = monotonicSeconds()
-        _ = collectGenerations(through: min(state.pointee.scheduledGeneration, 1))
         let pacing = state.pointee.pacing
+        if let growth = pacing.fullCollectionGrowth,
+           Double(state.pointee.generations[2].count)
+               > Double(state.pointee.longLivedTotal) * (1 + growth) + Double(pacing.minimumCandidates) {
+            _ = collectGenerations(through: 2)
+            return
+        }
+        _ = collectGenerations(through: min(state.pointee.scheduledGeneration, 1))
         state.pointee.schedule.owe(containers: max(1, state.pointee.thresholds.young),
                                    oldObjects: state.pointee.generations[2].count, pacing: pacing)
         let owed = Int(state.pointee.schedule.debt)

@@ -177,6 +177,20 @@ struct CollectorState: ~Copyable {
         object.flags.remove(.tracked)
     }
 
+    /// Moves an old object the current pass has not visited yet behind the
+    /// cursor: it swaps places with the first unvisited entry. Nothing for
+    /// an object of another generation, or one visited already.
+    mutating func markVisited(_ object: RawRef) {
+        let word = object.gcWord
+        guard GCWord.generation(word) == 2 else { return }
+        let index = GCWord.index(word), boundary = schedule.cursor
+        let table = generations + 2
+        guard index >= boundary, boundary < table.pointee.count else { return }
+        if index != boundary { place(table.pointee[boundary], at: index, in: table) }
+        place(object, at: boundary, in: table)
+        schedule.cursor = boundary + 1
+    }
+
     @inline(__always)
     private func place(_ object: RawRef, at index: Int, in table: UnsafeMutablePointer<GrowableBuffer<RawRef>>) {
         table.pointee[index] = object

@@ -34,6 +34,10 @@ struct IncrementClosure: ~Copyable {
     /// be listed again under a smaller deficit, so stale ones are skipped.
     private var waiting: [[Int]]
     let maximumDeficit: Int
+    /// Old objects at table indices below this have been visited by the
+    /// current pass: they are left out, their references counted as from
+    /// outside (the pass's cursor, kept up to date as seeds are taken).
+    var visitedBelow = 0
 
     init(maximumDeficit: Int) {
         self.maximumDeficit = max(0, maximumDeficit)
@@ -42,13 +46,18 @@ struct IncrementClosure: ~Copyable {
 
     var count: Int { candidates.count }
 
-    /// Whether `object` can be a candidate: in one of the tables the
-    /// collector collects (not frozen), or seen already.
+    /// Whether `object`, not seen yet, can be a candidate: in one of the
+    /// tables the collector collects (not frozen), and, when old, not yet
+    /// visited by the current pass.
     @inline(__always)
-    static func isEligible(_ object: RawRef) -> Bool {
-        let flags = object.flags
-        if flags.contains(.collecting) { return true }
-        return flags.contains(.tracked) && GCWord.generation(object.gcWord) != CollectorState.permanentGeneration
+    func isEligible(_ object: RawRef) -> Bool {
+        guard object.flags.contains(.tracked) else { return false }
+        let word = object.gcWord
+        switch GCWord.generation(word) {
+        case CollectorState.permanentGeneration: return false
+        case 2: return GCWord.index(word) >= visitedBelow
+        default: return true
+        }
     }
 
     /// Notes one more reference to `object` from the candidates.
@@ -63,7 +72,7 @@ struct IncrementClosure: ~Copyable {
             seen = ScratchWord.count(word) &+ 1
             object.gcWord = ScratchWord.make(position: entry, count: seen)
         } else {
-            guard IncrementClosure.isEligible(object) else { return }
+            guard isEligible(object) else { return }
             entry = entries.count
             entries.append(Entry(object: object, savedWord: object.gcWord, joined: false))
             object.flags.insert(.collecting)
@@ -124,6 +133,10 @@ struct IncrementClosure: ~Copyable {
             entry.object.flags.remove(.collecting)
         }
     }
+
+    /// Candidates from this position on were reached by a seed whose
+    /// closure the limit cut short: they stay unvisited.
+    var keptUnvisitedFrom = 0
 
     /// The gc word candidate `position` had before the increment.
     func savedWord(ofCandidate position: Int) -> UInt64 { entries[candidateEntries[position]].savedWord }

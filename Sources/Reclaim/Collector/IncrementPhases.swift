@@ -95,21 +95,29 @@ extension Collector {
     func chooseIncrementCandidates(limit: Int) -> IncrementClosure {
         var closure = IncrementClosure(maximumDeficit: state.pointee.pacing.maximumDeficit)
         let table = state.pointee.generations + 2
-        var seeds = 0, lastSeed = state.pointee.schedule.cursor
+        var seeds = 0, lastSeed = state.pointee.schedule.cursor, lastSeedStart = 0
+        closure.visitedBelow = lastSeed
         while closure.count < limit {
             if closure.joinNextWaiting() { continue }
             let cursor = state.pointee.schedule.cursor
             guard cursor < table.pointee.count else { break }
             state.pointee.schedule.cursor = cursor + 1
+            closure.visitedBelow = cursor + 1
             lastSeed = cursor
+            lastSeedStart = closure.count
             seeds += 1
             closure.seed(table.pointee[cursor])
         }
-        // The limit cut the last seed's closure short: that seed is seeded
-        // again first by the next increment, whose whole budget its closure
-        // then has — unless it was this increment's only seed (its closure
-        // does not fit an increment at all), so that every pass ends.
-        if closure.hasWaiting && seeds > 1 { state.pointee.schedule.cursor = lastSeed }
+        // The limit cut the last seed's closure short: that seed, and the
+        // candidates its closure reached, stay unvisited, so the next
+        // increment starts with them and its whole budget — unless it was
+        // this increment's only seed (its closure does not fit an
+        // increment at all), so that every pass ends.
+        closure.keptUnvisitedFrom = closure.count
+        if closure.hasWaiting && seeds > 1 {
+            state.pointee.schedule.cursor = lastSeed
+            closure.keptUnvisitedFrom = lastSeedStart
+        }
         closure.restoreFrontier()
         return closure
     }
@@ -141,6 +149,12 @@ extension Collector {
                 object.flags = flags.subtracting(.collecting)
                 garbage.append(object)
             }
+        }
+        // Old survivors count as visited by this pass: each moves behind
+        // the cursor, so no later increment of the pass examines it again
+        // (and a pass costs about what one whole collection does).
+        for position in 0..<min(run.count, closure.keptUnvisitedFrom) where run[position].flags.contains(.tracked) {
+            state.pointee.markVisited(run[position])
         }
         checkIncrementSurvivors(run)
         var unreachable = UnreachableSet()
