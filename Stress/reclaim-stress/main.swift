@@ -8,6 +8,8 @@ import ReclaimModelCheck
 ///     swift run -c release reclaim-stress nesting [DEPTH]   lists nested in lists (default 1,000,000)
 ///     swift run -c release reclaim-stress model [SEEDS] [STEPS]
 ///                                   the model-based check of heap and collector
+///     swift run -c release reclaim-stress model-incremental [SEEDS] [STEPS]
+///                                   the same with incremental steps instead of full collections
 ///                                   (default 100 seeds × 100,000 steps; even
 ///                                   seeds use objects without finalizers)
 ///
@@ -65,12 +67,12 @@ func nesting(_ depth: Int) -> Bool {
     }
 }
 
-func model(seeds: Int, steps: Int) -> Bool {
+func model(seeds: Int, steps: Int, incremental: Bool) -> Bool {
     var total = ModelCheck.Summary()
     for seed in 1...UInt64(max(1, seeds)) {
         do {
             // Odd seeds with finalizers, even seeds without (the collector's hold-free path).
-            var check = try ModelCheck(seed: seed, finalizers: seed % 2 == 1)
+            var check = try ModelCheck(seed: seed, finalizers: seed % 2 == 1, incremental: incremental)
             let summary = try check.run(steps: steps)
             total.steps += summary.steps
             total.collections += summary.collections
@@ -82,7 +84,7 @@ func model(seeds: Int, steps: Int) -> Bool {
             return false
         }
     }
-    print("model: \(seeds) seeds, \(total.steps) steps, \(total.created) objects, \(total.collections) collections, "
+    print("model\(incremental ? " (incremental steps)" : ""): \(seeds) seeds, \(total.steps) steps, \(total.created) objects, \(total.collections) collections, "
           + "\(total.finalized) finalized, \(total.resurrected) resurrected: heap and model agree")
     return true
 }
@@ -92,10 +94,11 @@ let size = arguments.dropFirst().first.flatMap(Int.init)
 switch arguments.first {
 case "chain": exit(chain(size ?? 10_000_000) ? 0 : 1)
 case "nesting": exit(nesting(size ?? 1_000_000) ? 0 : 1)
-case "model":
+case "model", "model-incremental":
     let steps = arguments.dropFirst(2).first.flatMap(Int.init)
-    exit(model(seeds: size ?? 100, steps: steps ?? 100_000) ? 0 : 1)
+    exit(model(seeds: size ?? 100, steps: steps ?? 100_000, incremental: arguments.first == "model-incremental") ? 0 : 1)
 default:
-    FileHandle.standardError.write(Data("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH] | model [SEEDS] [STEPS]\n".utf8))
+    FileHandle.standardError.write(Data(("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH] | model [SEEDS] [STEPS]"
+                                         + " | model-incremental [SEEDS] [STEPS]\n").utf8))
     exit(2)
 }
