@@ -1,3 +1,4 @@
+import Reclaim
 import ArgumentParser
 import Foundation
 
@@ -11,7 +12,7 @@ struct ReclaimBench: ParsableCommand {
         abstract: "Side-by-side benchmarks of Reclaim against its references, as JSON lines or a table.")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case alloc, stats, objects, gc, all
+        case alloc, stats, objects, gc, churn, all
     }
 
     @Argument(help: "The suite to run: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -38,14 +39,39 @@ struct ReclaimBench: ParsableCommand {
     @Flag(help: "gc suite: measure generation-0 pauses under churn over a live heap of --n objects instead.")
     var pauses = false
 
+    @Option(help: "churn suite: operations (small structures made) after the live heap is settled.")
+    var operations: Int = 1_000_000
+
+    @Option(help: "churn suite: how many structures the sliding window keeps alive.")
+    var window: Int = 20_000
+
+    @Option(help: "churn suite: generational, incremental, or both (default both).")
+    var mode: String?
+
+    @Flag(help: "churn suite: run the one --mode here and print its figures (what the suite runs in its children).")
+    var child = false
+
+    @Flag(help: "churn suite: leave out python3.")
+    var noCPython = false
+
     @Flag(help: "Print a table with ratios instead of JSON lines.")
     var table = false
 
     func validate() throws {
         guard n > 0, rounds > 0 else { throw ValidationError("--n and --rounds must be positive") }
+        guard operations > 0, window > 0 else { throw ValidationError("--operations and --window must be positive") }
     }
 
     func run() throws {
+        if suite == .churn {
+            let modes: [CollectionMode] = try mode.map { name in
+                guard let mode = CollectionMode(rawValue: name) else { throw ValidationError("unknown mode \(name)") }
+                return [mode]
+            } ?? [.generational, .incremental]
+            ChurnSuite.run(live: n, operations: operations, window: window, modes: modes, child: child, table: table,
+                           cpython: !noCPython && !child)
+            return
+        }
         if suite == .gc && pauses {
             print(GCSuite.pauses(live: n, churn: max(100_000, n)))
             return

@@ -110,7 +110,7 @@ public struct ModelCheck {
             heap.collector.mode = .incremental
             // No time budget: every step examines a few candidates, so that
             // passes take many steps and the graph changes in between.
-            heap.collector.pacing = IncrementalPacing(pauseBudget: 0, passAllocation: 0.25, maximumDeficit: 2,
+            heap.collector.pacing = IncrementalPacing(pauseBudget: 0, passGrowth: 0.25, maximumDeficit: 2,
                                                       minimumCandidates: 8)
         }
         let log = self.log

@@ -28,7 +28,7 @@ struct IncrementalCollectionTests {
         heap.collector.isEnabled = false
         heap.collector.mode = .incremental
         // No time budget: each step examines the minimum, so a pass takes many.
-        heap.collector.pacing = IncrementalPacing(pauseBudget: 0, passAllocation: 0.25, maximumDeficit: 2,
+        heap.collector.pacing = IncrementalPacing(pauseBudget: 0, passGrowth: 0.25, maximumDeficit: 2,
                                                   minimumCandidates: minimumCandidates)
         return heap
     }

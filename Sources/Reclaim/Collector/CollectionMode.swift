@@ -16,12 +16,13 @@ public struct IncrementalPacing: Equatable, Sendable {
     /// may take together, in seconds. The increment is sized to the time
     /// left, from what earlier increments took per object.
     public var pauseBudget: Double
-    /// How much the program may allocate, as a fraction of the old
-    /// generation's size, while one pass over the old generation runs: a
-    /// pass visits every old object once, so a garbage cycle waits at most
-    /// about this much allocation (CPython's full collections wait for the
-    /// old generation to grow 25%: 0.25).
-    public var passAllocation: Double
+    /// How much the old generation may grow by promotion, as a fraction of
+    /// its size, while one pass over it runs: a pass visits every old object
+    /// once, so garbage that dies old waits at most about that long —
+    /// the rhythm of CPython's whole collections, which wait for 25% of
+    /// the old generation to have been promoted since the last (0.25), so
+    /// a pass costs what one of them would.
+    public var passGrowth: Double
     /// How far an increment follows references beyond its seeds: a
     /// referent joins while at most this many of its references come from
     /// outside the increment so far. Garbage is held only by garbage, so
@@ -39,10 +40,10 @@ public struct IncrementalPacing: Equatable, Sendable {
     public var fullCollectionGrowth: Double?
 
     /// Pacing with the given figures.
-    public init(pauseBudget: Double = 0.001, passAllocation: Double = 0.25, maximumDeficit: Int = 2,
+    public init(pauseBudget: Double = 0.001, passGrowth: Double = 0.25, maximumDeficit: Int = 2,
                 minimumCandidates: Int = 256, fullCollectionGrowth: Double? = 0.5) {
         self.pauseBudget = pauseBudget
-        self.passAllocation = passAllocation
+        self.passGrowth = passGrowth
         self.maximumDeficit = maximumDeficit
         self.minimumCandidates = minimumCandidates
         self.fullCollectionGrowth = fullCollectionGrowth

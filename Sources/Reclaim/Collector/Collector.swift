@@ -127,14 +127,15 @@ public struct Collector: Sendable {
             _ = collectGenerations(through: 2)
             return
         }
+        let oldBefore = state.pointee.generations[2].count
         _ = collectGenerations(through: min(state.pointee.scheduledGeneration, 1))
-        state.pointee.schedule.owe(containers: max(1, state.pointee.thresholds.young),
-                                   oldObjects: state.pointee.generations[2].count, pacing: pacing)
+        let oldAfter = state.pointee.generations[2].count
+        state.pointee.schedule.owe(promoted: max(0, oldAfter - oldBefore), oldObjects: oldAfter, pacing: pacing)
         let owed = Int(state.pointee.schedule.debt)
         guard owed > 0 else { return }
         let left = pacing.pauseBudget - (monotonicSeconds() - started)
-        let limit = min(owed, state.pointee.schedule.candidates(within: left, pacing: pacing))
-        _ = collectIncrement(limit: max(limit, pacing.minimumCandidates), pauseStarted: started)
+        _ = collectIncrement(limit: max(owed, pacing.minimumCandidates),
+                             workLimit: state.pointee.schedule.work(within: left, pacing: pacing), pauseStarted: started)
     }
 
     // MARK: Incremental collection
@@ -169,9 +170,9 @@ public struct Collector: Sendable {
         let started = monotonicSeconds()
         let young = collectGenerations(through: 1)
         let pacing = state.pointee.pacing
-        let limit = state.pointee.schedule.candidates(within: pacing.pauseBudget - (monotonicSeconds() - started),
-                                                       pacing: pacing)
-        return young + collectIncrement(limit: limit, pauseStarted: started)
+        let work = state.pointee.schedule.work(within: pacing.pauseBudget - (monotonicSeconds() - started),
+                                               pacing: pacing)
+        return young + collectIncrement(limit: Int.max, workLimit: work, pauseStarted: started)
     }
 
     /// Where incremental collection stands: increments and passes done,

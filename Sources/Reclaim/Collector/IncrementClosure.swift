@@ -1,4 +1,7 @@
-// Invariants: while an increment builds its closure, every object it has
+// Unsafe code here: the waiting lists, one growable buffer per deficit,
+// in a block the closure allocates and frees.
+// Invariants: `waiting` holds `maximumDeficit + 1` initialised buffers from
+// `init` to `deinit`. And while an increment builds its closure, every object it has
 // seen — and only those — has the `collecting` flag, and its gc word holds
 // (entry number, references seen from the increment so far) as a
 // `ScratchWord`; the entry keeps the gc word it had. `restoreFrontier` puts
@@ -32,16 +35,30 @@ struct IncrementClosure: ~Copyable {
     private(set) var candidateEntries = GrowableBuffer<Int>()
     /// Entries waiting to join, by deficit (0…maximumDeficit); an entry may
     /// be listed again under a smaller deficit, so stale ones are skipped.
-    private var waiting: [[Int]]
+    private let waiting: UnsafeMutablePointer<GrowableBuffer<Int>>
     let maximumDeficit: Int
     /// Old objects at table indices below this have been visited by the
     /// current pass: they are left out, their references counted as from
     /// outside (the pass's cursor, kept up to date as seeds are taken).
     var visitedBelow = 0
+    /// The work of the candidates so far: each counts one and its
+    /// references (`referenceCountEstimate`), what phases 2 and 3 will
+    /// traverse. An object that alone would cost more than
+    /// `largestCandidate` never joins: a list of a million items would make
+    /// one increment a full pause by itself, so it is left out — its
+    /// references count as from outside — and left to whole collections.
+    private(set) var work = 0
+    var largestCandidate = Int.max
 
     init(maximumDeficit: Int) {
         self.maximumDeficit = max(0, maximumDeficit)
-        waiting = Array(repeating: [], count: self.maximumDeficit + 1)
+        waiting = UnsafeMutablePointer<GrowableBuffer<Int>>.allocate(capacity: self.maximumDeficit + 1)
+        for level in 0...self.maximumDeficit { (waiting + level).initialize(to: GrowableBuffer()) }
+    }
+
+    deinit {
+        waiting.deinitialize(count: maximumDeficit + 1)
+        waiting.deallocate()
     }
 
     var count: Int { candidates.count }
@@ -55,9 +72,10 @@ struct IncrementClosure: ~Copyable {
         let word = object.gcWord
         switch GCWord.generation(word) {
         case CollectorState.permanentGeneration: return false
-        case 2: return GCWord.index(word) >= visitedBelow
-        default: return true
+        case 2: guard GCWord.index(word) >= visitedBelow else { return false }
+        default: break
         }
+        return object.referenceCountEstimate < largestCandidate
     }
 
     /// Notes one more reference to `object` from the candidates.
@@ -83,13 +101,15 @@ struct IncrementClosure: ~Copyable {
         if deficit <= maximumDeficit { waiting[max(0, deficit)].append(entry) }
     }
 
-    /// Makes `object` a candidate (a seed), seeing what it refers to.
+    /// Makes `object` a candidate (a seed), seeing what it refers to;
+    /// nothing when it costs more than `largestCandidate`.
     mutating func seed(_ object: RawRef) {
         if object.flags.contains(.collecting) {
             let entry = ScratchWord.position(object.gcWord)
             if !entries[entry].joined { join(entry) }
             return
         }
+        guard object.referenceCountEstimate < largestCandidate else { return }
         let entry = entries.count
         entries.append(Entry(object: object, savedWord: object.gcWord, joined: false))
         object.flags.insert(.collecting)
@@ -99,7 +119,9 @@ struct IncrementClosure: ~Copyable {
 
     /// Whether some entry waits to join.
     var hasWaiting: Bool {
-        for deficit in 0...maximumDeficit where waiting[deficit].contains(where: { !entries[$0].joined }) { return true }
+        for deficit in 0...maximumDeficit {
+            for index in 0..<waiting[deficit].count where !entries[waiting[deficit][index]].joined { return true }
+        }
         return false
     }
 
@@ -121,6 +143,7 @@ struct IncrementClosure: ~Copyable {
         let object = entries[entry].object
         candidates.append(object)
         candidateEntries.append(entry)
+        work &+= 1 &+ object.referenceCountEstimate
         object.traverseReferents { see($0) }
     }
 

@@ -7,7 +7,8 @@ extension Collector {
     /// One increment of incremental collection: trial deletion over a
     /// bounded set of candidates — old objects taken in table order, and
     /// what they refer to that looks held only from among them — with the
-    /// program stopped for that long only. `limit` bounds the candidates;
+    /// program stopped for that long only. `limit` bounds the candidates,
+    /// `workLimit` their work (each one and its references);
     /// `pauseStarted` is when the pause began (a young collection may have
     /// run first), for the pause figures. Returns what the increment found
     /// unreachable and kept so, counted as ``collect()`` counts.
@@ -32,7 +33,7 @@ extension Collector {
     /// so it and all it reaches are marked reachable. What is left is
     /// referred to only by itself: garbage. No barrier is needed because
     /// nothing is carried from one increment to the next but the cursor.
-    func collectIncrement(limit: Int, pauseStarted: Double) -> Int {
+    func collectIncrement(limit: Int, workLimit: Int, pauseStarted: Double) -> Int {
         heap.requireAlive("Collector.step")
         guard !state.pointee.isCollecting else { return 0 }
         state.pointee.isCollecting = true
@@ -45,8 +46,8 @@ extension Collector {
                   + "\(state.pointee.schedule.cursor) of \(state.pointee.generations[2].count) visited)...")
         state.pointee.ranUserCode = false
 
-        var closure = chooseIncrementCandidates(limit: limit)
-        let examined = closure.count
+        var closure = chooseIncrementCandidates(limit: limit, workLimit: workLimit)
+        let examined = closure.count, work = closure.work
         let found: Int, uncollectable: Int
         do {
             let unreachable = closure.candidates.withRun { run -> UnreachableSet in
@@ -69,7 +70,7 @@ extension Collector {
         let collected = found - uncollectable
         let now = monotonicSeconds()
         let duration = now - started
-        state.pointee.schedule.record(candidates: examined, seconds: duration)
+        state.pointee.schedule.record(candidates: examined, work: work, seconds: duration)
         state.pointee.schedule.longestPause = max(state.pointee.schedule.longestPause, now - pauseStarted)
         state.pointee.statistics[2].collections += 1
         state.pointee.statistics[2].collected += collected
@@ -86,18 +87,20 @@ extension Collector {
 
     /// Increment phase 1: the candidates. The closure joins first, lowest
     /// deficit first; when nothing waits, the next old object at the cursor
-    /// is seeded. Stops at `limit` candidates or at the end of the pass.
+    /// is seeded. Stops at `limit` candidates, `workLimit` work (see
+    /// `IncrementClosure.work`) or the end of the pass.
     /// Every object seen but left out gets its gc word back.
     ///
     /// The last seed is not a candidate of this increment only; the
     /// cursor moves back to it (see below), though the candidates its
     /// closure reached stay — they are examined twice, which is right.
-    func chooseIncrementCandidates(limit: Int) -> IncrementClosure {
+    func chooseIncrementCandidates(limit: Int, workLimit: Int) -> IncrementClosure {
         var closure = IncrementClosure(maximumDeficit: state.pointee.pacing.maximumDeficit)
+        closure.largestCandidate = max(workLimit / 2, 64)
         let table = state.pointee.generations + 2
         var seeds = 0, lastSeed = state.pointee.schedule.cursor, lastSeedStart = 0
         closure.visitedBelow = lastSeed
-        while closure.count < limit {
+        while closure.count < limit && closure.work < workLimit {
             if closure.joinNextWaiting() { continue }
             let cursor = state.pointee.schedule.cursor
             guard cursor < table.pointee.count else { break }

@@ -13,34 +13,37 @@ struct IncrementalSchedule {
     var increments = 0
     /// Candidates owed: allocation adds to it, increments pay it off.
     var debt = 0.0
-    /// What an increment has cost per candidate, a moving average; the
-    /// first increments assume 100 ns.
-    var secondsPerCandidate = 100e-9
+    /// What an increment has cost per unit of work (a candidate or one of
+    /// its references); the first increments assume 50 ns.
+    var secondsPerWork = 50e-9
     /// The longest young collection plus increment.
     var longestPause = 0.0
 
-    /// Allocation of `containers` new containers owes `containers / passAllocation`
-    /// candidates, so that a pass over the old generation is done by the time
-    /// the program has allocated `passAllocation` of it; never more than
-    /// two passes' worth is owed.
-    mutating func owe(containers: Int, oldObjects: Int, pacing: IncrementalPacing) {
-        let owed = Double(containers) / max(pacing.passAllocation, 1e-6)
+    /// `promoted` objects entering the old generation owe `promoted / passGrowth`
+    /// candidates, so that a pass over the old generation is done by the
+    /// time promotion has grown it by `passGrowth`; never more than two
+    /// passes' worth is owed.
+    mutating func owe(promoted: Int, oldObjects: Int, pacing: IncrementalPacing) {
+        let owed = Double(promoted) / max(pacing.passGrowth, 1e-6)
         debt = min(debt + owed, Double(max(oldObjects, pacing.minimumCandidates)) * 2)
     }
 
-    /// How many candidates an increment may examine in `seconds`, at least
-    /// the pacing's minimum.
-    func candidates(within seconds: Double, pacing: IncrementalPacing) -> Int {
-        let fitting = seconds > 0 ? seconds / secondsPerCandidate : 0
-        return max(pacing.minimumCandidates, Int(min(fitting, Double(Int32.max))))
+    /// How much work an increment may do in `seconds`, at least the
+    /// pacing's minimum of candidates' worth.
+    func work(within seconds: Double, pacing: IncrementalPacing) -> Int {
+        let fitting = seconds > 0 ? seconds / secondsPerWork : 0
+        return max(pacing.minimumCandidates * 4, Int(min(fitting, Double(Int32.max))))
     }
 
-    /// Records an increment that examined `candidates` in `seconds`.
-    mutating func record(candidates: Int, seconds: Double) {
+    /// Records an increment that examined `candidates` and did `work` in
+    /// `seconds`. The estimate per unit of work rises at once to a slower
+    /// increment and falls slowly, so the next increments err on the short
+    /// side of the budget.
+    mutating func record(candidates: Int, work: Int, seconds: Double) {
         increments += 1
         debt = max(0, debt - Double(candidates))
-        guard candidates >= 64 else { return }
-        let measured = seconds / Double(candidates)
-        secondsPerCandidate = secondsPerCandidate * 0.75 + measured * 0.25
+        guard work >= 256 else { return }
+        let measured = seconds / Double(work)
+        secondsPerWork = max(measured, secondsPerWork * 0.9 + measured * 0.1)
     }
 }

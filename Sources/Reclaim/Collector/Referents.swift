@@ -31,4 +31,20 @@ extension RawRef {
     func prefetchReferents() {
         traverseReferents { reclaim_prefetch_for_write($0.gcWordAddress) }
     }
+
+    /// About how many references a traversal of this object visits: its
+    /// cost to a collection, known without traversing (a list's or a
+    /// tuple's count, twice a dict's, a set's, an instance's slots; 1 for
+    /// other types).
+    @inline(__always)
+    var referenceCountEstimate: Int {
+        withType { type in
+            switch type.kind {
+            case .instance: return type.instanceSlotCount
+            case .tuple, .list, .set: return itemCount
+            case .dict: return itemCount &* 2
+            default: return 1
+            }
+        }
+    }
 }
