@@ -29,4 +29,15 @@ struct GrowableBufferTests {
         #expect(buffer.capacity == 1000)
         #expect(buffer[0] == 1)
     }
+
+    @Test("a buffer past a megabyte grows by moving its pages, and keeps every element")
+    func mappedGrowth() {
+        var buffer = GrowableBuffer<Int>()
+        let count = 3 * GrowableBuffer<Int>.mappingThreshold / MemoryLayout<Int>.stride   // 3 MiB: two remaps at least
+        for value in 0..<count { buffer.append(value &* 7) }
+        #expect(buffer.count == count && buffer.capacity >= count)
+        var intact = true
+        for index in stride(from: 0, to: count, by: 1) where buffer[index] != index &* 7 { intact = false }
+        #expect(intact)
+    }
 }

@@ -8,4 +8,6 @@
 // soon. A hint only: never faults, whatever the address.
 static inline void reclaim_prefetch_for_write(const void *address) { __builtin_prefetch(address, 1, 3); }
 
+#include "reclaim_intrinsics_memory.h"
+
 #endif

@@ -40,7 +40,7 @@ public struct IncrementalPacing: Equatable, Sendable {
     public var fullCollectionGrowth: Double?
 
     /// Pacing with the given figures.
-    public init(pauseBudget: Double = 0.001, passGrowth: Double = 0.25, maximumDeficit: Int = 2,
+    public init(pauseBudget: Double = 0.001, passGrowth: Double = 0.25, maximumDeficit: Int = 0,
                 minimumCandidates: Int = 256, fullCollectionGrowth: Double? = 0.5) {
         self.pauseBudget = pauseBudget
         self.passGrowth = passGrowth

@@ -4,7 +4,10 @@
 // `init` to `deinit`. And while an increment builds its closure, every object it has
 // seen — and only those — has the `collecting` flag, and its gc word holds
 // (entry number, references seen from the increment so far) as a
-// `ScratchWord`; the entry keeps the gc word it had. `restoreFrontier` puts
+// `ScratchWord` — once every candidate has joined, the count of a
+// candidate is exactly the references the candidates hold to it, so
+// phase 2's subtraction needs no traversal of its own; the entry keeps the
+// gc word it had. `restoreFrontier` puts
 // back the gc word of every seen object that did not join, before any
 // phase runs.
 
@@ -86,9 +89,9 @@ struct IncrementClosure: ~Copyable {
         if object.flags.contains(.collecting) {
             let word = object.gcWord
             entry = ScratchWord.position(word)
-            if entries[entry].joined { return }
             seen = ScratchWord.count(word) &+ 1
             object.gcWord = ScratchWord.make(position: entry, count: seen)
+            if entries[entry].joined { return }
         } else {
             guard isEligible(object) else { return }
             entry = entries.count
@@ -160,6 +163,12 @@ struct IncrementClosure: ~Copyable {
     /// Candidates from this position on were reached by a seed whose
     /// closure the limit cut short: they stay unvisited.
     var keptUnvisitedFrom = 0
+
+    /// The references the candidates hold to candidate `position` (read
+    /// before its gc word is rewritten).
+    func internalReferences(ofCandidate position: Int) -> UInt32 {
+        ScratchWord.count(candidates[position].gcWord)
+    }
 
     /// The gc word candidate `position` had before the increment.
     func savedWord(ofCandidate position: Int) -> UInt64 { entries[candidateEntries[position]].savedWord }

@@ -3,6 +3,8 @@
 // Invariants: the list is not appended to after the buffer is made, and
 // the buffer is not used after the closure goes.
 
+import CReclaimIntrinsics
+
 extension Collector {
     /// One increment of incremental collection: trial deletion over a
     /// bounded set of candidates — old objects taken in table order, and
@@ -17,7 +19,8 @@ extension Collector {
     /// 1. `chooseIncrementCandidates` — seeds from the old generation's
     ///    table at the pass's cursor, and referents of small deficit
     ///    (`IncrementClosure`), up to `limit`.
-    /// 2. and 3. as a whole collection: `subtractInternalReferences`, then
+    /// 2. `gatherIncrement` — the scratch counts, from the references the
+    ///    closure counted as it went; then phase 3 as a whole collection's,
     ///    `markReachable` (without promotion: survivors stay where they are).
     /// 4. `separateIncrementGarbage` — survivors get their gc words back;
     ///    the unreachable leave their tables and are held.
@@ -51,8 +54,7 @@ extension Collector {
         let found: Int, uncollectable: Int
         do {
             let unreachable = closure.candidates.withRun { run -> UnreachableSet in
-                var work = gatherIncrement(run)
-                subtractInternalReferences(&work)
+                var work = gatherIncrement(run, closure: closure)
                 checkScratchCounts(work)
                 markReachable(&work)
                 return separateIncrementGarbage(run, closure: closure)
@@ -106,6 +108,14 @@ extension Collector {
             guard cursor < table.pointee.count else { break }
             state.pointee.schedule.cursor = cursor + 1
             closure.visitedBelow = cursor + 1
+            // As phase 2 of a whole collection does: the referents of a seed a
+            // few places ahead are fetched while this one is examined.
+            if cursor &+ 2 &* Collector.prefetchDistance < table.pointee.count {
+                reclaim_prefetch_for_write(table.pointee[cursor &+ 2 &* Collector.prefetchDistance].gcWordAddress)
+            }
+            if cursor &+ Collector.prefetchDistance < table.pointee.count {
+                table.pointee[cursor &+ Collector.prefetchDistance].prefetchReferents()
+            }
             lastSeed = cursor
             lastSeedStart = closure.count
             seeds += 1
@@ -125,11 +135,15 @@ extension Collector {
         return closure
     }
 
-    /// Increment phase 1's end: every candidate's scratch count is its
-    /// reference count, its position its place in the run.
-    func gatherIncrement(_ run: UnsafeBufferPointer<RawRef>) -> CollectionWork {
+    /// Increment phases 1 and 2 together: every candidate's scratch count
+    /// is its reference count less the references the candidates hold to
+    /// it — counted as the closure saw them, so no second traversal — and
+    /// its position is its place in the run.
+    func gatherIncrement(_ run: UnsafeBufferPointer<RawRef>, closure: borrowing IncrementClosure) -> CollectionWork {
         for index in 0..<run.count {
-            run[index].gcWord = ScratchWord.make(position: index, count: run[index].refcount)
+            let object = run[index]
+            let held = closure.internalReferences(ofCandidate: index)
+            object.gcWord = ScratchWord.make(position: index, count: object.refcount &- held)
         }
         var work = CollectionWork()
         work.runs = [run]
