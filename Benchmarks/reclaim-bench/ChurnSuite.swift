@@ -51,10 +51,12 @@ enum ChurnSuite {
     }
 
     /// The workload on Reclaim in `mode`, in this process.
-    static func measureReclaim(mode: CollectionMode, live: Int, operations: Int, window: Int) -> Figures {
+    static func measureReclaim(mode: CollectionMode, live: Int, operations: Int, window: Int,
+                               passGrowth: Double?) -> Figures {
         let (heap, root) = GCSuite.build(.random, n: live)
         heap.collector.collect()
         heap.collector.mode = mode
+        if let passGrowth { heap.collector.pacing.passGrowth = passGrowth }
         heap.collector.isEnabled = true
         let trace = ProcessInfo.processInfo.environment["RECLAIM_CHURN_TRACE"] != nil
         nonisolated(unsafe) var collections = 0, whole = 0, increments = 0
@@ -192,11 +194,13 @@ enum ChurnSuite {
 
     /// Runs one mode in a child process of this benchmark (`--child`) and
     /// reads the figures it prints.
-    static func measureInChild(mode: CollectionMode, live: Int, operations: Int, window: Int) -> Figures? {
+    static func measureInChild(mode: CollectionMode, live: Int, operations: Int, window: Int,
+                               passGrowth: Double?) -> Figures? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["churn", "--n", String(live), "--operations", String(operations),
                              "--window", String(window), "--mode", mode.rawValue, "--child"]
+            + (passGrowth.map { ["--pass-growth", String($0)] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
         guard (try? process.run()) != nil else { return nil }
@@ -213,14 +217,16 @@ enum ChurnSuite {
 
     /// The whole suite: each requested mode in a child, then CPython.
     static func run(live: Int, operations: Int, window: Int, modes: [CollectionMode], child: Bool, table: Bool,
-                    cpython: Bool) {
+                    cpython: Bool, passGrowth: Double?) {
         if child, let mode = modes.first {
-            print(json(measureReclaim(mode: mode, live: live, operations: operations, window: window)))
+            print(json(measureReclaim(mode: mode, live: live, operations: operations, window: window,
+                                      passGrowth: passGrowth)))
             return
         }
         var results: [Figures] = []
         for mode in modes {
-            if let figures = measureInChild(mode: mode, live: live, operations: operations, window: window) {
+            if let figures = measureInChild(mode: mode, live: live, operations: operations, window: window,
+                                            passGrowth: passGrowth) {
                 results.append(figures)
             }
         }

@@ -48,6 +48,9 @@ struct ReclaimBench: ParsableCommand {
     @Option(help: "churn suite: generational, incremental, or both (default both).")
     var mode: String?
 
+    @Option(help: "churn suite: incremental pacing's pass growth (default the library's).")
+    var passGrowth: Double?
+
     @Flag(help: "churn suite: run the one --mode here and print its figures (what the suite runs in its children).")
     var child = false
 
@@ -69,7 +72,7 @@ struct ReclaimBench: ParsableCommand {
                 return [mode]
             } ?? [.generational, .incremental]
             ChurnSuite.run(live: n, operations: operations, window: window, modes: modes, child: child, table: table,
-                           cpython: !noCPython && !child)
+                           cpython: !noCPython && !child, passGrowth: passGrowth)
             return
         }
         if suite == .gc && pauses {
