@@ -25,12 +25,16 @@ enum ChurnSuite {
         var implementation: String
         var live: Int
         var operations: Int
-        /// Pauses the program saw: each operation during which the
-        /// collector ran, in microseconds.
+        /// Collector pauses, in microseconds: for each operation during
+        /// which the collector ran, the durations its callbacks reported
+        /// (a young collection and the increment after it are one pause).
         var pauseP50: Double
         var pauseP99: Double
         var pauseMax: Double
         var pauses: Int
+        /// The longest operation the program saw while the collector ran,
+        /// allocation and the system's own delays (page faults) included.
+        var observedMax: Double
         /// Seconds the collector ran in all (its callbacks' durations).
         var collectorSeconds: Double
         /// The process's peak resident memory, MiB.
@@ -60,11 +64,12 @@ enum ChurnSuite {
         heap.collector.isEnabled = true
         let trace = ProcessInfo.processInfo.environment["RECLAIM_CHURN_TRACE"] != nil
         nonisolated(unsafe) var collections = 0, whole = 0, increments = 0
-        nonisolated(unsafe) var collectorSeconds = 0.0
+        nonisolated(unsafe) var collectorSeconds = 0.0, pauseSeconds = 0.0
         heap.collector.callbacks.append { phase, info in
             guard phase == .stop else { return }
             collections += 1
             collectorSeconds += info.duration
+            pauseSeconds += info.duration
             if trace && info.duration > 0.0005 {
                 FileHandle.standardError.write(Data("\(info.isIncrement ? "increment" : "generation \(info.generation)") \(info.candidates) candidates, \(info.collected) collected, \(Int(info.duration * 1e6)) µs\n".utf8))
             }
@@ -75,10 +80,12 @@ enum ChurnSuite {
         var nodesInSlot = [Int](repeating: 0, count: window)
         var nodesInWindow = 0
         var pauses: [Double] = []
+        var observedMax = 0.0
         var peakGarbage = 0
         let started = nowNanoseconds()
         for index in 0..<operations {
             let before = collections
+            pauseSeconds = 0
             let t0 = nowNanoseconds()
             let kind = index % 4
             let length = kind + 1
@@ -91,7 +98,10 @@ enum ChurnSuite {
             }
             if kind != 2 { last.setSlot(0, to: first.raw) }
             let t1 = nowNanoseconds()
-            if collections != before { pauses.append(Double(t1 - t0) / 1e3) }
+            if collections != before {
+                pauses.append(pauseSeconds * 1e6)
+                observedMax = max(observedMax, Double(t1 - t0) / 1e3)
+            }
             let slot = index % window
             if index < window { try! slots.append(first) } else { try! slots.setItem(at: slot, to: first) }
             nodesInWindow += length - nodesInSlot[slot]
@@ -102,6 +112,7 @@ enum ChurnSuite {
         }
         let elapsed = Double(nowNanoseconds() - started) / 1e9
         let progress = heap.collector.incrementalProgress
+        if trace { FileHandle.standardError.write(Data("progress: \(progress), statistics \(heap.collector.statistics)\n".utf8)) }
         _ = consume slots
         root.release()
         heap.destroy()
@@ -110,7 +121,8 @@ enum ChurnSuite {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Figures(implementation: "reclaim-\(mode.rawValue)", live: live, operations: operations,
                        pauseP50: percentile(pauses, 0.5), pauseP99: percentile(pauses, 0.99),
-                       pauseMax: pauses.last ?? 0, pauses: pauses.count, collectorSeconds: collectorSeconds,
+                       pauseMax: pauses.last ?? 0, pauses: pauses.count, observedMax: observedMax,
+                       collectorSeconds: collectorSeconds,
                        peakResidentMiB: Double(usage.ru_maxrss) / 1024, peakGarbageObjects: peakGarbage,
                        peakGarbageBytes: peakGarbage * nodeBytes, operationsPerSecond: Double(operations) / elapsed,
                        wholeCollections: whole, increments: increments, passes: progress.passes)
@@ -187,7 +199,8 @@ enum ChurnSuite {
             .compactMap { Double($0) }
         guard fields.count == 8 else { return nil }
         return Figures(implementation: "cpython", live: live, operations: operations, pauseP50: fields[0],
-                       pauseP99: fields[1], pauseMax: fields[2], pauses: Int(fields[3]), collectorSeconds: fields[4],
+                       pauseP99: fields[1], pauseMax: fields[2], pauses: Int(fields[3]), observedMax: -1,
+                       collectorSeconds: fields[4],
                        peakResidentMiB: fields[5], peakGarbageObjects: -1, peakGarbageBytes: -1,
                        operationsPerSecond: fields[6], wholeCollections: Int(fields[7]), increments: 0, passes: 0)
     }
@@ -237,10 +250,11 @@ enum ChurnSuite {
             for figures in results { print(json(figures)) }
             return
         }
-        print("impl                    live   p50 µs   p99 µs   max µs  pauses  gc s    peak RSS MiB  peak garbage  ops/s      whole  incr  passes")
+        print("impl                    live   p50 µs   p99 µs   max µs  seen µs  pauses  gc s    peak RSS MiB  peak garbage  ops/s      whole  incr  passes")
         for f in results {
             print(pad(f.implementation, 20) + leftPad(String(f.live), 8) + leftPad(rounded(f.pauseP50, places: 1), 9)
                   + leftPad(rounded(f.pauseP99, places: 1), 9) + leftPad(rounded(f.pauseMax, places: 0), 9)
+                  + leftPad(f.observedMax < 0 ? "-" : rounded(f.observedMax, places: 0), 9)
                   + leftPad(String(f.pauses), 8) + leftPad(rounded(f.collectorSeconds, places: 3), 7)
                   + leftPad(rounded(f.peakResidentMiB, places: 0), 14)
                   + leftPad(f.peakGarbageObjects < 0 ? "-" : String(f.peakGarbageObjects), 14)

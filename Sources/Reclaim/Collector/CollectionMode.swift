@@ -40,8 +40,8 @@ public struct IncrementalPacing: Equatable, Sendable {
     public var fullCollectionGrowth: Double?
 
     /// Pacing with the given figures.
-    public init(pauseBudget: Double = 0.001, passGrowth: Double = 0.25, maximumDeficit: Int = 0,
-                minimumCandidates: Int = 256, fullCollectionGrowth: Double? = 0.5) {
+    public init(pauseBudget: Double = 0.001, passGrowth: Double = 0.4, maximumDeficit: Int = 0,
+                minimumCandidates: Int = 256, fullCollectionGrowth: Double? = 1.0) {
         self.pauseBudget = pauseBudget
         self.passGrowth = passGrowth
         self.maximumDeficit = maximumDeficit

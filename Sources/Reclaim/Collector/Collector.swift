@@ -133,9 +133,17 @@ public struct Collector: Sendable {
         state.pointee.schedule.owe(promoted: max(0, oldAfter - oldBefore), oldObjects: oldAfter, pacing: pacing)
         let owed = Int(state.pointee.schedule.debt)
         guard owed > 0 else { return }
+        // The young collection took most of the budget: the increment
+        // waits for the next one (the debt stays).
         let left = pacing.pauseBudget - (monotonicSeconds() - started)
+        guard left > pacing.pauseBudget / 4 else { return }
+        // Aimed at three quarters of what is left: an increment's cost per
+        // unit of work varies with the cache, and the budget is a maximum.
+        // Choosing the candidates is about half of an increment's time: it
+        // stops at the latest when 40% of what is left has gone.
         _ = collectIncrement(limit: max(owed, pacing.minimumCandidates),
-                             workLimit: state.pointee.schedule.work(within: left, pacing: pacing), pauseStarted: started)
+                             workLimit: state.pointee.schedule.work(within: left * 0.75, pacing: pacing),
+                             pauseStarted: started, deadline: monotonicSeconds() + left * 0.4)
     }
 
     // MARK: Incremental collection

@@ -36,7 +36,7 @@ extension Collector {
     /// so it and all it reaches are marked reachable. What is left is
     /// referred to only by itself: garbage. No barrier is needed because
     /// nothing is carried from one increment to the next but the cursor.
-    func collectIncrement(limit: Int, workLimit: Int, pauseStarted: Double) -> Int {
+    func collectIncrement(limit: Int, workLimit: Int, pauseStarted: Double, deadline: Double = .infinity) -> Int {
         heap.requireAlive("Collector.step")
         guard !state.pointee.isCollecting else { return 0 }
         state.pointee.isCollecting = true
@@ -49,7 +49,7 @@ extension Collector {
                   + "\(state.pointee.schedule.cursor) of \(state.pointee.generations[2].count) visited)...")
         state.pointee.ranUserCode = false
 
-        var closure = chooseIncrementCandidates(limit: limit, workLimit: workLimit)
+        var closure = chooseIncrementCandidates(limit: limit, workLimit: workLimit, deadline: deadline)
         let examined = closure.count, work = closure.work
         let found: Int, uncollectable: Int
         do {
@@ -90,19 +90,24 @@ extension Collector {
     /// Increment phase 1: the candidates. The closure joins first, lowest
     /// deficit first; when nothing waits, the next old object at the cursor
     /// is seeded. Stops at `limit` candidates, `workLimit` work (see
-    /// `IncrementClosure.work`) or the end of the pass.
+    /// `IncrementClosure.work`), the end of the pass, or `deadline` (on the
+    /// monotonic clock; checked every 128 candidates) — the estimate of
+    /// the cost per unit of work can be wrong when the caches are cold.
     /// Every object seen but left out gets its gc word back.
     ///
     /// The last seed is not a candidate of this increment only; the
     /// cursor moves back to it (see below), though the candidates its
     /// closure reached stay — they are examined twice, which is right.
-    func chooseIncrementCandidates(limit: Int, workLimit: Int) -> IncrementClosure {
+    func chooseIncrementCandidates(limit: Int, workLimit: Int, deadline: Double = .infinity) -> IncrementClosure {
         var closure = IncrementClosure(maximumDeficit: state.pointee.pacing.maximumDeficit)
         closure.largestCandidate = max(workLimit / 2, 64)
         let table = state.pointee.generations + 2
         var seeds = 0, lastSeed = state.pointee.schedule.cursor, lastSeedStart = 0
         closure.visitedBelow = lastSeed
+        var rounds = 0
         while closure.count < limit && closure.work < workLimit {
+            rounds &+= 1
+            if rounds & 127 == 0 && monotonicSeconds() > deadline { break }
             if closure.joinNextWaiting() { continue }
             let cursor = state.pointee.schedule.cursor
             guard cursor < table.pointee.count else { break }
