@@ -23,6 +23,8 @@ extension TextRenderer {
                                      .init("frozen"), .init("updated")])
         var collector = TextTable([.init("heap", .left), .init("collections"), .init("collected"), .init("uncoll"),
                                    .init("last pause"), .init("total")] + (rates == nil ? [] : [.init("coll/s")]))
+        var incremental = TextTable([.init("heap", .left), .init("mode", .left), .init("increments"), .init("passes"),
+                                     .init("this pass"), .init("longest pause")])
         let optionalBytes: (Int?) -> String = { $0.map(Units.bytes) ?? "-" }
         for heap in published.heaps {
             let name = String(heap.heapID)
@@ -37,12 +39,19 @@ extension TextRenderer {
                        last, Units.duration(heap.totalPauseSeconds)]
             if let rates { row.append(rates[name].map { Units.fixed($0, decimals: 1) } ?? "-") }
             collector.append(row)
+            let old = heap.trackedObjects[2]
+            let pass = old > 0 ? Units.percent(Double(min(heap.passVisited, old)) / Double(old)) : "-"
+            incremental.append([name, heap.mode.rawValue, Units.count(heap.increments), Units.count(heap.passes),
+                                heap.mode == .incremental ? pass : "-",
+                                heap.increments > 0 ? Units.duration(heap.longestPauseSeconds) : "-"])
         }
         return [
             header,
             "Memory (arena figures from the publisher's timer)\n" + memory.render(),
             "Tracked containers per generation (at each heap's last collection)\n" + generations.render(),
             "Collections (generations 0/1/2)\n" + collector.render(),
+            "Old generation (incremental: increments, passes, this pass's progress)\n"
+                + incremental.render(),
         ]
     }
 }

@@ -32,4 +32,25 @@ struct PublishingTests {
         #expect(figures.lastGeneration == 1)
         #expect(figures.lastPauseSeconds > 0 && figures.totalPauseSeconds >= figures.lastPauseSeconds)
     }
+
+    @Test("an incremental heap publishes its mode, increments, passes, progress and longest pause")
+    func incrementalFigures() throws {
+        try StatisticsPublisher.start()
+        let heap = try Heap()
+        heap.collector.isEnabled = false
+        heap.collector.mode = .incremental
+        heap.collector.pacing.pauseBudget = 0   // each step examines the minimum
+        heap.collector.pacing.minimumCandidates = 16
+        let keep = try heap.list()
+        for _ in 0..<500 { try keep.append(heap.list()) }
+        heap.collector.collect()
+        for _ in 0..<5 { heap.collector.step() }
+        let figures = try #require(try PublishedStatistics.read(pid: getpid()).heaps.first { $0.arena == heap.arena.index })
+        let progress = heap.collector.incrementalProgress
+        #expect(figures.mode == .incremental)
+        #expect(figures.increments == progress.increments && figures.increments == 5)
+        #expect(figures.passes == progress.passes)
+        #expect(figures.passVisited == progress.visited && figures.passVisited > 0)
+        #expect(abs(figures.longestPauseSeconds - progress.longestPause) < 1e-6 && figures.longestPauseSeconds > 0)
+    }
 }

@@ -5,7 +5,7 @@
 // figures for `memstat attach` and `memstat top` (see
 // Sources/Reclaim/Monitoring/StatisticsPublisher.swift).
 //
-// Layout (version 1): a header, then RECLAIM_PUBLISHED_SLOTS heap slots.
+// Layout (version 2): a header, then RECLAIM_PUBLISHED_SLOTS heap slots.
 // The segment is /dev/shm/reclaim.<pid>, made by the publishing process and
 // removed when it exits normally; readers map it read-only.
 //
@@ -20,7 +20,7 @@
 #include <sys/types.h>
 
 #define RECLAIM_PUBLISHED_MAGIC 0x31544D534C434552ULL  // "RECLSMT1", little-endian
-#define RECLAIM_PUBLISHED_VERSION 1
+#define RECLAIM_PUBLISHED_VERSION 2
 #define RECLAIM_PUBLISHED_SLOTS 64
 
 // What a heap's own thread publishes at each collection.
@@ -38,6 +38,11 @@ typedef struct {
     uint64_t total_pause_ns;
     int64_t last_generation;       // -1: no collection yet
     uint64_t updated_ns;           // CLOCK_REALTIME
+    uint64_t mode;                 // 0: generational, 1: incremental
+    uint64_t increments;           // increments of incremental collection so far
+    uint64_t passes;               // passes over the old generation completed
+    uint64_t pass_visited;         // old objects the current pass has visited
+    uint64_t longest_pause_ns;     // the longest young collection with its increment
 } reclaim_collector_figures;
 
 // What the timer thread publishes for each heap's arena.

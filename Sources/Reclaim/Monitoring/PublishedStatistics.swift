@@ -38,6 +38,16 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         public var lastGeneration: Int?
         /// When the heap last wrote its figures (seconds since 1970).
         public var updatedAt: Double
+        /// How the heap's collector collects its old generation.
+        public var mode: CollectionMode
+        /// Increments of incremental collection so far.
+        public var increments: Int
+        /// Passes over the old generation completed, and the old objects
+        /// the current pass has visited (of `trackedObjects[2]`).
+        public var passes: Int
+        public var passVisited: Int
+        /// The longest young collection with its increment, in seconds.
+        public var longestPauseSeconds: Double
         /// The arena as the publisher's timer last read it; `nil` until then.
         public var arenaAllocated: Int?
         /// Bytes of the arena's active pages (`stats.arenas.<i>.pactive` × page); `nil` until read.
@@ -46,6 +56,42 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         public var arenaResident: Int?
         /// Bytes the arena has mapped (`stats.arenas.<i>.mapped`); `nil` until read.
         public var arenaMapped: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case heapID, arena, trackedObjects, liveObjects, liveBytes, peakBytes, collections, collected, uncollectable
+            case lastPauseSeconds, totalPauseSeconds, lastGeneration, updatedAt
+            case mode, increments, passes, passVisited, longestPauseSeconds
+            case arenaAllocated, arenaActive, arenaResident, arenaMapped
+        }
+
+        /// Reads a heap's figures as `memstat attach --json` writes them;
+        /// documents written before incremental collection have none of its
+        /// figures: generational, no increments.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            heapID = try container.decode(Int.self, forKey: .heapID)
+            arena = try container.decode(Int.self, forKey: .arena)
+            trackedObjects = try container.decode([Int].self, forKey: .trackedObjects)
+            liveObjects = try container.decode(Int.self, forKey: .liveObjects)
+            liveBytes = try container.decode(Int.self, forKey: .liveBytes)
+            peakBytes = try container.decode(Int.self, forKey: .peakBytes)
+            collections = try container.decode([Int].self, forKey: .collections)
+            collected = try container.decode([Int].self, forKey: .collected)
+            uncollectable = try container.decode([Int].self, forKey: .uncollectable)
+            lastPauseSeconds = try container.decode(Double.self, forKey: .lastPauseSeconds)
+            totalPauseSeconds = try container.decode(Double.self, forKey: .totalPauseSeconds)
+            lastGeneration = try container.decodeIfPresent(Int.self, forKey: .lastGeneration)
+            updatedAt = try container.decode(Double.self, forKey: .updatedAt)
+            mode = try container.decodeIfPresent(CollectionMode.self, forKey: .mode) ?? .generational
+            increments = try container.decodeIfPresent(Int.self, forKey: .increments) ?? 0
+            passes = try container.decodeIfPresent(Int.self, forKey: .passes) ?? 0
+            passVisited = try container.decodeIfPresent(Int.self, forKey: .passVisited) ?? 0
+            longestPauseSeconds = try container.decodeIfPresent(Double.self, forKey: .longestPauseSeconds) ?? 0
+            arenaAllocated = try container.decodeIfPresent(Int.self, forKey: .arenaAllocated)
+            arenaActive = try container.decodeIfPresent(Int.self, forKey: .arenaActive)
+            arenaResident = try container.decodeIfPresent(Int.self, forKey: .arenaResident)
+            arenaMapped = try container.decodeIfPresent(Int.self, forKey: .arenaMapped)
+        }
     }
 
     /// The publishing process's identifier.
@@ -167,6 +213,15 @@ extension PublishedStatistics.HeapFigures {
         }
         lastGeneration = collector.last_generation < 0 ? nil : Int(collector.last_generation)
         updatedAt = try check.seconds(collector.updated_ns, "updated_ns", notAfter: now)
+        switch collector.mode {
+        case 0: mode = .generational
+        case 1: mode = .incremental
+        default: throw check.corrupted("mode", collector.mode, "is not 0 (generational) or 1 (incremental)")
+        }
+        increments = try check.int(collector.increments, "increments")
+        passes = try check.int(collector.passes, "passes", in: 0...increments)
+        passVisited = try check.int(collector.pass_visited, "pass_visited")
+        longestPauseSeconds = Double(try check.int(collector.longest_pause_ns, "longest_pause_ns")) / 1e9
         let read = arena.updated_ns != 0
         if read { _ = try check.seconds(arena.updated_ns, "arena updated_ns", notAfter: now) }
         arenaAllocated = read ? try check.int(arena.allocated, "arena allocated") : nil
@@ -226,7 +281,7 @@ public enum PublishedStatisticsError: Error, Equatable, CustomStringConvertible 
             return "the statistics of process \(pid) are stale: last updated \(Int(age.rounded())) s ago "
                 + "(its publisher thread is not running)"
         case .incompatible(let pid):
-            return "/dev/shm/reclaim.\(pid) is not a Reclaim statistics segment of version 1"
+            return "/dev/shm/reclaim.\(pid) is not a Reclaim statistics segment of version 2"
         case .unreadable(let pid, let code):
             return "cannot read /dev/shm/reclaim.\(pid): \(String(cString: strerror(code)))"
         case .corrupted(let pid, let field, let value, let reason):

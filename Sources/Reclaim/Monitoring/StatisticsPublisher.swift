@@ -180,6 +180,12 @@ extension Heap {
         figures.last_pause_ns = collectorState.pointee.pauses.lastNanoseconds
         figures.total_pause_ns = collectorState.pointee.pauses.totalNanoseconds
         figures.last_generation = Int64(collectorState.pointee.pauses.lastGeneration)
+        let progress = collector.incrementalProgress
+        figures.mode = collectorState.pointee.mode == .incremental ? 1 : 0
+        figures.increments = UInt64(progress.increments)
+        figures.passes = UInt64(progress.passes)
+        figures.pass_visited = UInt64(progress.visited)
+        figures.longest_pause_ns = UInt64(max(0, progress.longestPause * 1e9))
         figures.updated_ns = reclaim_published_now_ns()
         reclaim_published_write_collector(slot, &figures)
     }
