@@ -48,6 +48,7 @@ public struct Demo: Codable, Sendable {
             try session.referenceCycle(),
             try session.disabledCollector(),
             try session.sizeOfList(),
+            try session.incrementalCollection(),
         ]
         return Demo(steps: steps, arena: session.heap.arena.index, immortalObjects: immortalObjects)
     }

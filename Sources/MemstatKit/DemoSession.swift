@@ -183,4 +183,79 @@ final class DemoSession {
         }
     }
 
+    /// The old generation of a large heap: one whole collection's pause,
+    /// then the same garbage found by steps of incremental collection.
+    func incrementalCollection() throws -> Demo.Step {
+        let node = ObjectType.makeClass("Node", attributes: ["a", "b"])
+        #if DEBUG
+        let liveCount = 100_000, rings = 5_000   // a debug build's checks make a whole collection slow
+        #else
+        let liveCount = 1_000_000, rings = 50_000
+        #endif
+        return try step("A large heap: one long pause, or many short ones",
+                        lesson: "A whole collection examines every old object at once: the program stops for "
+                            + "all of it. In incremental mode each step is a young collection and a bounded "
+                            + "slice of the old generation (allocation runs them by itself; a runtime may "
+                            + "too), and the same garbage is found in pauses sized to a budget (1 ms).") {
+            run("nodes = [Node() for _ in range(\(Units.count(liveCount)))]   # two random links each")
+            let nodes = try heap.list(capacity: liveCount)
+            var state: UInt64 = 0x2545_F491_4F6C_DD1D
+            func random() -> Int {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int((state >> 33) % UInt64(liveCount))
+            }
+            for _ in 0..<liveCount { try nodes.append(heap.instance(of: node)) }
+            for index in 0..<liveCount {
+                let current = try nodes.item(at: index)
+                try current.setAttribute("a", to: nodes.item(at: random()))
+                try current.setAttribute("b", to: nodes.item(at: random()))
+            }
+            nonisolated(unsafe) var pauses: [Double] = []
+            nonisolated(unsafe) var pause = 0.0
+            heap.collector.callbacks.append { phase, info in if phase == .stop { pause += info.duration } }
+            defer { heap.collector.callbacks.removeLast() }
+            /// `rings` rings of three nodes, old by the time they die.
+            func makeOldGarbage() throws {
+                let holder = try heap.list(capacity: rings)
+                for _ in 0..<rings {
+                    let first = try heap.instance(of: node), second = try heap.instance(of: node)
+                    try first.setAttribute("a", to: second)
+                    try second.setAttribute("a", to: first)
+                    try holder.append(first)
+                }
+                heap.collector.collect()   // settled: old, as a long-running program's would be
+                pause = 0
+            }
+            run("rings = [ring() for _ in range(\(Units.count(rings)))]; gc.collect(); del rings")
+            try makeOldGarbage()
+            try checkpoint("garbage")
+            run("gc.collect()   # a whole collection")
+            let found = heap.collector.collect()
+            say("\(Units.count(found)) found; the program stopped for \(Units.duration(pause))")
+            try checkpoint("collect()")
+            run("rings = [ring() for _ in range(\(Units.count(rings)))]; gc.collect(); del rings")
+            try makeOldGarbage()
+            run("heap.collector.mode = .incremental   # Reclaim's control")
+            heap.collector.mode = .incremental
+            run("while garbage remains: heap.collector.step()")
+            var steps = 0, stepFound = 0
+            while heap.liveObjectCount(of: node) > liveCount && steps < 100_000 {
+                pause = 0
+                stepFound += heap.collector.step()
+                pauses.append(pause)
+                steps += 1
+            }
+            pauses.sort()
+            say("\(Units.count(stepFound)) found in \(Units.count(steps)) steps; longest pause "
+                + "\(Units.duration(pauses.last ?? 0)), median \(Units.duration(pauses.isEmpty ? 0 : pauses[pauses.count / 2]))")
+            #if DEBUG
+            say("(a debug build: a release build's pauses are far shorter)")
+            #endif
+            try checkpoint("steps")
+            heap.collector.mode = .generational
+            del(nodes, "nodes")
+            heap.collector.collect()   // the random graph is cyclic: the collector frees it
+            try checkpoint("del nodes")
+        }
+    }
 }

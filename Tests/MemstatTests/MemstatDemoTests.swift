@@ -15,7 +15,7 @@ struct MemstatDemoTests {
             Issue.record("a \(report.kind) report, not demo")
             return
         }
-        #expect(demo.steps.count == 5)
+        #expect(demo.steps.count == 6)
         for step in demo.steps {
             #expect(step.checkpoints.first == "start")
             for figure in step.figures {

@@ -133,17 +133,26 @@ public struct Collector: Sendable {
         state.pointee.schedule.owe(promoted: max(0, oldAfter - oldBefore), oldObjects: oldAfter, pacing: pacing)
         let owed = Int(state.pointee.schedule.debt)
         guard owed > 0 else { return }
-        // The young collection took most of the budget: the increment
-        // waits for the next one (the debt stays).
+        _ = collectIncrement(withinBudgetStartedAt: started, limit: max(owed, pacing.minimumCandidates))
+    }
+
+    /// Runs an increment of at most `limit` candidates in what is left of
+    /// the pause that began at `started` (a young collection ran first);
+    /// nothing when the young collection took more than three quarters of
+    /// the budget (the debt stays for the next one). The increment aims at
+    /// three quarters of what is left — its cost per unit of work varies
+    /// with the cache, and the budget is a maximum — and stops choosing
+    /// candidates, about half of its time, when 40% of it has gone. With
+    /// `always` (an explicit ``step()``), it runs even then, doing the
+    /// pacing's minimum, so that steps always make progress; with no
+    /// budget (0), it does the minimum and has no deadline.
+    func collectIncrement(withinBudgetStartedAt started: Double, limit: Int, always: Bool = false) -> Int {
+        let pacing = state.pointee.pacing
         let left = pacing.pauseBudget - (monotonicSeconds() - started)
-        guard left > pacing.pauseBudget / 4 else { return }
-        // Aimed at three quarters of what is left: an increment's cost per
-        // unit of work varies with the cache, and the budget is a maximum.
-        // Choosing the candidates is about half of an increment's time: it
-        // stops at the latest when 40% of what is left has gone.
-        _ = collectIncrement(limit: max(owed, pacing.minimumCandidates),
-                             workLimit: state.pointee.schedule.work(within: left * 0.75, pacing: pacing),
-                             pauseStarted: started, deadline: monotonicSeconds() + left * 0.4)
+        guard always || left > pacing.pauseBudget / 4 || pacing.pauseBudget <= 0 else { return 0 }
+        let deadline = pacing.pauseBudget > 0 ? monotonicSeconds() + max(left * 0.4, pacing.pauseBudget * 0.1) : .infinity
+        return collectIncrement(limit: limit, workLimit: state.pointee.schedule.work(within: left * 0.75, pacing: pacing),
+                                pauseStarted: started, deadline: deadline)
     }
 
     // MARK: Incremental collection
@@ -177,10 +186,7 @@ public struct Collector: Sendable {
     public func step() -> Int {
         let started = monotonicSeconds()
         let young = collectGenerations(through: 1)
-        let pacing = state.pointee.pacing
-        let work = state.pointee.schedule.work(within: pacing.pauseBudget - (monotonicSeconds() - started),
-                                               pacing: pacing)
-        return young + collectIncrement(limit: Int.max, workLimit: work, pauseStarted: started)
+        return young + collectIncrement(withinBudgetStartedAt: started, limit: Int.max, always: true)
     }
 
     /// Where incremental collection stands: increments and passes done,
