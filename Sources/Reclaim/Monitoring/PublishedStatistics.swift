@@ -42,9 +42,9 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         public var mode: CollectionMode
         /// Increments of incremental collection so far.
         public var increments: Int
-        /// Passes over the old generation completed, and the old objects
-        /// the current pass has visited (of `trackedObjects[2]`).
+        /// Passes over the old generation completed.
         public var passes: Int
+        /// Old objects the current pass has visited (of `trackedObjects[2]`).
         public var passVisited: Int
         /// The longest young collection with its increment, in seconds.
         public var longestPauseSeconds: Double
