@@ -348,6 +348,12 @@ public struct ModelCheck {
             try collectAndCheck(step: step)
         }
         guard nodes.isEmpty else { throw Failure(seed: seed, step: step, message: "\(nodes.count) nodes left in the model") }
+        return try releaseListAndCheckArena(step: step)
+    }
+
+    /// The end of every run: the resurrection list goes, and the arena
+    /// must be back to its baseline.
+    mutating func releaseListAndCheckArena(step: Int) throws -> Summary {
         log.resurrectionList!.release()
         log.resurrectionList = nil
         try heap.flushCache()
@@ -417,28 +423,13 @@ public struct ModelCheck {
         heap.collector.pacing.minimumCandidates = max(8, nodes.count * 2 + 16)
         var steps = 0
         while !nodes.isEmpty || !resurrected.isEmpty {
-            while !resurrected.isEmpty {
-                let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
-                guard let position = resurrected.lastIndex(of: id) else {
-                    throw Failure(seed: seed, step: step, message: "node \(id) was in the heap's resurrection list only")
-                }
-                resurrected.remove(at: position)
-                decrement(id)
-            }
+            while !resurrected.isEmpty { try dropResurrected(step: step) }
             steps += 1
             guard steps <= 100_000 else {
                 throw Failure(seed: seed, step: step, message: "\(nodes.count) nodes left after 100,000 steps")
             }
             try stepAndCheck(step: step)
         }
-        log.resurrectionList!.release()
-        log.resurrectionList = nil
-        try heap.flushCache()
-        let arena = try heap.arena.stats()
-        guard arena.small.allocated + arena.large.allocated == baseline else {
-            throw Failure(seed: seed, step: step,
-                          message: "arena holds \(arena.small.allocated + arena.large.allocated) bytes, baseline \(baseline)")
-        }
-        return summary
+        return try releaseListAndCheckArena(step: step)
     }
 }
