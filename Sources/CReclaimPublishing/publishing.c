@@ -28,12 +28,21 @@ uint64_t reclaim_published_now_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 }
 
-reclaim_published_segment *reclaim_published_create(uint64_t interval_ms, uint64_t page, const char *allocator_version) {
+reclaim_published_segment *reclaim_published_create(uint64_t interval_ms, uint64_t page, const char *allocator_version,
+                                                    unsigned int mode) {
     char name[64];
     segment_name(getpid(), name, sizeof name);
     shm_unlink(name);  // a stale segment of an earlier process with this pid
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) return NULL;
+    // The permissions asked for, whatever the umask.
+    if (fchmod(fd, (mode_t)mode) != 0) {
+        int saved = errno;
+        close(fd);
+        shm_unlink(name);
+        errno = saved;
+        return NULL;
+    }
     if (ftruncate(fd, sizeof(reclaim_published_segment)) != 0) {
         int saved = errno;
         close(fd);

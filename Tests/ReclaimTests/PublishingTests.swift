@@ -53,4 +53,12 @@ struct PublishingTests {
         #expect(figures.passVisited == progress.visited && figures.passVisited > 0)
         #expect(abs(figures.longestPauseSeconds - progress.longestPause) < 1e-6 && figures.longestPauseSeconds > 0)
     }
+
+    @Test("the segment is readable by its owner only")
+    func ownerOnly() throws {
+        try StatisticsPublisher.start()
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/shm/reclaim.\(getpid())")
+        let permissions = try #require(attributes[.posixPermissions] as? Int)
+        #expect(permissions == 0o600)
+    }
 }

@@ -7,7 +7,8 @@
 //
 // Layout (version 2): a header, then RECLAIM_PUBLISHED_SLOTS heap slots.
 // The segment is /dev/shm/reclaim.<pid>, made by the publishing process and
-// removed when it exits normally; readers map it read-only.
+// removed when it exits normally; readers map it read-only. It is readable
+// by its owner only unless the publisher asks otherwise.
 //
 // Each slot has two parts, each written by one thread only and guarded by
 // its own sequence counter (a seqlock): the collector part by the heap's
@@ -77,7 +78,10 @@ typedef struct {
 
 // Creates (replacing any stale one) and maps this process's segment.
 // Returns NULL with errno set on failure.
-reclaim_published_segment *reclaim_published_create(uint64_t interval_ms, uint64_t page, const char *allocator_version);
+// Creates this process's segment with permissions `mode` (0600: the owner
+// only), replacing a stale one of an earlier process with the same pid.
+reclaim_published_segment *reclaim_published_create(uint64_t interval_ms, uint64_t page, const char *allocator_version,
+                                                    unsigned int mode);
 // Removes the name of this process's segment; the mapping stays valid (the
 // timer thread may still write to it while the process exits).
 void reclaim_published_unlink(void);

@@ -51,17 +51,31 @@ public enum StatisticsPublisher {
     /// Whether this process publishes its heaps' figures.
     public static var isPublishing: Bool { segment != nil }
 
+    /// Who may read the segment.
+    public enum Access: Sendable {
+        /// The publishing process's user only (mode 0600): the default, as
+        /// the figures describe the process's memory.
+        case owner
+        /// Every user of the machine (mode 0644), for a monitor running as
+        /// another user.
+        case everyone
+
+        var mode: UInt32 { self == .owner ? 0o600 : 0o644 }
+    }
+
     /// Starts publishing, with the timer refreshing arena figures every
-    /// `interval` (kept within 10 ms and a day). Does nothing when already publishing.
+    /// `interval` (kept within 10 ms and a day), in a segment that `access`
+    /// may read. Does nothing when already publishing. A stale segment of
+    /// an earlier process with the same pid is replaced.
     ///
     /// - Throws: ``StartError`` when the segment cannot be created.
-    public static func start(interval: Duration = .seconds(1)) throws(StartError) {
+    public static func start(interval: Duration = .seconds(1), access: Access = .owner) throws(StartError) {
         let milliseconds = StatisticsPublisher.intervalMilliseconds(interval)
         let result: Result<Void, StartError> = lock.withLock { _ in
             guard segment == nil else { return .success(()) }
             let version = (try? BuildConfiguration.version()) ?? "unknown"
             let page = (try? AllocatorInfo.page()) ?? 4096
-            guard let created = reclaim_published_create(UInt64(milliseconds), UInt64(page), version) else {
+            guard let created = reclaim_published_create(UInt64(milliseconds), UInt64(page), version, access.mode) else {
                 return .failure(StartError(errno: errno))
             }
             let address = Int(bitPattern: created)
@@ -92,8 +106,9 @@ public enum StatisticsPublisher {
         let environment = ProcessInfo.processInfo.environment
         guard let flag = environment["RECLAIM_PUBLISH"], !["", "0", "no", "false"].contains(flag.lowercased()) else { return }
         let milliseconds = environment["RECLAIM_PUBLISH_INTERVAL_MS"].flatMap(Int.init) ?? 1000
+        let everyone = environment["RECLAIM_PUBLISH_ACCESS"]?.lowercased() == "everyone"
         do {
-            try start(interval: .milliseconds(max(10, milliseconds)))
+            try start(interval: .milliseconds(max(10, milliseconds)), access: everyone ? .everyone : .owner)
         } catch {
             FileHandle.standardError.write(Data("Reclaim: RECLAIM_PUBLISH is set but \(error)\n".utf8))
         }
