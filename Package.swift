@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "CReclaimIntrinsics"),
         .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry", "CReclaimPublishing", "CReclaimIntrinsics"]),
         .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
+        .target(name: "ReclaimDifferential", dependencies: ["Reclaim"]),
         .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
         .executableTarget(
             name: "memstat",
@@ -62,9 +63,10 @@ let package = Package(
             ],
             path: "Benchmarks/reclaim-bench"
         ),
-        .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim", "ReclaimModelCheck"], path: "Stress/reclaim-stress"),
+        .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim", "ReclaimModelCheck", "ReclaimDifferential"],
+                          path: "Stress/reclaim-stress"),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
         .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "Reclaim", "memstat"]),
-        .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck"]),
+        .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck", "ReclaimDifferential"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Reclaim
 import ReclaimModelCheck
+import ReclaimDifferential
 
 /// `reclaim-stress`: the heavy runs the tests do at a smaller size.
 ///
@@ -8,6 +9,8 @@ import ReclaimModelCheck
 ///     swift run -c release reclaim-stress nesting [DEPTH]   lists nested in lists (default 1,000,000)
 ///     swift run -c release reclaim-stress model [SEEDS] [STEPS]
 ///                                   the model-based check of heap and collector
+///     swift run -c release reclaim-stress differential [PROGRAMS] [LENGTH]
+///                                   random programs run by python3 and by Reclaim, outputs compared
 ///     swift run -c release reclaim-stress model-incremental [SEEDS] [STEPS]
 ///                                   the same with incremental steps instead of full collections
 ///                                   (default 100 seeds × 100,000 steps; even
@@ -89,16 +92,37 @@ func model(seeds: Int, steps: Int, incremental: Bool) -> Bool {
     return true
 }
 
+/// Runs `programs` random programs (seeds 1…) with python3 and with Reclaim
+/// and compares what they print; stops at the first difference, shrunk.
+func differential(programs: Int, length: Int) -> Bool {
+    let started = Date()
+    for seed in 1...UInt64(max(1, programs)) {
+        var generator = ProgramGenerator(seed: seed)
+        do {
+            try Differential.check(generator.program(length: length), seed: seed)
+        } catch {
+            print("differential: \(error)")
+            return false
+        }
+    }
+    print("differential: \(programs) programs of \(length) statements, python3 and Reclaim printed the same, "
+          + "in \(Int(Date().timeIntervalSince(started))) s")
+    return true
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let size = arguments.dropFirst().first.flatMap(Int.init)
 switch arguments.first {
 case "chain": exit(chain(size ?? 10_000_000) ? 0 : 1)
 case "nesting": exit(nesting(size ?? 1_000_000) ? 0 : 1)
+case "differential":
+    let length = arguments.dropFirst(2).first.flatMap(Int.init)
+    exit(differential(programs: size ?? 1000, length: length ?? 60) ? 0 : 1)
 case "model", "model-incremental":
     let steps = arguments.dropFirst(2).first.flatMap(Int.init)
     exit(model(seeds: size ?? 100, steps: steps ?? 100_000, incremental: arguments.first == "model-incremental") ? 0 : 1)
 default:
     FileHandle.standardError.write(Data(("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH] | model [SEEDS] [STEPS]"
-                                         + " | model-incremental [SEEDS] [STEPS]\n").utf8))
+                                         + " | model-incremental [SEEDS] [STEPS] | differential [PROGRAMS] [LENGTH]\n").utf8))
     exit(2)
 }
