@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread
     }
 
     static let expectedMessages: [Case: String] = [
@@ -25,6 +25,7 @@ struct MisuseTests {
         .destroyFromFinalizer: "Heap.destroy: heap ",
         .traverseOvercounts: "Collector.collect, after phase 2: the list object at",
         .bufferIndexOutOfRange: "GrowableBuffer: index 1 is outside 0..<1",
+        .wrongThread: "Heap: allocating a list object: heap ",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -83,6 +84,16 @@ struct MisuseTests {
         case .immortalAfterDestroy:
             heap.destroy()
             _ = try heap.int(7)
+        case .wrongThread:
+            // The heap belongs to this thread; another one allocates in it.
+            _ = try heap.list()
+            let done = DispatchSemaphore(value: 0)
+            let thread = Thread {
+                _ = try? heap.list()
+                done.signal()
+            }
+            thread.start()
+            done.wait()
         case .bufferIndexOutOfRange:
             // The collector's tables and work lists check every index in
             // debug builds (the suite runs in debug builds only).

@@ -19,7 +19,10 @@ import Glibc
 /// are the heap's real footprint (after ``flushCache()``).
 ///
 /// A heap is used by one thread at a time; different heaps run on different
-/// threads in parallel without sharing a lock on any hot path. Destroying a
+/// threads in parallel without sharing a lock on any hot path. The thread
+/// that makes a heap owns it, and checked (debug) builds stop any use from
+/// another thread with a message; ``relinquish()`` hands the heap over
+/// (see `ThreadOwnership.swift`). Destroying a
 /// heap (``destroy()``, or its deinitialisation) frees every object in it at
 /// once, referenced or not, without running finalizers, and destroys its
 /// arena; ``Ref``s still held afterwards do nothing when they go.
@@ -338,12 +341,14 @@ public final class Heap: @unchecked Sendable {
     @inline(__always)
     func requireAlive(_ operation: @autoclosure () -> String) {
         if core.pointee.isDestroyed { reportDestroyed(operation()) }
+        checkOwner(operation())
     }
 
     /// ``requireAlive(_:)`` for allocating an object of `type`.
     @inline(__always)
     func requireAlive(_ type: ObjectType) {
         if core.pointee.isDestroyed { reportDestroyed("Heap: allocating a \(type.name) object") }
+        checkOwner("Heap: allocating a \(type.name) object")
     }
 
     func reportDestroyed(_ operation: String) -> Never {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The mutable state of a heap that its hot paths touch, kept behind one
 /// pointer the `Heap` object owns.
 ///
@@ -34,6 +38,8 @@ struct HeapCore: ~Copyable {
     var freeLists = FreeLists()
     /// Set by `Heap.destroy()`.
     var isDestroyed = false
+    /// The thread using the heap, in checked builds (see `ThreadOwnership.swift`).
+    var owner: pthread_t?
     /// The immortal singletons, set once while the heap is made.
     var none: RawRef?
     var trueObject: RawRef?

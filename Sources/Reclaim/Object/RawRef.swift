@@ -66,6 +66,7 @@ public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStri
     @usableFromInline
     func checkLive(_ operation: StaticString) {
         if !hasLiveMagic { reportFreed(operation) }
+        HeapRegistry.withHeap(id: heapID) { $0.checkOwner("\(type.name).\(operation)") }
         if flags.contains(.destroying) && refcount == 0 {
             reportMisuse("\(type.name).\(operation): the object is being destroyed (its reference count is already 0); "
                          + "this \(operation) would take the count below zero")
