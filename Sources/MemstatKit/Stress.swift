@@ -137,6 +137,12 @@ public enum Stress {
         public var elapsedSeconds: Double
         /// Each heap's figures, by heap number.
         public var heaps: [HeapResult]
+
+        /// Operations of all heaps per second of the whole run: what the
+        /// heaps achieve together (their scaling, against a one-heap run).
+        public var totalOperationsPerSecond: Double {
+            Double(heaps.reduce(0) { $0 + $1.operations }) / max(elapsedSeconds, 1e-9)
+        }
         /// The most resident bytes jemalloc reported during the run.
         public var peakResident: Int
         /// Whether any heap ended with objects or arena bytes it should not have.
@@ -164,6 +170,9 @@ public enum Stress {
                            report: (Progress) -> Void = { _ in }) throws -> Result {
         let shared = SharedCounters()
         let results = Mutex<[Int: Swift.Result<HeapResult, StressError>]>([:])
+        // Each thread signals when it is done, so the run's elapsed time is
+        // read when the last one ends, not at the next report.
+        let finishedSignal = DispatchSemaphore(value: 0)
         let started = Date()
         let threads = (0..<configuration.heaps).map { index in
             Thread {
@@ -175,6 +184,7 @@ public enum Stress {
                 }
                 results.withLock { $0[index] = outcome }
                 shared.finished.add(1, ordering: .releasing)
+                finishedSignal.signal()
             }
         }
         threads.forEach { $0.start() }
@@ -195,12 +205,13 @@ public enum Stress {
                             collections: shared.collections.load(ordering: .relaxed),
                             allocated: totals?.allocated ?? 0, resident: totals?.resident ?? 0))
         }
-        while shared.finished.load(ordering: .acquiring) < configuration.heaps {
+        var finished = 0
+        while finished < configuration.heaps {
             sample()
-            usleep(useconds_t(max(0.01, reportEvery) * 1_000_000))
+            if finishedSignal.wait(timeout: .now() + max(0.01, reportEvery)) == .success { finished += 1 }
         }
-        sample()
         let elapsed = Date().timeIntervalSince(started)
+        sample()
         let outcomes = results.withLock { $0 }
         var heaps: [HeapResult] = []
         for index in 0..<configuration.heaps {

@@ -12,6 +12,7 @@ extension TextRenderer {
             "  finalizers on \(Units.percent(configuration.finalizerShare)) of new objects, weak references "
                 + "\(Units.percent(configuration.weakReferenceShare)) of operations",
             "  ran \(Units.seconds(result.elapsedSeconds)); peak resident (whole process) \(Units.bytes(result.peakResident))",
+            "  all heaps together: \(Units.count(Int(result.totalOperationsPerSecond))) ops/s",
         ].joined(separator: "\n")
 
         var throughput = TextTable([.init("heap", .left), .init("ops"), .init("ops/s"), .init("collections"),
