@@ -21,6 +21,7 @@ public enum ComparableDocument {
         guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
             throw Unrecognised(reason: "not a JSON object")
         }
+        try checkFigures(data)
         do {
             switch header.schema {
             case HeapSnapshot.schemaName:
@@ -35,6 +36,36 @@ public enum ComparableDocument {
             throw error
         } catch {
             throw Unrecognised(reason: "does not follow its schema (\(describe(error)))")
+        }
+    }
+
+    /// The largest figure a document may hold: 2^53 (8 PiB as bytes, far
+    /// beyond any real count or size, and exact as a JSON number).
+    static let largestFigure = 9_007_199_254_740_992.0
+
+    /// Every number in the document — counts, bytes, seconds, ratios — is
+    /// a figure memstat or Reclaim wrote: finite, not negative, at most
+    /// ``largestFigure``. A damaged file's `-1` or `1e308` is refused here,
+    /// naming where it is, instead of overflowing a comparison later.
+    static func checkFigures(_ data: Data) throws(Unrecognised) {
+        guard let tree = try? JSONSerialization.jsonObject(with: data) else {
+            throw Unrecognised(reason: "not a JSON object")
+        }
+        var pending: [(value: Any, path: String)] = [(tree, "")]
+        while let (value, path) = pending.popLast() {
+            switch value {
+            case let object as [String: Any]:
+                for (key, member) in object { pending.append((member, path.isEmpty ? key : path + "." + key)) }
+            case let array as [Any]:
+                for (index, member) in array.enumerated() { pending.append((member, "\(path)[\(index)]")) }
+            case let number as NSNumber:   // true and false, 1 and 0, pass
+                let figure = number.doubleValue
+                guard figure.isFinite, figure >= 0, figure <= largestFigure else {
+                    throw Unrecognised(reason: "its figure \(path) is \(number), not a count or size (0 to 2^53)")
+                }
+            default:
+                continue
+            }
         }
     }
 

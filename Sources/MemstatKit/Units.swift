@@ -16,9 +16,12 @@ public enum Units {
     }
 
     /// `value` with `decimals` digits after the point, rounded half up.
+    /// A value no `Int` holds (a damaged file's `1e308`, infinity, NaN) is
+    /// written as Swift writes a `Double`.
     public static func fixed(_ value: Double, decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
+        guard value.isFinite, abs(value) * scale < 9.0e18 else { return String(describing: value) }
         let rounded = (abs(value) * scale).rounded() / scale
         let whole = Int(rounded)
         let sign = value < 0 && rounded > 0 ? "-" : ""

@@ -21,8 +21,9 @@ public struct SnapshotComparison: Codable, Equatable, Sendable {
         public var before: Int
         /// The figure in the newer of the two.
         public var after: Int
-        /// `after - before`.
-        public var delta: Int { after - before }
+        /// `after - before`, held to `Int`'s range (figures read from a
+        /// damaged file can be anything).
+        public var delta: Int { difference(after, before) }
 
         /// A change from `before` to `after`.
         public init(before: Int, after: Int) {
@@ -64,15 +65,17 @@ extension HeapSnapshot {
         let deltas = Set(before.keys).union(after.keys).compactMap { name -> SnapshotComparison.TypeDelta? in
             let old = before[name], new = after[name]
             let delta = SnapshotComparison.TypeDelta(
-                typeName: name, count: new?.count ?? 0, countDelta: (new?.count ?? 0) - (old?.count ?? 0),
-                bytes: new?.bytes ?? 0, bytesDelta: (new?.bytes ?? 0) - (old?.bytes ?? 0))
+                typeName: name, count: new?.count ?? 0, countDelta: difference(new?.count ?? 0, old?.count ?? 0),
+                bytes: new?.bytes ?? 0, bytesDelta: difference(new?.bytes ?? 0, old?.bytes ?? 0))
             return delta.countDelta == 0 && delta.bytesDelta == 0 ? nil : delta
         }.sorted {
-            (abs($0.bytesDelta), abs($0.countDelta), $1.typeName) > (abs($1.bytesDelta), abs($1.countDelta), $0.typeName)
+            ($0.bytesDelta.magnitude, $0.countDelta.magnitude, $1.typeName) > ($1.bytesDelta.magnitude, $1.countDelta.magnitude, $0.typeName)
         }
         let olderGenerations = older.collector.generations, newerGenerations = collector.generations
-        let collections = zip(olderGenerations, newerGenerations).map { $1.collections - $0.collections }
-        let collected = zip(olderGenerations, newerGenerations).reduce(0) { $0 + $1.1.collected - $1.0.collected }
+        let collections = zip(olderGenerations, newerGenerations).map { difference($1.collections, $0.collections) }
+        let collected = zip(olderGenerations, newerGenerations).reduce(0) {
+            sum($0, difference($1.1.collected, $1.0.collected))
+        }
         return SnapshotComparison(
             olderLabel: older.label, newerLabel: label, elapsedSeconds: takenAt - older.takenAt,
             liveObjects: .init(before: older.liveObjects, after: liveObjects),
@@ -82,4 +85,16 @@ extension HeapSnapshot {
             arenaResident: .init(before: older.arena.resident, after: arena.resident),
             collections: collections, collected: collected, types: deltas)
     }
+}
+
+/// `a - b`, or the nearest `Int` when that overflows.
+func difference(_ a: Int, _ b: Int) -> Int {
+    let (result, overflow) = a.subtractingReportingOverflow(b)
+    return overflow ? (b < 0 ? Int.max : Int.min) : result
+}
+
+/// `a + b`, or the nearest `Int` when that overflows.
+func sum(_ a: Int, _ b: Int) -> Int {
+    let (result, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? Int.max : Int.min) : result
 }
