@@ -37,9 +37,9 @@ struct DifferentialTests {
         #expect(Differential.normalized(python) == Differential.normalized(reclaim))
     }
 
-    /// The articles' scenarios, in the language: a shared reference
-    /// (Person: Alice), and a reference cycle that only the collector frees
-    /// (the MyClass pair).
+    /// The articles' scenarios, in the language: objects freed at their
+    /// last reference (SampleClass), a shared reference (Person: Alice),
+    /// and a reference cycle that only the collector frees (the MyClass pair).
     @Test("the articles' scenarios print what python3 prints")
     func articlesScenarios() throws {
         let shared = Program(statements: [
@@ -59,7 +59,14 @@ struct DifferentialTests {
             .delete(variable: 1),
             .collect(generation: nil),
         ])
-        for program in [shared, cycle] { try Differential.check(program, seed: nil) }
+        let sample = Program(statements: [
+            .new(variable: 0, of: .loud, name: "Object 1"),
+            .new(variable: 1, of: .loud, name: "Object 2"),
+            .delete(variable: 0),
+            .delete(variable: 1),
+        ])
+        for program in [sample, shared, cycle] { try Differential.check(program, seed: nil) }
+        #expect(try ProgramRun.output(of: sample) == ["del Object 1", "del Object 2", "gc", "collect 0", "--- end"])
         #expect(try ProgramRun.output(of: shared) == ["refs v1 2", "refs v3 1", "del Alice", "gc", "collect 0", "--- end"])
     }
 }
