@@ -69,4 +69,24 @@ struct DifferentialTests {
         #expect(try ProgramRun.output(of: sample) == ["del Object 1", "del Object 2", "gc", "collect 0", "--- end"])
         #expect(try ProgramRun.output(of: shared) == ["refs v1 2", "refs v3 1", "del Alice", "gc", "collect 0", "--- end"])
     }
+
+    /// Seed 3397 of `reclaim-stress differential 4000 100`, shrunk: an
+    /// object resurrected by a young collection went to the oldest
+    /// generation in Reclaim, to the next older one in CPython, so the
+    /// `collect(1)` after it found it in CPython only.
+    @Test("regression, seed 3397: what a collection resurrects goes to the next older generation")
+    func resurrectedObjectsJoinTheNextGeneration() throws {
+        let program = Program(statements: [
+            .new(variable: 2, of: .phoenix, name: "n2"),
+            .link(target: 2, attribute: .a, source: 2),
+            .new(variable: 2, of: .plain, name: "n4"),
+            .collect(generation: 0),
+            .releaseSaved,
+            .collect(generation: 1),
+            .collect(generation: nil),
+        ])
+        try Differential.check(program, seed: 3397)
+        #expect(try ProgramRun.output(of: program)
+                == ["gc", "del n2", "collect0 0", "gc", "collect1 1", "gc", "collect 0", "gc", "collect 0", "--- end"])
+    }
 }

@@ -32,6 +32,7 @@ extension Collector {
         // A whole collection of the old generation rewrites its table: an
         // incremental pass starts afresh after it.
         if generation == 2 { state.pointee.schedule.cursor = 0 }
+        state.pointee.survivorGeneration = min(generation + 1, 2)
         let olderTable = state.pointee.generations + min(generation + 1, 2)
         let olderCount = olderTable.pointee.count, oldestCount = state.pointee.generations[2].count
         var work = gatherCandidates(through: generation)
@@ -96,7 +97,7 @@ extension Collector {
         }
         guard !state.pointee.debugFlags.contains(.saveAll) else {
             // Kept alive by the references held since phase 4, now the garbage list's.
-            for object in garbage { trackHeldInOldest(object) }
+            for object in garbage { trackHeldAmongSurvivors(object) }
             state.pointee.garbage += garbage
             return 0
         }
@@ -420,8 +421,8 @@ extension Collector {
 
     /// Phase 8's freeing after ``clearUnheldGarbage(_:generation:)``:
     /// each cleared object no other object refers to any more is freed;
-    /// one still referred to (by an uncollectable object) lives on in the
-    /// oldest generation, as do the uncollectable ones.
+    /// one still referred to (by an uncollectable object) lives on among
+    /// the survivors (the next older generation), as do the uncollectable ones.
     ///
     /// A cleared instance — the common case — is freed directly: it has no
     /// finalizer (none can run on this path), no weak references and no
@@ -432,7 +433,7 @@ extension Collector {
             let flags = object.flags.subtracting(.collecting)
             object.flags = flags
             guard object.refcount == 0 else {
-                state.pointee.track(object, generation: 2)
+                state.pointee.track(object, generation: state.pointee.survivorGeneration)
                 continue
             }
             let freed = object.withType { type -> Bool in
@@ -483,8 +484,8 @@ extension Collector {
     }
 
     /// Phase 7: counts again over the unreachable set; what a finalizer made
-    /// reachable from outside, and all it reaches, survives into generation
-    /// 2. Returns the garbage left.
+    /// reachable from outside, and all it reaches, survives into the next
+    /// older generation (`trackHeldAmongSurvivors`). Returns the garbage left.
     func removeResurrected(_ unreachable: [RawRef]) -> [RawRef] {
         guard !unreachable.isEmpty else { return [] }
         // Only code run since phase 4 — finalizers, weak reference
@@ -508,7 +509,7 @@ extension Collector {
             object.flags = object.flags.subtracting([.collecting, .reachable])
             object.gcWord = RawRef.untrackedGCWord
             if reachable {
-                trackHeldInOldest(object)
+                trackHeldAmongSurvivors(object)
                 object.release()
             } else {
                 garbage.append(object)
@@ -517,23 +518,27 @@ extension Collector {
         return garbage
     }
 
-    /// Tracks again, in the oldest generation, an object this collection
-    /// held (`held`): resurrected, kept under `saveAll`, or uncollectable.
-    func trackHeldInOldest(_ object: RawRef) {
+    /// Tracks again, in the generation this collection's survivors go to
+    /// (the next older one; the oldest stays), an object it held (`held`):
+    /// resurrected, kept under `saveAll`, or uncollectable — as CPython's
+    /// `handle_resurrected_objects` moves resurrected objects to the next
+    /// older generation, so a `collect(1)` after a `collect(0)` examines
+    /// what the first one resurrected.
+    func trackHeldAmongSurvivors(_ object: RawRef) {
         object.flags.remove(.held)
-        state.pointee.track(object, generation: 2)
+        state.pointee.track(object, generation: state.pointee.survivorGeneration)
     }
 
     /// Phase 8: breaks the cycles, then drops the references held since
     /// phase 4, so reference counting frees every object once. An object
     /// whose type has no `clear` cannot break its cycle: it goes back to
-    /// generation 2 and counts as uncollectable. Returns how many did.
+    /// the survivors' generation and counts as uncollectable. Returns how many did.
     @discardableResult
     func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         var uncollectable = 0
         for object in garbage {
             if !clearReferences(of: object) {
-                trackHeldInOldest(object)
+                trackHeldAmongSurvivors(object)
                 uncollectable += 1
             }
         }
@@ -545,7 +550,7 @@ extension Collector {
             } else {
                 // Still referred to (by an uncollectable object): it lives on, tracked.
                 object.refcount = count &- 1
-                if !object.flags.contains(.tracked) { trackHeldInOldest(object) }
+                if !object.flags.contains(.tracked) { trackHeldAmongSurvivors(object) }
             }
         }
         state.pointee.statistics[generation].uncollectable += uncollectable

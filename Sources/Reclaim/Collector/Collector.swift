@@ -38,7 +38,7 @@
 ///    mark the object finalized.
 /// 7. `removeResurrected` — repeat the count over the unreachable set: any
 ///    object a finalizer made reachable again, and everything it reaches,
-///    survives into the oldest generation.
+///    survives into the next older generation, as the other survivors do.
 /// 8. `clearGarbage` — break the cycles with each type's `clear`, then
 ///    release the references held since phase 4: reference counting frees
 ///    the objects, each exactly once.

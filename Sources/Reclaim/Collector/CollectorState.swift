@@ -41,6 +41,9 @@ struct CollectorState: ~Copyable {
     /// Whether the running collection has called a finalizer or a weak
     /// reference callback (which may resurrect unreachable objects).
     var ranUserCode = false
+    /// Where the running collection's survivors go: the generation after
+    /// the one collected (2 for the oldest and for increments).
+    var survivorGeneration = 2
     /// Live objects whose type has a finalizer (finalized or not).
     var finalizableObjects = 0
     /// Called at the start and end of every collection.

@@ -48,6 +48,7 @@ extension Collector {
         debugLine(.stats, "gc: collecting an increment of generation 2 (pass \(state.pointee.schedule.passes + 1), "
                   + "\(state.pointee.schedule.cursor) of \(state.pointee.generations[2].count) visited)...")
         state.pointee.ranUserCode = false
+        state.pointee.survivorGeneration = 2
 
         var closure = chooseIncrementCandidates(limit: limit, workLimit: workLimit, deadline: deadline)
         let examined = closure.count, work = closure.work

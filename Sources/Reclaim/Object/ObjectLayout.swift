@@ -74,7 +74,7 @@ struct HeaderFlags: OptionSet {
     /// finalizers and callbacks run: out of every table, yet tracked as far
     /// as anything else can tell (CPython keeps such objects in its
     /// `unreachable` list, and `gc.is_tracked` says so). Cleared when the
-    /// collection tracks the object again (`trackHeldInOldest`) or frees it.
+    /// collection tracks the object again (`trackHeldAmongSurvivors`) or frees it.
     static let held = HeaderFlags(rawValue: 1 << 7)
     /// Any of the states in which the collector counts the object as
     /// tracked: in a table, a candidate, or held.
