@@ -61,18 +61,14 @@ public final class ProgramRun {
     /// including the end marker.
     public static func output(of program: Program) throws -> [String] {
         let run = try ProgramRun()
-        defer { run.tearDown() }
+        // Every object goes with the heap, no finalizer runs: what python3
+        // prints at teardown is not compared.
+        defer { run.heap.destroy() }
         for statement in program.statements { try run.execute(statement) }
         run.output.append(Program.collectionMarker)
         run.output.append("collect \(run.heap.collector.collect())")
         run.output.append(Program.endMarker)
         return run.output
-    }
-
-    /// Drops every reference the run holds and destroys the heap (no
-    /// finalizers run: what python3 prints at teardown is not compared).
-    func tearDown() {
-        heap.destroy()
     }
 
     func say(_ line: String) { output.append(line) }

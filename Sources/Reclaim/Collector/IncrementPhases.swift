@@ -183,16 +183,12 @@ extension Collector {
         var unreachable = UnreachableSet()
         unreachable.objects.reserveCapacity(garbage.count)
         for object in garbage {
-            removeFromOldTable(object)
+            // The pass still visits every old object it has not visited yet
+            // (`CollectorState.untrackBehindCursor(_:)`).
+            state.pointee.untrack(object)
             hold(object, flags: object.flags, in: &unreachable)
         }
         return unreachable
-    }
-
-    /// Untracks `object`; the pass still visits every old object it has
-    /// not visited yet (`CollectorState.untrackBehindCursor(_:)`).
-    func removeFromOldTable(_ object: RawRef) {
-        state.pointee.untrack(object)
     }
 
     /// A pass ends when its cursor reaches the end of the old table.
