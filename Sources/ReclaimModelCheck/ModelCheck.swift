@@ -2,12 +2,23 @@ import Jemalloc
 import Reclaim
 
 /// A model-based check of the heap and its collector: random create / link
-/// / unlink / drop / collect steps on a heap and, beside it, a plain Swift
-/// model of the same graph with explicit reference counts, finalizers and
-/// resurrection. After every collection the heap's live objects and their
-/// reference counts equal the model's; each finalizer runs at most once per
-/// object; at the end everything is freed and the arena is back to its
-/// baseline.
+/// / unlink / drop / collect steps, weak references (with and without
+/// callbacks), freezing and snapshots on a heap and, beside it, a plain
+/// Swift model of the same graph with explicit reference counts,
+/// finalizers, resurrection and weak references. After every collection the
+/// heap's live objects and their reference counts equal the model's; each
+/// finalizer runs at most once per object; a weak reference is cleared
+/// exactly when the model says its referent died (or was found unreachable
+/// by a collection, which clears it before finalizers run, as CPython's
+/// `handle_weakrefs`), and its callback runs once then; frozen objects and
+/// what they reach survive collections; at the end everything is freed and
+/// the arena is back to its baseline.
+///
+/// The steps' choices come from a seed (``init(seed:maximumRoots:finalizers:incremental:)``)
+/// or from a fuzzer's input bytes (``init(fuzzInput:)``).
+///
+/// Young collections (`collect(generation: 0 or 1)`), which the model
+/// cannot predict, are checked as increments are (below).
 ///
 /// In incremental mode the collections are steps of incremental collection
 /// (`Collector.step()`, a young collection and a small increment) instead
@@ -41,6 +52,12 @@ public struct ModelCheck {
         public var finalized = 0
         /// Times a finalizer resurrected its object.
         public var resurrected = 0
+        /// Weak references made.
+        public var weakReferences = 0
+        /// Weak-reference callbacks run, as the model counts them.
+        public var callbacks = 0
+        /// Times the heap was frozen.
+        public var freezes = 0
         /// All figures 0.
         public init() {}
     }
@@ -65,10 +82,22 @@ public struct ModelCheck {
         var resurrectionList: RawRef?
         /// The ids finalized, in the order the finalizers ran.
         var events: [Int] = []
+        /// Callback runs per weak-reference id.
+        var callbacks: [Int: Int] = [:]
+    }
+
+    /// A weak reference the model holds (one strong reference to the
+    /// weakref object) to node `target`.
+    struct Weak {
+        let object: RawRef
+        let target: Int
+        let hasCallback: Bool
+        /// Whether the model says the referent died or was found unreachable.
+        var isCleared = false
     }
 
     let seed: UInt64
-    var random: UInt64
+    var choices: ModelChoices
     let heap: Heap
     let type: ObjectType
     let log = Log()
@@ -85,6 +114,14 @@ public struct ModelCheck {
     let maximumRoots: Int
     /// `reachableIDs()` until a step changes what is reachable.
     var reachableCache: [Int]?
+    /// The weak references held, by id.
+    var weaks: [Int: Weak] = [:]
+    var nextWeakID = 0
+    /// Weak-reference ids whose callback must have run once.
+    var expectedCallbacks = Set<Int>()
+    /// The nodes in the permanent generation: a collection treats them, and
+    /// what they reach, as alive.
+    var frozen = Set<Int>()
 
     /// Whether nodes have a finalizer. Without one the collector frees
     /// garbage without holding it (no user code can run during a
@@ -99,11 +136,26 @@ public struct ModelCheck {
     /// held at once; with `finalizers`, nodes have a finalizer that may
     /// resurrect them.
     public init(seed: UInt64, maximumRoots: Int = 64, finalizers: Bool = true, incremental: Bool = false) throws {
+        try self.init(seed: seed, choices: ModelChoices(seed: seed), maximumRoots: maximumRoots,
+                      finalizers: finalizers, incremental: incremental)
+    }
+
+    /// Sets up a check whose choices are a fuzzer's input: its first byte
+    /// chooses finalizers (bit 0), incremental steps (bit 1) and the most
+    /// roots (4 + the rest modulo 61); the others drive the steps, and the
+    /// check finishes when they run out (``runToEnd()``).
+    public init(fuzzInput: [UInt8]) throws {
+        let first = fuzzInput.first ?? 0
+        try self.init(seed: 0, choices: ModelChoices(bytes: Array(fuzzInput.dropFirst())),
+                      maximumRoots: 4 + Int(first >> 2) % 61, finalizers: first & 1 == 1, incremental: first & 2 == 2)
+    }
+
+    init(seed: UInt64, choices: ModelChoices, maximumRoots: Int, finalizers: Bool, incremental: Bool) throws {
         self.seed = seed
+        self.choices = choices
         self.maximumRoots = maximumRoots
         hasFinalizers = finalizers
         isIncremental = incremental
-        random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         heap = try Heap()
         heap.collector.isEnabled = false
         if incremental {
@@ -132,33 +184,43 @@ public struct ModelCheck {
         log.resurrectionList = try heap.list().takeRaw()
     }
 
-    mutating func next(_ bound: Int) -> Int {
-        random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((random >> 33) % UInt64(bound))
-    }
+    mutating func next(_ bound: Int) -> Int { choices.next(bound) }
 
-    /// Runs `steps` random steps, then tears everything down and checks the arena.
+    /// Runs `steps` random steps (fewer when a fuzzer's input runs out
+    /// first), then tears everything down and checks the arena.
     public mutating func run(steps: Int) throws -> Summary {
         for step in 0..<steps {
+            if choices.isExhausted { return try finish(step: step) }
             summary.steps += 1
             let reachable = reachableIDs()
             switch next(100) {
-            case 0..<25 where roots.count + resurrected.count >= maximumRoots:
+            case 0..<22 where roots.count + resurrected.count >= maximumRoots:
                 if !resurrected.isEmpty && (roots.isEmpty || next(2) == 0) {
                     try dropResurrected(step: step)
                 } else {
                     dropRoot()
                 }
-            case 0..<25: try create()
-            case 25..<55 where !reachable.isEmpty: link(reachable, step: step)
-            case 55..<70 where !reachable.isEmpty: unlink(reachable)
-            case 70..<90 where !roots.isEmpty: dropRoot()
+            case 0..<22: try create()
+            case 22..<48 where !reachable.isEmpty: link(reachable, step: step)
+            case 48..<60 where !reachable.isEmpty: unlink(reachable)
+            case 60..<76 where !roots.isEmpty: dropRoot()
+            case 76..<82 where !reachable.isEmpty && weaks.count < maximumRoots: try makeWeak(reachable)
+            case 76..<85 where !weaks.isEmpty: dropWeak()
+            case 85..<87: try freezeOrUnfreeze(step: step)
+            case 87..<90 where !reachable.isEmpty: try inspect(reachable, step: step)
             case 90..<100 where isIncremental: try stepAndCheck(step: step)
             case 90..<100: try collectAndCheck(step: step)
             default: try create()
             }
         }
         return try finish(step: steps)
+    }
+
+    /// Runs until a fuzzer's input runs out, then tears everything down and
+    /// checks the arena (a seeded check would never end: use ``run(steps:)``).
+    public mutating func runToEnd() throws -> Summary {
+        precondition(choices.isExhaustible, "ModelCheck.runToEnd: a seeded check has no end; use run(steps:)")
+        return try run(steps: Int.max)
     }
 
     // MARK: Steps
@@ -217,6 +279,80 @@ public struct ModelCheck {
         decrement(id)
     }
 
+    /// Makes a weak reference to a reachable node, with a callback that
+    /// counts its runs half the time.
+    mutating func makeWeak(_ reachable: [Int]) throws {
+        let target = reachable[next(reachable.count)], id = nextWeakID, hasCallback = next(2) == 0
+        nextWeakID += 1
+        let log = self.log
+        let weak = try heap.withBorrowed(objects[target]!) { node in
+            try heap.weakReferences.reference(to: node, callback: hasCallback ? { _ in log.callbacks[id, default: 0] += 1 } : nil)
+                .takeRaw()
+        }
+        weaks[id] = Weak(object: weak, target: target, hasCallback: hasCallback)
+        summary.weakReferences += 1
+    }
+
+    /// Releases a weak reference the model holds: its callback must not
+    /// run afterwards.
+    mutating func dropWeak() {
+        let id = weaks.keys.sorted()[next(weaks.count)]
+        weaks.removeValue(forKey: id)!.object.release()
+    }
+
+    /// The model of a referent's weak references being cleared: each held
+    /// one with a callback must see it run, once.
+    mutating func clearWeakReferences(to target: Int) {
+        for (id, weak) in weaks where weak.target == target && !weak.isCleared {
+            weaks[id]!.isCleared = true
+            if weak.hasCallback {
+                expectedCallbacks.insert(id)
+                summary.callbacks += 1
+            }
+        }
+    }
+
+    /// `gc.freeze()` (every node now alive joins the permanent generation)
+    /// or `gc.unfreeze()`, then a check of the frozen count.
+    mutating func freezeOrUnfreeze(step: Int) throws {
+        if next(2) == 0 {
+            heap.collector.freeze()
+            frozen.formUnion(nodes.keys)
+            summary.freezes += 1
+        } else {
+            heap.collector.unfreeze()
+            frozen.removeAll()
+        }
+        guard heap.collector.frozenCount >= frozen.count else {
+            throw Failure(seed: seed, step: step,
+                          message: "\(heap.collector.frozenCount) objects frozen, model has \(frozen.count) frozen nodes")
+        }
+    }
+
+    /// Introspection agrees with the model: a reachable node's referents
+    /// among nodes are its slots, `gc.is_finalized` is the model's, and a
+    /// snapshot counts the model's nodes and survives its JSON round trip.
+    mutating func inspect(_ reachable: [Int], step: Int) throws {
+        func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
+        let id = reachable[next(reachable.count)], node = nodes[id]!
+        let referents = heap.collector.referents(of: objects[id]!).filter { $0.type == type }
+        let expected = node.slots.compactMap { $0.map { objects[$0]! } }
+        guard referents.count == expected.count, Set(referents) == Set(expected) else {
+            throw fail("node \(id) refers to \(referents.count) nodes, model \(expected.count)")
+        }
+        let finalized = heap.withBorrowed(objects[id]!) { heap.collector.isFinalized($0) }
+        guard finalized == node.finalized else {
+            throw fail("node \(id): gc.is_finalized \(finalized), model \(node.finalized)")
+        }
+        let snapshot = try heap.introspection.snapshot(label: "model step \(step)")
+        guard snapshot.statistics(of: type.name)?.count ?? 0 == nodes.count else {
+            throw fail("a snapshot counts \(snapshot.statistics(of: type.name)?.count ?? 0) nodes, model \(nodes.count)")
+        }
+        guard try HeapSnapshot.decode(from: snapshot.encoded()) == snapshot else {
+            throw fail("a snapshot differs after its JSON round trip")
+        }
+    }
+
     /// The model of one release: at zero, the finalizer (once), which may
     /// resurrect; otherwise the node's references go, and it is freed.
     mutating func decrement(_ id: Int) {
@@ -225,7 +361,13 @@ public struct ModelCheck {
         nodes[id]!.count -= 1
         while let current = pending.popLast() {
             guard let node = nodes[current], node.count == 0 else { continue }
+            // Dying by reference counting takes an object out of the
+            // permanent generation; one its finalizer resurrects is
+            // tracked again in generation 0 (CPython's subtype_dealloc).
+            frozen.remove(current)
             if !node.finalized && finalize(node) { continue }
+            // The finalizer first, then the weak references (subtype_dealloc).
+            clearWeakReferences(to: current)
             nodes[current] = nil
             objects[current] = nil
             for case let target? in node.slots {
@@ -254,39 +396,56 @@ public struct ModelCheck {
     /// (so random choices among them repeat from a seed).
     mutating func reachableIDs() -> [Int] {
         if let reachableCache { return reachableCache }
-        var seen = Set<Int>(), stack = roots + resurrected
-        while let id = stack.popLast() {
-            guard seen.insert(id).inserted, let node = nodes[id] else { continue }
-            for case let target? in node.slots { stack.append(target) }
-        }
-        let sorted = Array(seen).sorted()
+        let sorted = Array(reached(from: roots + resurrected)).sorted()
         reachableCache = sorted
         return sorted
     }
 
+    /// What a collection must keep: the nodes reachable from the roots, the
+    /// resurrection list and the frozen nodes (whose references count as
+    /// from outside the collected generations).
+    func protectedIDs() -> Set<Int> { reached(from: roots + resurrected + frozen.sorted()) }
+
+    func reached(from starts: [Int]) -> Set<Int> {
+        var seen = Set<Int>(), stack = starts
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted, let node = nodes[id] else { continue }
+            for case let target? in node.slots { stack.append(target) }
+        }
+        return seen
+    }
+
     // MARK: Collection
 
+    /// A full collection checked against the model, or (a quarter of the
+    /// time) a young one, checked as an increment is.
     mutating func collectAndCheck(step: Int) throws {
         reachableCache = nil
-        // Without finalizers a young collection changes nothing the model
-        // can see but what it frees, all of which the full one would have
-        // freed: half the time one runs first (generation 0 or 1).
-        if !hasFinalizers && next(2) == 0 { try heap.collector.collect(generation: next(2)) }
+        if next(4) == 0 {
+            let firstEvent = log.events.count
+            try heap.collector.collect(generation: next(2))
+            summary.collections += 1
+            try learnFromPartialCollection(since: firstEvent, step: step)
+            try compare(step: step)
+            return
+        }
         heap.collector.collect()
         summary.collections += 1
         modelCollection()
         try compare(step: step)
     }
 
-    /// The model of a full collection: every unreachable node not yet
-    /// finalized is finalized; resurrecting ones join the resurrection
-    /// list; what is then still unreachable is freed.
+    /// The model of a full collection: the weak references to every
+    /// unprotected node are cleared; every such node not yet finalized is
+    /// finalized; resurrecting ones join the resurrection list; what is
+    /// then still unreachable is freed.
     mutating func modelCollection() {
-        let reachable = Set(reachableIDs())
-        let garbage = nodes.keys.filter { !reachable.contains($0) }.sorted()
+        let protected = protectedIDs()
+        let garbage = nodes.keys.filter { !protected.contains($0) }.sorted()
+        for id in garbage { clearWeakReferences(to: id) }
         for id in garbage where !nodes[id]!.finalized { finalize(nodes[id]!) }
         reachableCache = nil   // finalizers resurrected some
-        let survivors = Set(reachableIDs())
+        let survivors = protectedIDs()
         let dead = garbage.filter { !survivors.contains($0) }
         for id in dead {
             for case let target? in nodes[id]!.slots where survivors.contains(target) { nodes[target]!.count -= 1 }
@@ -297,16 +456,27 @@ public struct ModelCheck {
         }
     }
 
+    /// The ids of the nodes the heap lists (`gc.get_objects()`, which leaves
+    /// frozen ones out).
+    func listedIDs() throws -> Set<Int> {
+        var ids = Set<Int>()
+        for object in heap.collector.objects() where object.type == type {
+            ids.insert(try heap.withBorrowed(object) { try $0.attribute("id").intValue() })
+        }
+        return ids
+    }
+
     func compare(step: Int) throws {
         func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
-        let live = heap.collector.objects().filter { $0.type == type }
-        guard live.count == nodes.count, heap.liveObjectCount(of: type) == nodes.count else {
-            throw fail("heap has \(live.count) nodes (\(heap.liveObjectCount(of: type)) counted), model \(nodes.count)")
+        // The heap lists the unfrozen nodes; it counts them all. With both
+        // equal to the model's, the frozen nodes the model holds are alive.
+        let listed = try listedIDs(), unfrozen = Set(nodes.keys).subtracting(frozen)
+        guard listed == unfrozen, heap.liveObjectCount(of: type) == nodes.count else {
+            throw fail("heap lists \(listed.count) nodes and counts \(heap.liveObjectCount(of: type)); "
+                       + "model has \(unfrozen.count) unfrozen of \(nodes.count)")
         }
-        for object in live {
-            let id = try heap.withBorrowed(object) { try $0.attribute("id").intValue() }
-            guard let node = nodes[id] else { throw fail("node \(id) lives in the heap but not in the model") }
-            guard objects[id] == object else { throw fail("node \(id) is another object than the model's") }
+        for (id, node) in nodes {
+            let object = objects[id]!
             guard Int(object.referenceCount) == node.count else {
                 throw fail("node \(id): reference count \(object.referenceCount), model \(node.count)")
             }
@@ -318,11 +488,36 @@ public struct ModelCheck {
         for id in modelFinalized where log.finalizations[id] != 1 {
             throw fail("node \(id) is finalized in the model but its finalizer ran \(log.finalizations[id] ?? 0) times")
         }
+        try compareWeakReferences(step: step)
     }
 
-    /// Drops every root and the resurrection list, collects, and checks that
-    /// nothing is left and the arena is back to its baseline.
+    /// Each held weak reference is cleared exactly when the model's is, and
+    /// the callbacks that ran are the model's, once each.
+    func compareWeakReferences(step: Int) throws {
+        func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
+        for (id, weak) in weaks {
+            let alive = try heap.withBorrowed(weak.object) { try $0.referent() != nil }
+            guard alive == !weak.isCleared else {
+                throw fail("weak reference \(id) to node \(weak.target) is \(alive ? "alive" : "cleared"), "
+                           + "model \(weak.isCleared ? "cleared" : "alive")")
+            }
+        }
+        let ran = Set(log.callbacks.keys)
+        guard ran == expectedCallbacks else {
+            let extra = ran.subtracting(expectedCallbacks).sorted(), missing = expectedCallbacks.subtracting(ran).sorted()
+            throw fail("weak-reference callbacks ran for \(extra) but not the model's, and not for \(missing)")
+        }
+        if let (id, runs) = log.callbacks.first(where: { $0.value != 1 }) {
+            throw fail("callback of weak reference \(id) ran \(runs) times")
+        }
+    }
+
+    /// Drops every root, weak reference and the resurrection list,
+    /// unfreezes, collects, and checks that nothing is left and the arena
+    /// is back to its baseline.
     mutating func finish(step: Int) throws -> Summary {
+        heap.collector.unfreeze()
+        frozen.removeAll()
         if isIncremental { return try finishWithSteps(step: step) }
         try collectAndCheck(step: step)
         while !roots.isEmpty { dropRoot() }
@@ -338,22 +533,34 @@ public struct ModelCheck {
             reachableCache = nil
             decrement(id)
         }
-        try collectAndCheck(step: step)
+        try collectFullyAndCheck(step: step)
         // A last collection can resurrect objects of cycles that were still finalizer-free.
         while !resurrected.isEmpty {
             let id = try heap.withBorrowed(log.resurrectionList!) { list in try list.pop().attribute("id").intValue() }
             resurrected.removeAll { $0 == id }
             reachableCache = nil
             decrement(id)
-            try collectAndCheck(step: step)
+            try collectFullyAndCheck(step: step)
         }
         guard nodes.isEmpty else { throw Failure(seed: seed, step: step, message: "\(nodes.count) nodes left in the model") }
         return try releaseListAndCheckArena(step: step)
     }
 
-    /// The end of every run: the resurrection list goes, and the arena
-    /// must be back to its baseline.
+    /// A full collection checked against the model.
+    mutating func collectFullyAndCheck(step: Int) throws {
+        reachableCache = nil
+        heap.collector.collect()
+        summary.collections += 1
+        modelCollection()
+        try compare(step: step)
+    }
+
+    /// The end of every run: the weak references and the resurrection list
+    /// go, and the arena must be back to its baseline.
     mutating func releaseListAndCheckArena(step: Int) throws -> Summary {
+        try compareWeakReferences(step: step)
+        for weak in weaks.values { weak.object.release() }
+        weaks.removeAll()
         log.resurrectionList!.release()
         log.resurrectionList = nil
         try heap.flushCache()
@@ -365,7 +572,7 @@ public struct ModelCheck {
         return summary
     }
 
-    // MARK: Incremental steps
+    // MARK: Incremental steps and young collections
 
     /// One step of incremental collection, then the model learns what it
     /// finalized and freed (each must have been garbage) and is compared.
@@ -373,32 +580,41 @@ public struct ModelCheck {
         let firstEvent = log.events.count
         heap.collector.step()
         summary.collections += 1
-        try learnFromStep(since: firstEvent, step: step)
+        try learnFromPartialCollection(since: firstEvent, step: step)
         try compare(step: step)
     }
 
-    /// Takes into the model what the last step did: its finalizer runs
-    /// (after `firstEvent` in the log), the resurrections they made, and
-    /// the objects it freed. Fails when any of them was not garbage.
-    mutating func learnFromStep(since firstEvent: Int, step: Int) throws {
+    /// Takes into the model what the last partial collection (an
+    /// increment, or a young collection) did: the weak references it
+    /// cleared, its finalizer runs (after `firstEvent` in the log), the
+    /// resurrections they made, and the objects it freed. Fails when any of
+    /// them was not garbage.
+    mutating func learnFromPartialCollection(since firstEvent: Int, step: Int) throws {
         func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
         reachableCache = nil
-        let reachableBefore = Set(reachableIDs())
+        let protectedBefore = protectedIDs()
+        // A collection clears the weak references to what it found
+        // unreachable, before it runs finalizers.
+        for (id, weak) in weaks.sorted(by: { $0.key < $1.key }) where !weak.isCleared {
+            guard try !heap.withBorrowed(weak.object, { try $0.referent() != nil }) else { continue }
+            guard !protectedBefore.contains(weak.target) else {
+                throw fail("the collection cleared weak reference \(id) to node \(weak.target), which is reachable")
+            }
+            clearWeakReferences(to: weak.target)
+        }
         for id in log.events[firstEvent...] {
-            guard let node = nodes[id] else { throw fail("the step finalized node \(id), which the model had freed") }
-            guard !reachableBefore.contains(id) else { throw fail("the step finalized node \(id), which is reachable") }
+            guard let node = nodes[id] else { throw fail("the collection finalized node \(id), which the model had freed") }
+            guard !protectedBefore.contains(id) else { throw fail("the collection finalized node \(id), which is reachable") }
             guard !node.finalized else { continue }   // a second run: compare reports it
             finalize(node)
         }
         reachableCache = nil
-        let survivors = Set(reachableIDs())
-        var alive = Set<Int>()
-        for object in heap.collector.objects() where object.type == type {
-            alive.insert(try heap.withBorrowed(object) { try $0.attribute("id").intValue() })
-        }
+        let survivors = protectedIDs()
+        // Frozen nodes are not listed; a wrongly freed one shows in compare's count.
+        let alive = try listedIDs().union(frozen)
         let freed = nodes.keys.filter { !alive.contains($0) }.sorted()
         for id in freed where survivors.contains(id) {
-            throw fail("the step freed node \(id), which is reachable")
+            throw fail("the collection freed node \(id), which is reachable")
         }
         for id in freed {
             for case let target? in nodes[id]!.slots where alive.contains(target) && !freed.contains(target) {
@@ -406,6 +622,7 @@ public struct ModelCheck {
             }
         }
         for id in freed {
+            // Freed without its weak references cleared would be a bug compare reports.
             nodes[id] = nil
             objects[id] = nil
         }

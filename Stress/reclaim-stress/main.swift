@@ -82,13 +82,17 @@ func model(seeds: Int, steps: Int, incremental: Bool) -> Bool {
             total.created += summary.created
             total.finalized += summary.finalized
             total.resurrected += summary.resurrected
+            total.weakReferences += summary.weakReferences
+            total.callbacks += summary.callbacks
+            total.freezes += summary.freezes
         } catch {
             print("model: \(error)")
             return false
         }
     }
     print("model\(incremental ? " (incremental steps)" : ""): \(seeds) seeds, \(total.steps) steps, \(total.created) objects, \(total.collections) collections, "
-          + "\(total.finalized) finalized, \(total.resurrected) resurrected: heap and model agree")
+          + "\(total.finalized) finalized, \(total.resurrected) resurrected, \(total.weakReferences) weak references "
+          + "(\(total.callbacks) callbacks), \(total.freezes) freezes: heap and model agree")
     return true
 }
 

@@ -10,6 +10,7 @@ struct ModelCheckTests {
         let summary = try check.run(steps: 3_000)
         #expect(summary.collections > 100)
         #expect(summary.finalized > 0 && summary.resurrected > 0)
+        #expect(summary.weakReferences > 0 && summary.callbacks > 0 && summary.freezes > 0)
     }
 
     @Test("random graphs of objects without finalizers (garbage freed without holds) agree with the model",
@@ -28,5 +29,6 @@ struct ModelCheckTests {
         let summary = try check.run(steps: 3_000)
         #expect(summary.collections > 100)
         if seed % 3 != 0 { #expect(summary.finalized > 0) }
+        #expect(summary.weakReferences > 0 && summary.callbacks > 0 && summary.freezes > 0)
     }
 }
