@@ -80,11 +80,9 @@ void reclaim_published_unlink(void) {
 void reclaim_published_increment(uint64_t *field) { __atomic_add_fetch(field, 1, __ATOMIC_RELAXED); }
 void reclaim_published_decrement(uint64_t *field) { __atomic_sub_fetch(field, 1, __ATOMIC_RELAXED); }
 
-const reclaim_published_segment *reclaim_published_open(pid_t pid) {
-    char name[64];
-    segment_name(pid, name, sizeof name);
-    int fd = shm_open(name, O_RDONLY | O_CLOEXEC, 0);
-    if (fd < 0) return NULL;
+// Maps the segment open on `fd` read-only and closes `fd`, after checking
+// that the file holds a whole segment of this version.
+static const reclaim_published_segment *map_segment(int fd) {
     struct stat info;
     if (fstat(fd, &info) != 0 || (size_t)info.st_size < sizeof(reclaim_published_segment)) {
         close(fd);
@@ -106,6 +104,20 @@ const reclaim_published_segment *reclaim_published_open(pid_t pid) {
         return NULL;
     }
     return segment;
+}
+
+const reclaim_published_segment *reclaim_published_open(pid_t pid) {
+    char name[64];
+    segment_name(pid, name, sizeof name);
+    int fd = shm_open(name, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) return NULL;
+    return map_segment(fd);
+}
+
+const reclaim_published_segment *reclaim_published_open_file(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    return map_segment(fd);
 }
 
 void reclaim_published_close(const reclaim_published_segment *segment) {

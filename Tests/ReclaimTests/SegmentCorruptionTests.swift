@@ -18,8 +18,8 @@ struct SegmentCorruptionTests {
         let live = try #require(StatisticsPublisher.segment)
         let size = MemoryLayout<reclaim_published_segment>.size
         let original = [UInt8](UnsafeRawBufferPointer(start: UnsafeRawPointer(live), count: size))
-        let copy = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-        defer { copy.deallocate() }
+        let file = Self.scratchFile("damage")
+        defer { unlink(file) }
         var state: UInt64 = 0x5EED_0F_DA_3A6E
         func next(_ bound: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -30,20 +30,52 @@ struct SegmentCorruptionTests {
         let hot = min(size, 128 + 8 * MemoryLayout<reclaim_published_slot>.stride)
         var read = 0, refused = 0
         for _ in 0..<3_000 {
-            original.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: size) }
-            for _ in 0...next(4) {
-                copy.storeBytes(of: UInt8(truncatingIfNeeded: next(256)), toByteOffset: next(hot), as: UInt8.self)
-            }
+            var copy = original
+            for _ in 0...next(4) { copy[next(hot)] = UInt8(truncatingIfNeeded: next(256)) }
+            try Data(copy).write(to: URL(fileURLWithPath: file))
             do {
-                let figures = try PublishedStatistics(segment: copy.assumingMemoryBound(to: reclaim_published_segment.self),
-                                                      pid: getpid(), now: Date().timeIntervalSince1970)
-                #expect(figures.heaps.count <= 64)
+                let figures = try PublishedStatistics.read(segmentFile: file)
+                #expect(figures.heaps.count <= 64 && figures.pid > 0)
                 read += 1
             } catch {
-                #expect(!error.description.isEmpty)
+                #expect(error.description.contains(file))
                 refused += 1
             }
         }
         #expect(read > 0 && refused > 0, "\(read) read, \(refused) refused")
+    }
+
+    @Test("a saved segment reads back; a truncated one, or an empty or missing file, is a clear error naming it")
+    func truncatedAndMissing() throws {
+        try StatisticsPublisher.start()
+        let heap = try Heap()
+        heap.collector.collect()
+        let live = try #require(StatisticsPublisher.segment)
+        let size = MemoryLayout<reclaim_published_segment>.size
+        let original = [UInt8](UnsafeRawBufferPointer(start: UnsafeRawPointer(live), count: size))
+        let file = Self.scratchFile("saved")
+        defer { unlink(file) }
+        try Data(original).write(to: URL(fileURLWithPath: file))
+        let figures = try PublishedStatistics.read(segmentFile: file)
+        #expect(figures.pid == getpid())
+        #expect(figures.heaps.contains { $0.heapID == Int(heap.identity.id) })
+        // Longer than a segment: the rest is not read.
+        try Data(original + [UInt8](repeating: 0xFF, count: 4096)).write(to: URL(fileURLWithPath: file))
+        #expect(try PublishedStatistics.read(segmentFile: file).pid == getpid())
+        for length in [0, 8, size / 2, size - 1] {
+            try Data(original.prefix(length)).write(to: URL(fileURLWithPath: file))
+            #expect(throws: PublishedStatisticsError.incompatible(segment: file)) {
+                try PublishedStatistics.read(segmentFile: file)
+            }
+        }
+        unlink(file)
+        #expect(throws: PublishedStatisticsError.unreadable(segment: file, errno: ENOENT)) {
+            try PublishedStatistics.read(segmentFile: file)
+        }
+    }
+
+    /// A file of this process in the temporary directory.
+    static func scratchFile(_ name: String) -> String {
+        NSTemporaryDirectory() + "/reclaim-segment-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 }

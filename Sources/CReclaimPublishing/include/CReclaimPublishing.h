@@ -90,8 +90,10 @@ void reclaim_published_increment(uint64_t *field);
 void reclaim_published_decrement(uint64_t *field);
 
 // Reader: maps process `pid`'s segment read-only. Returns NULL with errno
-// set (ENOENT: none; EPROTO: not a version-1 segment).
+// set (ENOENT: none; EPROTO: shorter than a segment, or not of this version).
 const reclaim_published_segment *reclaim_published_open(pid_t pid);
+// The same for a segment saved in the file at `path`.
+const reclaim_published_segment *reclaim_published_open_file(const char *path);
 void reclaim_published_close(const reclaim_published_segment *segment);
 
 // Header fields, read atomically.

@@ -113,6 +113,9 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
     /// The published heaps, by ``HeapFigures/heapID``.
     public var heaps: [HeapFigures]
 
+    /// The file of process `pid`'s segment: `/dev/shm/reclaim.<pid>`.
+    public static func segmentPath(pid: Int32) -> String { "/dev/shm/reclaim.\(pid)" }
+
     /// A segment is stale when its heartbeat is older than this many
     /// intervals (plus two seconds of grace for a busy machine).
     public static let staleIntervals = 3.0
@@ -124,18 +127,20 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
     ///   holds a field no publisher writes (every field is checked).
     public static func read(pid: Int32) throws(PublishedStatisticsError) -> PublishedStatistics {
         let alive = kill(pid, 0) == 0 || errno == EPERM
+        let path = segmentPath(pid: pid)
         guard let segment = reclaim_published_open(pid) else {
             let code = errno
             guard alive else { throw .noSuchProcess(pid: pid) }
             switch code {
             case ENOENT: throw .notPublishing(pid: pid)
-            case EPROTO: throw .incompatible(pid: pid)
-            default: throw .unreadable(pid: pid, errno: code)
+            case EPROTO: throw .incompatible(segment: path)
+            default: throw .unreadable(segment: path, errno: code)
             }
         }
         defer { reclaim_published_close(segment) }
         let now = Double(reclaim_published_now_ns()) / 1e9
-        let statistics = try PublishedStatistics(segment: segment, pid: pid, now: now)
+        let statistics = try PublishedStatistics(segment: segment, check: SegmentFieldCheck(segment: path, pid: pid),
+                                                 now: now)
         guard alive else { throw .exited(pid: pid) }
         let limit = staleIntervals * statistics.intervalSeconds + 2
         guard statistics.ageSeconds <= limit else {
@@ -144,19 +149,37 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
         return statistics
     }
 
-    /// Decodes the segment of process `pid`, checking every field against
-    /// what a publisher can write: the segment is another process's memory,
-    /// and a damaged or forged one must give an error, not a trap or
-    /// nonsense figures.
-    init(segment: UnsafePointer<reclaim_published_segment>, pid: Int32, now: Double) throws(PublishedStatisticsError) {
+    /// Reads a segment saved in a file — a copy of a process's
+    /// `/dev/shm/reclaim.<pid>`, kept after it exited — with the same checks
+    /// of every field as ``read(pid:)``, but none of the process's liveness
+    /// or the figures' age: ``ageSeconds`` says how old they are.
+    ///
+    /// - Throws: ``PublishedStatisticsError`` when the file cannot be read,
+    ///   is shorter than a segment, of another version, or holds a field no
+    ///   publisher writes.
+    public static func read(segmentFile path: String) throws(PublishedStatisticsError) -> PublishedStatistics {
+        guard let segment = reclaim_published_open_file(path) else {
+            let code = errno
+            throw code == EPROTO ? .incompatible(segment: path) : .unreadable(segment: path, errno: code)
+        }
+        defer { reclaim_published_close(segment) }
+        let now = Double(reclaim_published_now_ns()) / 1e9
+        return try PublishedStatistics(segment: segment, check: SegmentFieldCheck(segment: path, pid: nil), now: now)
+    }
+
+    /// Decodes a segment, checking every field against what a publisher
+    /// can write (`check` names the segment and the pid it must hold): the
+    /// segment is another process's memory, and a damaged or forged one
+    /// must give an error, not a trap or nonsense figures.
+    init(segment: UnsafePointer<reclaim_published_segment>, check: SegmentFieldCheck, now: Double)
+        throws(PublishedStatisticsError) {
         // Header words by address, read atomically (the segment is mapped
         // read-only and written by the other process meanwhile).
         func load(_ field: KeyPath<reclaim_published_segment, UInt64>) -> UInt64 {
             reclaim_published_load(StatisticsPublisher.headerWord(UnsafeMutablePointer(mutating: segment), field))
         }
-        let check = SegmentFieldCheck(pid: pid)
-        self.pid = pid
-        _ = try check.int(load(\.pid), "pid", in: Int(pid)...Int(pid))
+        let pids = check.pid.map { Int($0)...Int($0) } ?? 1...Int(Int32.max)
+        pid = Int32(try check.int(load(\.pid), "pid", in: pids))
         intervalSeconds = Double(try check.int(load(\.interval_ms), "interval_ms", in: 1...SegmentFieldCheck.day / 1_000_000))
             / 1000
         startedAt = try check.seconds(load(\.started_ns), "started_ns", notAfter: now)
@@ -233,12 +256,15 @@ extension PublishedStatistics.HeapFigures {
 
 /// Checks the fields read from a published segment, naming the first bad one.
 struct SegmentFieldCheck {
-    let pid: Int32
+    /// The segment's file, for messages.
+    let segment: String
+    /// The pid the segment must hold, or nil for any.
+    let pid: Int32?
     /// Nanoseconds in a day: how far a publisher's clock may run ahead of the reader's.
     static let day = 86_400 * 1_000_000_000
 
     func corrupted(_ field: String, _ value: UInt64, _ why: String) -> PublishedStatisticsError {
-        .corrupted(pid: pid, field: field, value: value, reason: why)
+        .corrupted(segment: segment, field: field, value: value, reason: why)
     }
 
     /// `value` as an `Int` in `range`.
@@ -262,30 +288,31 @@ public enum PublishedStatisticsError: Error, Equatable, CustomStringConvertible 
     case notPublishing(pid: Int32)
     case exited(pid: Int32)
     case stale(pid: Int32, ageSeconds: Double)
-    case incompatible(pid: Int32)
-    case unreadable(pid: Int32, errno: Int32)
+    case incompatible(segment: String)
+    case unreadable(segment: String, errno: Int32)
     /// A field holds a value no publisher writes: the segment is damaged or forged.
-    case corrupted(pid: Int32, field: String, value: UInt64, reason: String)
+    case corrupted(segment: String, field: String, value: UInt64, reason: String)
 
     /// A sentence naming the process and why its figures cannot be shown, with a hint where one helps.
     public var description: String {
+        func path(_ pid: Int32) -> String { PublishedStatistics.segmentPath(pid: pid) }
         switch self {
         case .noSuchProcess(let pid):
             return "no process \(pid)"
         case .notPublishing(let pid):
-            return "process \(pid) does not publish Reclaim statistics (no /dev/shm/reclaim.\(pid)); "
+            return "process \(pid) does not publish Reclaim statistics (no \(path(pid))); "
                 + "start it with RECLAIM_PUBLISH=1 or call StatisticsPublisher.start()"
         case .exited(let pid):
-            return "process \(pid) has exited; /dev/shm/reclaim.\(pid) is a stale segment it left behind"
+            return "process \(pid) has exited; \(path(pid)) is a stale segment it left behind"
         case .stale(let pid, let age):
             return "the statistics of process \(pid) are stale: last updated \(Int(age.rounded())) s ago "
                 + "(its publisher thread is not running)"
-        case .incompatible(let pid):
-            return "/dev/shm/reclaim.\(pid) is not a Reclaim statistics segment of version 2"
-        case .unreadable(let pid, let code):
-            return "cannot read /dev/shm/reclaim.\(pid): \(String(cString: strerror(code)))"
-        case .corrupted(let pid, let field, let value, let reason):
-            return "/dev/shm/reclaim.\(pid) is corrupted: its field \(field) (\(value)) \(reason)"
+        case .incompatible(let segment):
+            return "\(segment) is not a whole Reclaim statistics segment of version 2"
+        case .unreadable(let segment, let code):
+            return "cannot read \(segment): \(String(cString: strerror(code)))"
+        case .corrupted(let segment, let field, let value, let reason):
+            return "\(segment) is corrupted: its field \(field) (\(value)) \(reason)"
         }
     }
 }

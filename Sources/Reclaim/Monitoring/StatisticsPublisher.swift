@@ -44,7 +44,7 @@ public enum StatisticsPublisher {
         public var errno: Int32
         /// A sentence naming the segment `/dev/shm/reclaim.<pid>` and the system's message for ``errno``.
         public var description: String {
-            "cannot create the statistics segment /dev/shm/reclaim.\(getpid()): \(String(cString: strerror(errno)))"
+            "cannot create the statistics segment \(PublishedStatistics.segmentPath(pid: getpid())): \(String(cString: strerror(errno)))"
         }
     }
 
