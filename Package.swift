@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
         .target(name: "ReclaimDifferential", dependencies: ["Reclaim"]),
         .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
+        .target(name: "ReclaimFuzzing", dependencies: ["Reclaim", "ReclaimModelCheck", "MemstatKit"]),
         .executableTarget(
             name: "memstat",
             dependencies: [
@@ -63,10 +65,23 @@ let package = Package(
             ],
             path: "Benchmarks/reclaim-bench"
         ),
-        .executableTarget(name: "reclaim-stress", dependencies: ["Reclaim", "ReclaimModelCheck", "ReclaimDifferential"],
+        .executableTarget(name: "reclaim-stress",
+                          dependencies: ["Reclaim", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing"],
                           path: "Stress/reclaim-stress"),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
         .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "Reclaim", "memstat"]),
-        .testTarget(name: "ReclaimTests", dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck", "ReclaimDifferential"]),
+        .testTarget(name: "ReclaimTests",
+                    dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing"]),
     ]
 )
+
+// The libFuzzer executables, only when asked for: they are linked with
+// libFuzzer's main, so they build only with `--sanitize=fuzzer`
+// (Scripts/fuzz sets RECLAIM_FUZZ=1 and builds them in .build-fuzz).
+if ProcessInfo.processInfo.environment["RECLAIM_FUZZ"] != nil {
+    for name in ["fuzz-heap", "fuzz-diff", "fuzz-segment"] {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["ReclaimFuzzing"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

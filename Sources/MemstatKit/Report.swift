@@ -38,6 +38,15 @@ public struct Report: Sendable {
 }
 
 extension Report {
+    /// A report of another process's published figures: `content` is
+    /// `.attach` or `.top` of `published`.
+    public static func published(_ published: PublishedStatistics, content: Content) -> Report {
+        let quantum = (try? Allocator.current().quantum) ?? 16
+        return Report(source: Source(process: .other, pid: published.pid),
+                      allocator: Allocator(version: published.allocatorVersion, page: published.page, quantum: quantum),
+                      content: content)
+    }
+
     /// Which report a document is: the value of its `report` key.
     public enum Kind: String, Codable, Sendable {
         case summary, arenas, bins, config, run

@@ -122,6 +122,10 @@ public struct ModelCheck {
     /// The nodes in the permanent generation: a collection treats them, and
     /// what they reach, as alive.
     var frozen = Set<Int>()
+    /// The ids the model finalized, in its order (the heap's are in `log.events`).
+    var modelEvents: [Int] = []
+    /// How many of `log.events` and `modelEvents` were compared already.
+    var comparedEvents = (heap: 0, model: 0)
 
     /// Whether nodes have a finalizer. Without one the collector frees
     /// garbage without holding it (no user code can run during a
@@ -166,8 +170,9 @@ public struct ModelCheck {
                                                       minimumCandidates: 8)
         }
         let log = self.log
-        let heap = self.heap
-        let finalizer: ObjectType.Finalizer = { this in
+        // Unowned: the type lives as long as the heap's objects, and a strong
+        // capture would keep the heap (and its arena) alive after the check.
+        let finalizer: ObjectType.Finalizer = { [unowned heap] this in
             let id = try this.attribute("id").intValue()
             log.finalizations[id, default: 0] += 1
             log.events.append(id)
@@ -384,6 +389,7 @@ public struct ModelCheck {
         guard hasFinalizers else { return false }
         reachableCache = nil
         node.finalized = true
+        modelEvents.append(node.id)
         summary.finalized += 1
         guard node.resurrects else { return false }
         node.count += 1
@@ -420,40 +426,51 @@ public struct ModelCheck {
     /// A full collection checked against the model, or (a quarter of the
     /// time) a young one, checked as an increment is.
     mutating func collectAndCheck(step: Int) throws {
-        reachableCache = nil
         if next(4) == 0 {
-            let firstEvent = log.events.count
-            try heap.collector.collect(generation: next(2))
-            summary.collections += 1
-            try learnFromPartialCollection(since: firstEvent, step: step)
-            try compare(step: step)
+            let generation = next(2)
+            try partialCollectionAndCheck(step: step) { heap in
+                // 0 or 1 cannot be refused.
+                try? heap.collector.collect(generation: generation)
+            }
             return
         }
+        try collectFullyAndCheck(step: step)
+    }
+
+    /// A full collection checked against the model.
+    mutating func collectFullyAndCheck(step: Int) throws {
+        reachableCache = nil
         heap.collector.collect()
         summary.collections += 1
-        modelCollection()
+        let protected = protectedIDs()
+        applyCollection(garbage: nodes.keys.filter { !protected.contains($0) }.sorted())
         try compare(step: step)
     }
 
-    /// The model of a full collection: the weak references to every
-    /// unprotected node are cleared; every such node not yet finalized is
+    /// The model of a collection that found `garbage` unreachable: their
+    /// weak references are cleared; those not yet finalized are
     /// finalized; resurrecting ones join the resurrection list; what is
-    /// then still unreachable is freed.
-    mutating func modelCollection() {
-        let protected = protectedIDs()
-        let garbage = nodes.keys.filter { !protected.contains($0) }.sorted()
+    /// then still unreachable is freed, and what it referred to outside
+    /// itself is released — which may free more (a frozen node, say, that
+    /// only the garbage referred to), by reference counting.
+    @discardableResult
+    mutating func applyCollection(garbage: [Int]) -> Set<Int> {
         for id in garbage { clearWeakReferences(to: id) }
         for id in garbage where !nodes[id]!.finalized { finalize(nodes[id]!) }
         reachableCache = nil   // finalizers resurrected some
         let survivors = protectedIDs()
-        let dead = garbage.filter { !survivors.contains($0) }
+        let dead = garbage.filter { !survivors.contains($0) }, deadSet = Set(dead)
+        var released: [Int] = []
         for id in dead {
-            for case let target? in nodes[id]!.slots where survivors.contains(target) { nodes[target]!.count -= 1 }
+            for case let target? in nodes[id]!.slots where !deadSet.contains(target) { released.append(target) }
         }
         for id in dead {
             nodes[id] = nil
             objects[id] = nil
+            frozen.remove(id)
         }
+        for target in released { decrement(target) }
+        return deadSet
     }
 
     /// The ids of the nodes the heap lists (`gc.get_objects()`, which leaves
@@ -466,7 +483,7 @@ public struct ModelCheck {
         return ids
     }
 
-    func compare(step: Int) throws {
+    mutating func compare(step: Int) throws {
         func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
         // The heap lists the unfrozen nodes; it counts them all. With both
         // equal to the model's, the frozen nodes the model holds are alive.
@@ -484,6 +501,13 @@ public struct ModelCheck {
         if let id = log.repeated.first {
             throw fail("finalizer of node \(id) ran \(log.finalizations[id]!) times")
         }
+        // The finalizers that ran since the last comparison are the model's
+        // (the heap may run one collection's in another order).
+        let heapRan = log.events[comparedEvents.heap...].sorted(), modelRan = modelEvents[comparedEvents.model...].sorted()
+        guard heapRan == modelRan else {
+            throw fail("finalizers ran for nodes \(heapRan), model \(modelRan)")
+        }
+        comparedEvents = (log.events.count, modelEvents.count)
         let modelFinalized = Set(nodes.values.filter(\.finalized).map(\.id))
         for id in modelFinalized where log.finalizations[id] != 1 {
             throw fail("node \(id) is finalized in the model but its finalizer ran \(log.finalizations[id] ?? 0) times")
@@ -546,15 +570,6 @@ public struct ModelCheck {
         return try releaseListAndCheckArena(step: step)
     }
 
-    /// A full collection checked against the model.
-    mutating func collectFullyAndCheck(step: Int) throws {
-        reachableCache = nil
-        heap.collector.collect()
-        summary.collections += 1
-        modelCollection()
-        try compare(step: step)
-    }
-
     /// The end of every run: the weak references and the resurrection list
     /// go, and the arena must be back to its baseline.
     mutating func releaseListAndCheckArena(step: Int) throws -> Summary {
@@ -574,58 +589,111 @@ public struct ModelCheck {
 
     // MARK: Incremental steps and young collections
 
-    /// One step of incremental collection, then the model learns what it
-    /// finalized and freed (each must have been garbage) and is compared.
+    /// One step of incremental collection, checked against the model.
     mutating func stepAndCheck(step: Int) throws {
-        let firstEvent = log.events.count
-        heap.collector.step()
-        summary.collections += 1
-        try learnFromPartialCollection(since: firstEvent, step: step)
-        try compare(step: step)
+        try partialCollectionAndCheck(step: step) { $0.collector.step() }
     }
 
-    /// Takes into the model what the last partial collection (an
-    /// increment, or a young collection) did: the weak references it
-    /// cleared, its finalizer runs (after `firstEvent` in the log), the
-    /// resurrections they made, and the objects it freed. Fails when any of
-    /// them was not garbage.
-    mutating func learnFromPartialCollection(since firstEvent: Int, step: Int) throws {
+    /// What the heap showed of one collection of a partial one's run (a
+    /// step may run a young collection and an increment).
+    struct ObservedCollection {
+        /// The nodes whose finalizers the collection ran on what it found
+        /// unreachable (before it disposed of the garbage).
+        var finalized: [Int] = []
+        /// The nodes it freed as garbage: its `collectable` debug lines,
+        /// which name each object's address (CPython's are printed after
+        /// resurrection, for what stays unreachable).
+        var freed: [Int] = []
+        /// Whether the debug lines began (what dies after is released by them).
+        var disposing = false
+        /// The held weak references cleared when it stopped.
+        var cleared: [Int] = []
+        /// A debug line that names no node of the model.
+        var stranger: String?
+    }
+
+    /// A collection the model cannot predict — an increment, or a young
+    /// collection — checked against the model. When finalizers, weak
+    /// references or frozen nodes make the outcome depend on what the
+    /// collection found unreachable, the model learns it collection by
+    /// collection (``ObservedCollection``, through callbacks and debug
+    /// lines); else from the nodes freed. What it found must have been
+    /// unreachable; the model applies the collection to it, its frees must
+    /// be the heap's, and then everything is compared.
+    mutating func partialCollectionAndCheck(step: Int, _ collect: (Heap) -> Void) throws {
         func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
         reachableCache = nil
-        let protectedBefore = protectedIDs()
-        // A collection clears the weak references to what it found
-        // unreachable, before it runs finalizers.
-        for (id, weak) in weaks.sorted(by: { $0.key < $1.key }) where !weak.isCleared {
-            guard try !heap.withBorrowed(weak.object, { try $0.referent() != nil }) else { continue }
-            guard !protectedBefore.contains(weak.target) else {
-                throw fail("the collection cleared weak reference \(id) to node \(weak.target), which is reachable")
+        guard hasFinalizers || !weaks.isEmpty || !frozen.isEmpty else {
+            let protected = protectedIDs()
+            collect(heap)
+            summary.collections += 1
+            let alive = try listedIDs()
+            let garbage = nodes.keys.filter { !alive.contains($0) }.sorted()
+            if let wrong = garbage.first(where: { protected.contains($0) }) {
+                throw fail("the collection freed node \(wrong), which is reachable")
             }
-            clearWeakReferences(to: weak.target)
+            applyCollection(garbage: garbage)
+            return try compare(step: step)
         }
-        for id in log.events[firstEvent...] {
-            guard let node = nodes[id] else { throw fail("the collection finalized node \(id), which the model had freed") }
-            guard !protectedBefore.contains(id) else { throw fail("the collection finalized node \(id), which is reachable") }
-            guard !node.finalized else { continue }   // a second run: compare reports it
-            finalize(node)
+        final class Observer { var collections: [ObservedCollection] = []; var firstEvent = 0 }
+        let observer = Observer(), log = self.log, heap = self.heap, prefix = "gc: collectable <\(type.name) "
+        var byAddress: [String: Int] = [:]
+        for (id, object) in objects { byAddress["\(prefix)\(object.pointer)>"] = id }
+        let held = weaks.filter { !$0.value.isCleared }.map { (id: $0.key, object: $0.value.object) }
+        let flags = heap.collector.debugFlags, sink = heap.collector.debugSink, callbacks = heap.collector.callbacks
+        heap.collector.debugFlags = .collectable
+        heap.collector.debugSink = { [byAddress] line in
+            guard line.hasPrefix(prefix), !observer.collections.isEmpty else { return }
+            let index = observer.collections.count - 1
+            if !observer.collections[index].disposing {
+                observer.collections[index].disposing = true
+                observer.collections[index].finalized = Array(log.events[observer.firstEvent...])
+            }
+            if let id = byAddress[line] { observer.collections[index].freed.append(id) }
+            else { observer.collections[index].stranger = line }
         }
-        reachableCache = nil
-        let survivors = protectedIDs()
-        // Frozen nodes are not listed; a wrongly freed one shows in compare's count.
-        let alive = try listedIDs().union(frozen)
-        let freed = nodes.keys.filter { !alive.contains($0) }.sorted()
-        for id in freed where survivors.contains(id) {
-            throw fail("the collection freed node \(id), which is reachable")
-        }
-        for id in freed {
-            for case let target? in nodes[id]!.slots where alive.contains(target) && !freed.contains(target) {
-                nodes[target]!.count -= 1
+        heap.collector.callbacks.append { phase, _ in
+            switch phase {
+            case .start:
+                observer.collections.append(ObservedCollection())
+                observer.firstEvent = log.events.count
+            case .stop:
+                let index = observer.collections.count - 1
+                if !observer.collections[index].disposing {
+                    observer.collections[index].finalized = Array(log.events[observer.firstEvent...])
+                }
+                observer.collections[index].cleared = held.filter { weak in
+                    (try? heap.withBorrowed(weak.object) { try $0.referent() == nil }) ?? false
+                }.map(\.id)
             }
         }
-        for id in freed {
-            // Freed without its weak references cleared would be a bug compare reports.
-            nodes[id] = nil
-            objects[id] = nil
+        collect(heap)
+        heap.collector.debugFlags = flags
+        heap.collector.debugSink = sink
+        heap.collector.callbacks = callbacks
+        for observed in observer.collections {
+            summary.collections += 1
+            if let line = observed.stranger { throw fail("the collection freed \(line), no node of the model") }
+            let protected = protectedIDs()
+            let found = Set(observed.freed + observed.finalized).sorted()
+            if let wrong = found.first(where: { protected.contains($0) }) {
+                throw fail("the collection found node \(wrong) unreachable, which is reachable")
+            }
+            let freed = applyCollection(garbage: found)
+            guard freed == Set(observed.freed) else {
+                throw fail("the collection freed nodes \(observed.freed.sorted()), model \(freed.sorted())")
+            }
+            // A weak reference cleared to a node that lives (resurrected,
+            // already finalized) was also found unreachable.
+            for id in observed.cleared where !weaks[id]!.isCleared {
+                let target = weaks[id]!.target
+                guard !protected.contains(target), nodes[target] != nil else {
+                    throw fail("the collection cleared weak reference \(id) to node \(target), which is reachable")
+                }
+                clearWeakReferences(to: target)
+            }
         }
+        try compare(step: step)
     }
 
     /// The end in incremental mode: every root and resurrected object is

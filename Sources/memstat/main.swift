@@ -173,15 +173,6 @@ struct ProcessArgument: ParsableArguments {
     }
 }
 
-/// A report of another process's published figures: `content` is
-/// `.attach` or `.top` of `published`.
-func publishedReport(_ published: PublishedStatistics, content: Report.Content) -> Report {
-    let quantum = (try? Report.Allocator.current().quantum) ?? 16
-    return Report(source: Report.Source(process: .other, pid: published.pid),
-                  allocator: .init(version: published.allocatorVersion, page: published.page, quantum: quantum),
-                  content: content)
-}
-
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the heap figures another process publishes, once.",
@@ -195,7 +186,7 @@ struct Attach: ParsableCommand {
 
     func run() throws {
         let published = try process.read()
-        try emit(publishedReport(published, content: .attach(published)), json: options.json)
+        try emit(Report.published(published, content: .attach(published)), json: options.json)
     }
 }
 
@@ -233,7 +224,7 @@ struct Top: ParsableCommand {
                     }
                 })
             }
-            let report = publishedReport(published, content: .top(published, collectionRates: collectionRates))
+            let report = Report.published(published, content: .top(published, collectionRates: collectionRates))
             if options.json {
                 try emit(report, json: true, compact: true)
             } else {

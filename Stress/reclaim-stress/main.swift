@@ -2,6 +2,7 @@ import Foundation
 import Reclaim
 import ReclaimModelCheck
 import ReclaimDifferential
+import ReclaimFuzzing
 
 /// `reclaim-stress`: the heavy runs the tests do at a smaller size.
 ///
@@ -15,6 +16,9 @@ import ReclaimDifferential
 ///                                   the same with incremental steps instead of full collections
 ///                                   (default 100 seeds × 100,000 steps; even
 ///                                   seeds use objects without finalizers)
+///     swift run -c release reclaim-stress fuzz-seeds DIR
+///                                   writes the fuzzers' starting inputs to DIR/<target>/
+///                                   (the repository's are in Fuzz/Corpus)
 ///
 /// Each builds the structure on a thread with a 256 KiB stack, drops it,
 /// and checks that every object was freed; the exit status is 0 when so.
@@ -114,6 +118,24 @@ func differential(programs: Int, length: Int) -> Bool {
     return true
 }
 
+/// Writes each fuzzer's seeds (``FuzzTarget/seeds()``) to `directory/<target>/<name>`.
+func writeFuzzSeeds(to directory: String) -> Bool {
+    do {
+        for target in FuzzTarget.allCases {
+            let folder = URL(fileURLWithPath: directory).appendingPathComponent(target.rawValue)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for (name, bytes) in try target.seeds() {
+                try Data(bytes).write(to: folder.appendingPathComponent(name))
+            }
+        }
+        print("fuzz-seeds: written to \(directory)")
+        return true
+    } catch {
+        print("fuzz-seeds: \(error)")
+        return false
+    }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let size = arguments.dropFirst().first.flatMap(Int.init)
 switch arguments.first {
@@ -125,8 +147,11 @@ case "differential":
 case "model", "model-incremental":
     let steps = arguments.dropFirst(2).first.flatMap(Int.init)
     exit(model(seeds: size ?? 100, steps: steps ?? 100_000, incremental: arguments.first == "model-incremental") ? 0 : 1)
+case "fuzz-seeds" where arguments.count == 2:
+    exit(writeFuzzSeeds(to: arguments.last!) ? 0 : 1)
 default:
     FileHandle.standardError.write(Data(("usage: reclaim-stress chain [LENGTH] | nesting [DEPTH] | model [SEEDS] [STEPS]"
-                                         + " | model-incremental [SEEDS] [STEPS] | differential [PROGRAMS] [LENGTH]\n").utf8))
+                                         + " | model-incremental [SEEDS] [STEPS] | differential [PROGRAMS] [LENGTH]"
+                                         + " | fuzz-seeds DIR\n").utf8))
     exit(2)
 }

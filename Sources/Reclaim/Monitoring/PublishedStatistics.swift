@@ -207,7 +207,14 @@ public struct PublishedStatistics: Codable, Equatable, Sendable {
             }
         }
         if let failure { throw failure }
-        self.heaps = heaps.sorted { $0.heapID < $1.heapID }
+        // One slot per heap, but a reader can meet a heap id twice: a heap
+        // destroyed and a new one given its id while the slots are read
+        // (or a damaged segment). The figures updated last are the heap's.
+        var latest: [Int: HeapFigures] = [:]
+        for figures in heaps where figures.updatedAt >= latest[figures.heapID]?.updatedAt ?? -1 {
+            latest[figures.heapID] = figures
+        }
+        self.heaps = latest.values.sorted { $0.heapID < $1.heapID }
     }
 }
 
