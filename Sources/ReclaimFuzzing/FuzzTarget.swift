@@ -1,3 +1,7 @@
+// Unsafe code here: libFuzzer's input bytes, read once into an array.
+// Invariants: libFuzzer's pointer is valid for `size` bytes during the call
+// (it may be null when `size` is 0); nothing keeps it afterwards.
+
 import Foundation
 
 /// The fuzzers: each takes one input, as libFuzzer hands it to

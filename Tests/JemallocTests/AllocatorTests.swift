@@ -1,3 +1,4 @@
+import Glibc
 import Jemalloc
 import Testing
 
@@ -46,7 +47,14 @@ struct AllocatorTests {
         }
     }
 
-    @Test("the process's malloc is jemalloc: memory from Swift's allocator has a jemalloc size")
+    @Test("jemalloc is the process's malloc exactly when no sanitizer runtime has replaced it")
+    func processMallocIsKnown() {
+        let sanitized = dlsym(nil, "__asan_init") != nil || dlsym(nil, "__tsan_init") != nil
+        #expect(SharedLibrary.isProcessMalloc == !sanitized)
+    }
+
+    @Test("the process's malloc is jemalloc: memory from Swift's allocator has a jemalloc size",
+          .enabled(if: SharedLibrary.isProcessMalloc, "a sanitizer's runtime (or a preloaded allocator) replaced malloc"))
     func jemallocIsTheProcessAllocator() throws {
         let array = [UInt8](repeating: 7, count: 10_000)
         try array.withUnsafeBufferPointer { buffer in

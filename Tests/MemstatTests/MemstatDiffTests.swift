@@ -1,4 +1,5 @@
 import Foundation
+import Jemalloc
 import MemstatKit
 import Reclaim
 import Testing
@@ -51,7 +52,8 @@ struct MemstatDiffTests {
         #expect(text.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 
-    @Test("two allocator reports: totals, arenas and the size classes both list")
+    @Test("two allocator reports: totals, arenas and the size classes both list",
+          .enabled(if: SharedLibrary.isProcessMalloc, "memstat run preloads Reclaim's preload library, instrumented under a sanitizer, into programs without its runtime"))
     func allocatorReports() throws {
         let scratch = try Scratch()
         let summary = try MemstatBinary.run(["summary", "--json"])

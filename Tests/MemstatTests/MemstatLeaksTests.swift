@@ -1,4 +1,5 @@
 import Foundation
+import Jemalloc
 @testable import MemstatKit
 import Testing
 
@@ -39,7 +40,7 @@ final class LeakyProgram {
     deinit { try? FileManager.default.removeItem(at: directory) }
 }
 
-@Suite("memstat run --leaks")
+@Suite("memstat run --leaks", .enabled(if: SharedLibrary.isProcessMalloc, "memstat run preloads Reclaim's preload library, instrumented under a sanitizer, into programs without its runtime"))
 struct MemstatLeaksTests {
     @Test("the sites still holding memory at exit are listed by function and line, largest first")
     func leakingProgram() throws {

@@ -19,6 +19,21 @@ public enum SharedLibrary {
         return nil
     }
 
+    /// Whether jemalloc is the process's `malloc`: false when something
+    /// interposes its own — a sanitizer's runtime (AddressSanitizer and
+    /// ThreadSanitizer bring theirs) or another allocator preloaded — so
+    /// that memory from `malloc`, and from Swift's allocator, is not in
+    /// jemalloc's statistics. (Memory from jemalloc's own `mallocx` family,
+    /// which Reclaim's heaps use, is counted either way.) True when jemalloc
+    /// is linked statically, so that no library of it can be compared.
+    public static var isProcessMalloc: Bool {
+        guard let path = path() else { return true }
+        guard let library = dlopen(path, RTLD_NOW | RTLD_NOLOAD) else { return false }
+        defer { dlclose(library) }
+        // dlsym with a null handle (RTLD_DEFAULT): the definition every call resolves to.
+        return dlsym(library, "malloc") == dlsym(nil, "malloc")
+    }
+
     /// Reads a `/proc` file to its end (such files report a size of 0, so
     /// readers that trust the size see nothing).
     static func readProcFile(_ path: String) -> String {
