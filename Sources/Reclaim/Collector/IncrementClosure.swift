@@ -38,6 +38,10 @@ struct IncrementClosure: ~Copyable {
     private(set) var candidateEntries = GrowableBuffer<Int>()
     /// Entries waiting to join, by deficit (0…maximumDeficit); an entry may
     /// be listed again under a smaller deficit, so stale ones are skipped.
+    /// Changed through `(waiting + deficit).pointee`, not the subscript:
+    /// with `-sanitize=thread`, Swift 6.3.1 emits invalid IR (a bitcast of
+    /// an integer to a pointer) for a mutating call on a noncopyable
+    /// pointee reached through `UnsafeMutablePointer`'s subscript.
     private let waiting: UnsafeMutablePointer<GrowableBuffer<Int>>
     let maximumDeficit: Int
     /// Old objects at table indices below this have been visited by the
@@ -101,7 +105,7 @@ struct IncrementClosure: ~Copyable {
             object.gcWord = ScratchWord.make(position: entry, count: seen)
         }
         let deficit = Int(object.refcount) - Int(seen)
-        if deficit <= maximumDeficit { waiting[max(0, deficit)].append(entry) }
+        if deficit <= maximumDeficit { (waiting + max(0, deficit)).pointee.append(entry) }
     }
 
     /// Makes `object` a candidate (a seed), seeing what it refers to;
@@ -131,7 +135,7 @@ struct IncrementClosure: ~Copyable {
     /// Joins the waiting entry of least deficit; false when none waits.
     mutating func joinNextWaiting() -> Bool {
         for deficit in 0...maximumDeficit {
-            while let entry = waiting[deficit].popLast() {
+            while let entry = (waiting + deficit).pointee.popLast() {
                 if !entries[entry].joined {
                     join(entry)
                     return true

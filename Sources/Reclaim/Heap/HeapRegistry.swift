@@ -3,7 +3,6 @@
 // `Heap.destroy` calls before the heap goes; see the type's comment.
 
 import CReclaimRegistry
-import Synchronization
 
 /// Heap identifiers, so an object header needs 2 bytes, not a pointer, to
 /// say which heap owns it, and a ``Ref`` can tell that its heap is gone.
@@ -15,7 +14,7 @@ import Synchronization
 /// while no object of that heap is in use.
 @usableFromInline
 enum HeapRegistry {
-    static let lock = Mutex<[UInt16]>(Array((0..<UInt16.max).reversed()))
+    static let lock = ProcessLock<[UInt16]>(Array((0..<UInt16.max).reversed()))
 
     /// Reserves a free identifier and gives its new generation.
     static func reserve() -> (id: UInt16, generation: UInt32)? {

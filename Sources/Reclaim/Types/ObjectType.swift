@@ -146,6 +146,6 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
 
     /// Object headers refer to their type without retaining it, so every
     /// type lives as long as the process.
-    static let registry = Mutex<[ObjectType]>([])
+    static let registry = ProcessLock<[ObjectType]>([])
     static func keepAlive(_ type: ObjectType) { registry.withLock { $0.append(type) } }
 }
