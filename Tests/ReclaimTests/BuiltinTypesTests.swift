@@ -114,34 +114,99 @@ struct BuiltinTypesTests {
         #expect(throws: ObjectError.attributeError("'Point' object has no attribute 'x'")) { _ = try p.attribute("x") }
     }
 
-    @Test("a user-defined type through the same descriptor API: a cons cell")
-    func customType() throws {
-        let heap = try Heap()
-        // Payload: car and cdr references.
-        let cell = ObjectType(
+    /// A cons cell: car at offset 0 and cdr at 8, both references.
+    static func consCell() -> ObjectType {
+        ObjectType(
             name: "Cell", basicSize: 16,
             traverse: { object, visit in
-                visit(RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self)))
-                visit(RawRef(pointer: object.pointer.load(fromByteOffset: 24, as: UnsafeMutableRawPointer.self)))
+                for offset in [0, 8] { if let item = object.payload.reference(at: offset) { visit(item) } }
+            },
+            clear: { object, _ in
+                for offset in [0, 8] { _ = object.payload.takeReference(at: offset) }
             },
             dropReferences: { object, _ in
-                RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self)).release()
-                RawRef(pointer: object.pointer.load(fromByteOffset: 24, as: UnsafeMutableRawPointer.self)).release()
+                for offset in [0, 8] { _ = object.payload.takeReference(at: offset) }
             })
+    }
+
+    @Test("a user-defined type through the same descriptor API: a cons cell, with no address arithmetic")
+    func customType() throws {
+        let heap = try Heap()
+        let cell = Self.consCell()
         func cons(_ car: consuming Ref, _ cdr: consuming Ref) throws -> Ref {
             let object = try heap.allocateObject(of: cell)
-            object.pointer.storeBytes(of: car.takeRaw().pointer, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
-            object.pointer.storeBytes(of: cdr.takeRaw().pointer, toByteOffset: 24, as: UnsafeMutableRawPointer.self)
+            object.payload.initializeReference(at: 0, to: car)
+            object.payload.initializeReference(at: 8, to: cdr)
             return Ref(adopting: object, heap: heap)
         }
         var list = heap.none
         for value in 0..<100 { list = try cons(heap.int(value + 1000), list) }
         #expect(heap.liveObjectCount(of: cell) == 100)
+        let head = try #require(list.raw.payload.reference(at: 0))
+        #expect(try heap.withBorrowed(head) { try $0.intValue() } == 1099)
+        #expect(list.raw.payload.byteCount == 16 && list.raw.payload.itemCount == 0)
         let tracked = heap.collector.isTracked(list)
         #expect(tracked)
         #expect(heap.collector.referents(of: list.raw).count == 2)
         _ = consume list
         #expect(heap.liveObjectCount(of: cell) == 0)
         #expect(heap.liveObjectCount(of: .int) == Heap.immortalSmallIntCount)
+    }
+
+    @Test("a cycle through a custom type's reference fields is collected; exchanging a field releases the old value")
+    func customTypeCycle() throws {
+        let heap = try Heap()
+        let cell = Self.consCell()
+        let first = try heap.allocateObject(of: cell), second = try heap.allocateObject(of: cell)
+        first.payload.initializeReference(at: 0, to: Ref(retaining: second, heap: heap))
+        second.payload.initializeReference(at: 0, to: Ref(retaining: first, heap: heap))
+        let wasEmpty = first.payload.exchangeReference(at: 8, with: try heap.str("kept")) == nil
+        #expect(wasEmpty)
+        guard let previous = first.payload.exchangeReference(at: 8, with: nil) else {
+            Issue.record("the field lost its value")
+            return
+        }
+        #expect(try previous.stringValue() == "kept")
+        _ = consume previous
+        #expect(heap.liveObjectCount(of: .str) == 1)   // the immortal ''
+        first.release()
+        second.release()
+        #expect(heap.liveObjectCount(of: cell) == 2)
+        #expect(heap.collector.collect() == 2)
+        #expect(heap.liveObjectCount(of: cell) == 0)
+    }
+
+    @Test("a variable-size custom type: its count, items and plain values through the payload")
+    func variableSizeCustomType() throws {
+        let heap = try Heap()
+        // A sample: count word, then a Double; items of 16 bytes, a reference and a weight.
+        let sample = ObjectType(
+            name: "Sample", basicSize: 16, itemSize: 16,
+            traverse: { object, visit in
+                let payload = object.payload
+                for index in 0..<payload.itemCount {
+                    if let item = payload.reference(at: payload.offset(ofItem: index)) { visit(item) }
+                }
+            },
+            dropReferences: { object, _ in
+                let payload = object.payload
+                for index in 0..<payload.itemCount { _ = payload.takeReference(at: payload.offset(ofItem: index)) }
+            })
+        let object = try heap.allocateObject(of: sample, itemCount: 3)
+        let payload = object.payload
+        #expect(payload.itemCount == 3 && payload.byteCount == 16 + 3 * 16)
+        #expect(payload.load(Double.self, at: 8) == 0)   // allocation zeroes the payload
+        payload.store(2.5, at: 8)
+        for index in 0..<3 {
+            payload.initializeReference(at: payload.offset(ofItem: index), to: try heap.str("item \(index)"))
+            payload.store(Int32(index * 10), at: payload.offset(ofItem: index) + 8)
+        }
+        #expect(payload.load(Double.self, at: 8) == 2.5)
+        #expect(payload.load(Int32.self, at: payload.offset(ofItem: 2) + 8) == 20)
+        #expect(heap.collector.referents(of: object).count == 3)
+        #expect(heap.liveObjectCount(of: .str) == 4)
+        object.release()
+        #expect(heap.liveObjectCount(of: .str) == 1)
+        #expect(heap.liveObjectCount(of: sample) == 0)
     }
 }

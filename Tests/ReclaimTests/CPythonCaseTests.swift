@@ -539,15 +539,13 @@ struct CPythonCaseTests {
         // cannot see that Z is only reachable from the garbage.
         let y = ObjectType(
             name: "Y", basicSize: 8,
-            dropReferences: { object, _ in
-                RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self)).release()
-            })
+            dropReferences: { object, _ in _ = object.payload.takeReference(at: 0) })
         let z = ObjectType.makeClass("Z", attributes: [])
         let a = ObjectType.makeClass("A", attributes: ["a", "y", "wz"])
         do {
             let zObject = try heap.instance(of: z)
             let yObject = try heap.allocateObject(of: y)
-            yObject.pointer.storeBytes(of: zObject.copy().takeRaw().pointer, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
+            yObject.payload.initializeReference(at: 0, to: zObject.copy())
             let aObject = try heap.instance(of: a)
             try aObject.setAttribute("a", to: aObject)
             try aObject.setAttribute("y", to: Ref(adopting: yObject, heap: heap))

@@ -376,20 +376,15 @@ struct CollectorControlsTests {
     static let stubborn = ObjectType(
         name: "Stubborn", basicSize: 8,
         traverse: { object, visit in
-            if let target = object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self) {
-                visit(RawRef(pointer: target))
-            }
+            if let target = object.payload.reference(at: 0) { visit(target) }
         },
-        dropReferences: { object, _ in
-            object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self).map { RawRef(pointer: $0).release() }
-        })
+        dropReferences: { object, _ in _ = object.payload.takeReference(at: 0) })
 
     /// A `Stubborn` object referring to itself, with no other reference
     /// left: unreachable, and its cycle cannot be cleared.
     static func makeStubbornSelfCycle(_ heap: Heap) throws -> RawRef {
         let object = try heap.allocateObject(of: stubborn)
-        object.retain()
-        object.pointer.storeBytes(of: object.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+        object.payload.initializeReference(at: 0, to: Ref(retaining: object, heap: heap))
         object.release()
         return object
     }
@@ -416,8 +411,7 @@ struct CollectorControlsTests {
         do {
             let list = try heap.list()
             try list.append(Ref(retaining: first, heap: heap))
-            list.raw.retain()
-            first.pointer.storeBytes(of: list.raw.pointer, toByteOffset: 16, as: UnsafeMutableRawPointer?.self)
+            first.payload.initializeReference(at: 0, to: list)
         }
         first.release()
         #expect(heap.collector.collect() == 3, "the two, and the self-cycle again")

@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap
     }
 
     static let expectedMessages: [Case: String] = [
@@ -26,6 +26,8 @@ struct MisuseTests {
         .traverseOvercounts: "Collector.collect, after phase 2: the list object at",
         .bufferIndexOutOfRange: "GrowableBuffer: index 1 is outside 0..<1",
         .wrongThread: "Heap: allocating a list object: heap ",
+        .payloadOutOfBounds: "ObjectPayload.load(_:at:): Pair object at",
+        .payloadForeignHeap: "ObjectPayload.initializeReference(at:to:): Pair object at",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -94,6 +96,14 @@ struct MisuseTests {
             }
             thread.start()
             done.wait()
+        case .payloadOutOfBounds:
+            let pair = ObjectType(name: "Pair", basicSize: 16)
+            let object = try heap.allocateObject(of: pair)
+            print(object.payload.load(Int.self, at: 16))   // one word past the fixed part
+        case .payloadForeignHeap:
+            let other = try Heap()
+            let pair = ObjectType(name: "Pair", basicSize: 16)
+            try heap.allocateObject(of: pair).payload.initializeReference(at: 0, to: other.str("elsewhere"))
         case .bufferIndexOutOfRange:
             // The collector's tables and work lists check every index in
             // debug builds (the suite runs in debug builds only).
@@ -106,15 +116,13 @@ struct MisuseTests {
             let twice = ObjectType(
                 name: "Twice", basicSize: 8,
                 traverse: { object, visit in
-                    let target = RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self))
+                    let target = object.payload.reference(at: 0)!
                     visit(target)
                     visit(target)
                 },
-                dropReferences: { object, _ in
-                    RawRef(pointer: object.pointer.load(fromByteOffset: 16, as: UnsafeMutableRawPointer.self)).release()
-                })
+                dropReferences: { object, _ in _ = object.payload.takeReference(at: 0) })
             let holder = try heap.allocateObject(of: twice)
-            holder.pointer.storeBytes(of: try heap.list().takeRaw().pointer, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
+            holder.payload.initializeReference(at: 0, to: try heap.list())
             heap.collector.collect()
             holder.release()
         case .destroyFromFinalizer:

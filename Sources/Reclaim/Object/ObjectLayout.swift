@@ -109,7 +109,7 @@ extension RawRef {
 
     /// The first byte of the payload.
     @usableFromInline
-    var payload: UnsafeMutableRawPointer { pointer + ObjectHeader.size }
+    var payloadAddress: UnsafeMutableRawPointer { pointer + ObjectHeader.size }
 
     /// Whether the object is a candidate of the running collection.
     @inline(__always)
@@ -285,8 +285,8 @@ extension RawRef {
     /// A payload field of this object.
     @inline(__always)
     subscript<Value>(field: PayloadField<Value>) -> Value {
-        get { payload.load(fromByteOffset: field.offset, as: Value.self) }
-        nonmutating set { payload.storeBytes(of: newValue, toByteOffset: field.offset, as: Value.self) }
+        get { payloadAddress.load(fromByteOffset: field.offset, as: Value.self) }
+        nonmutating set { payloadAddress.storeBytes(of: newValue, toByteOffset: field.offset, as: Value.self) }
     }
 
     /// The item count of a variable-size object, list, dict or set.
@@ -301,7 +301,7 @@ extension RawRef {
     /// the collector's included — goes through this one typed view.
     @usableFromInline @inline(__always)
     func instanceSlots(count: Int) -> UnsafeMutableBufferPointer<RawRef?> {
-        UnsafeMutableBufferPointer(start: (payload + PayloadLayout.Instance.slots).assumingMemoryBound(to: RawRef?.self),
+        UnsafeMutableBufferPointer(start: (payloadAddress + PayloadLayout.Instance.slots).assumingMemoryBound(to: RawRef?.self),
                                    count: count)
     }
 
@@ -317,7 +317,7 @@ extension RawRef {
     /// zero away.)
     @inline(__always)
     var tupleSlots: UnsafeBufferPointer<UnsafeMutableRawPointer?> {
-        UnsafeBufferPointer(start: (payload + PayloadLayout.Tuple.items).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
+        UnsafeBufferPointer(start: (payloadAddress + PayloadLayout.Tuple.items).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
                             count: itemCount)
     }
 
@@ -350,22 +350,22 @@ extension RawRef {
 
     /// The UTF-8 bytes of a `str`.
     var stringBytes: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: payload + PayloadLayout.Str.bytes, count: itemCount)
+        UnsafeRawBufferPointer(start: payloadAddress + PayloadLayout.Str.bytes, count: itemCount)
     }
 
     /// The storage of a `str`'s UTF-8 bytes, to write them once.
     var mutableStringBytes: UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: payload + PayloadLayout.Str.bytes, count: itemCount)
+        UnsafeMutableRawBufferPointer(start: payloadAddress + PayloadLayout.Str.bytes, count: itemCount)
     }
 
     /// The contents of a `bytes`.
     var byteContents: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: payload + PayloadLayout.Bytes.bytes, count: itemCount)
+        UnsafeRawBufferPointer(start: payloadAddress + PayloadLayout.Bytes.bytes, count: itemCount)
     }
 
     /// The storage of a `bytes`'s contents, to write them once.
     var mutableByteContents: UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: payload + PayloadLayout.Bytes.bytes, count: itemCount)
+        UnsafeMutableRawBufferPointer(start: payloadAddress + PayloadLayout.Bytes.bytes, count: itemCount)
     }
 
     /// The referent of a weakref, nil once cleared.
@@ -380,14 +380,14 @@ extension RawRef {
     func zeroPayloadWords(_ byteCount: Int) {
         var offset = 0
         while offset < byteCount {
-            payload.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
+            payloadAddress.storeBytes(of: 0, toByteOffset: offset, as: Int.self)
             offset &+= PayloadLayout.wordSize
         }
     }
 
     /// Zeroes the first `byteCount` bytes of the payload.
     func zeroPayload(byteCount: Int) {
-        payload.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        payloadAddress.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
     }
 
     /// A new block for `capacity` list items, typed as their slots.
