@@ -218,6 +218,46 @@ extension Ref {
         return try heap.dictRemove(raw, key: key.raw).map { Ref(adopting: $0, heap: heap) }
     }
 
+    /// Sets every key of `other`, a dict, to its value there, in its order
+    /// (`dict.update(other)`). Keys already present keep their position.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when either is not a dict;
+    ///   what a key's hash or equality throws.
+    public func update(from other: borrowing Ref) throws {
+        try requireKind(.dict, "update(from:)")
+        try other.requireKind(.dict, "update(from:)")
+        // The entries are read first: `other` may be this dict.
+        var entries: [(key: RawRef, value: RawRef)] = []
+        try other.forEachEntry { key, value in entries.append((key.raw, value.raw)) }
+        for entry in entries { entry.key.retain(); entry.value.retain() }
+        defer { for entry in entries { entry.key.release(); entry.value.release() } }
+        for entry in entries { try heap.dictSet(raw, key: entry.key, value: entry.value) }
+    }
+
+    /// A new container with the same items, themselves not copied: a list's
+    /// (`list.copy()`), a dict's keys and values in their order
+    /// (`dict.copy()`), or a set's members (`set.copy()`).
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` for any other kind; what a
+    ///   key's hash or equality throws; ``ObjectError/memoryError(_:)``
+    ///   when the copy cannot be allocated.
+    public func shallowCopy() throws -> Ref {
+        switch raw.type.kind {
+        case .list:
+            return try items()
+        case .dict:
+            let copy = try heap.dict()
+            try copy.update(from: self)
+            return copy
+        case .set:
+            let copy = try heap.set()
+            try forEach { member in _ = try copy.insert(member) }
+            return copy
+        default:
+            throw ObjectError.typeError("shallowCopy: '\(raw.type.name)' object has no copy()")
+        }
+    }
+
     /// Each key and value of a dict, borrowed, in insertion order.
     public func forEachEntry(_ body: (borrowing Ref, borrowing Ref) throws -> Void) throws {
         try requireKind(.dict, "forEachEntry")

@@ -248,13 +248,110 @@ extension Ref {
         old.release()
     }
 
-    /// Removes and returns the last item of a list (`list.pop()`).
-    public func pop() throws(ObjectError) -> Ref {
+    /// Removes and returns item `index` of a list (`list.pop(index)`); by
+    /// default the last. A negative index counts from the end.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a list;
+    ///   ``ObjectError/indexError(_:)`` when the list is empty or `index`
+    ///   is out of range.
+    public func pop(at index: Int = -1) throws(ObjectError) -> Ref {
         try requireKind(.list, "pop")
         let count = raw.itemCount
         guard count > 0 else { throw .indexError("pop from empty list") }
+        let position = index < 0 ? index + count : index
+        guard position >= 0 && position < count else {
+            throw .indexError("pop index \(index) out of range for length \(count)")
+        }
+        let storage = raw.listStorage!
+        let item = storage[position]
+        for later in position..<(count - 1) { storage[later] = storage[later + 1] }
         raw.itemCount = count - 1
-        return Ref(adopting: raw.listStorage![count - 1], heap: heap)
+        return Ref(adopting: item, heap: heap)
+    }
+
+    /// Inserts `item` before position `index` of a list (`list.insert`). As
+    /// in Python, a negative index counts from the end, and an index past
+    /// either end inserts at that end.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a list;
+    ///   ``ObjectError/memoryError(_:)`` when its storage cannot grow.
+    public func insert(_ item: borrowing Ref, at index: Int) throws(ObjectError) {
+        try requireKind(.list, "insert(_:at:)")
+        let count = raw.itemCount
+        let position = index < 0 ? max(0, index + count) : min(index, count)
+        // Appending grows the storage, retains the item and checks its heap;
+        // the item then moves down to its place.
+        do {
+            try heap.listAppend(raw, item.raw)
+        } catch {
+            throw .memoryError(error)
+        }
+        let storage = raw.listStorage!
+        for later in stride(from: count, to: position, by: -1) { storage[later] = storage[later - 1] }
+        storage[position] = item.raw
+    }
+
+    /// Appends every item of a tuple or list (`list.extend`); the items of
+    /// `other` are read first, so a list may extend itself.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a list or
+    ///   `other` is not a tuple or list; ``ObjectError/memoryError(_:)``
+    ///   when the storage cannot grow.
+    public func extend(with other: borrowing Ref) throws(ObjectError) {
+        try requireKind(.list, "extend(with:)")
+        let count = try other.sequenceCount("extend(with:)")
+        var items: [RawRef] = []
+        items.reserveCapacity(count)
+        for position in 0..<count { items.append(try other.sequenceItem(at: position, "extend(with:)")) }
+        for item in items {
+            do {
+                try heap.listAppend(raw, item)
+            } catch {
+                throw .memoryError(error)
+            }
+        }
+    }
+
+    /// Removes every item of a list (`list.clear()`). The list is empty
+    /// before any item is released (last first), so a finalizer that runs
+    /// meanwhile sees it empty.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a list.
+    public func removeAll() throws(ObjectError) {
+        try requireKind(.list, "removeAll")
+        heap.clearList(raw)
+    }
+
+    /// A new list of the items from `start` up to, not including, `end` of a
+    /// tuple or list (`sequence[start:end]`). As Python's slices: nil means
+    /// the start or the end, a negative index counts from the end, and
+    /// indices past either end are clamped.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a tuple or
+    ///   list; ``ObjectError/memoryError(_:)`` when the new list cannot be
+    ///   allocated.
+    public func items(from start: Int? = nil, to end: Int? = nil) throws(ObjectError) -> Ref {
+        let count = try sequenceCount("items(from:to:)")
+        func clamped(_ index: Int?, _ otherwise: Int) -> Int {
+            guard let index else { return otherwise }
+            return index < 0 ? max(0, index + count) : min(index, count)
+        }
+        let lower = clamped(start, 0), upper = max(lower, clamped(end, count))
+        let slice: Ref
+        do {
+            slice = try heap.list(capacity: upper - lower)
+        } catch {
+            throw .memoryError(error)
+        }
+        for position in lower..<upper {
+            let item = try sequenceItem(at: position, "items(from:to:)")
+            do {
+                try heap.listAppend(slice.raw, item)
+            } catch {
+                throw .memoryError(error)
+            }
+        }
+        return slice
     }
 
     /// Calls `body` with each item of a tuple, list, set or the keys of a
