@@ -176,6 +176,25 @@ struct BuiltinTypesTests {
         #expect(heap.liveObjectCount(of: cell) == 0)
     }
 
+    @Test("a custom type hashes and compares by identity, as Python's object, unless made unhashable")
+    func customTypeIdentity() throws {
+        let heap = try Heap()
+        let plain = ObjectType(name: "Plain", basicSize: 0)
+        let first = Ref(adopting: try heap.allocateObject(of: plain), heap: heap)
+        let second = Ref(adopting: try heap.allocateObject(of: plain), heap: heap)
+        let dict = try heap.dict()
+        try dict.setValue(heap.int(1), forKey: first)
+        try dict.setValue(heap.int(2), forKey: second)
+        #expect(try dict.length() == 2)
+        #expect(try dict.value(forKey: first)?.intValue() == 1)
+        #expect(try dict.value(forKey: second)?.intValue() == 2)
+        let unhashable = ObjectType(name: "Unhashable", basicSize: 0, hash: nil)
+        let object = Ref(adopting: try heap.allocateObject(of: unhashable), heap: heap)
+        #expect(throws: ObjectError.typeError("unhashable type: 'Unhashable'")) {
+            try dict.setValue(heap.none, forKey: object)
+        }
+    }
+
     @Test("a variable-size custom type: its count, items and plain values through the payload")
     func variableSizeCustomType() throws {
         let heap = try Heap()

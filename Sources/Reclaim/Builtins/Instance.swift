@@ -20,7 +20,7 @@ extension ObjectType {
             clear: { object, _ in object.clearInstance() },
             dropReferences: { object, _ in object.clearInstance() },
             finalizer: finalizer, storageBlocks: nil,
-            hash: { Hashing.integer(Int(bitPattern: $0.pointer) >> 4) }, equals: { $0 == $1 },
+            hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
             equalityFamily: "instance:\(name)", attributeNames: attributes,
             supportsWeakReferences: supportsWeakReferences)
     }

@@ -36,6 +36,13 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// type in the same ``equalityFamily``).
     public typealias Equals = (_ lhs: RawRef, _ rhs: RawRef) -> Bool
 
+    /// Python's `object.__hash__`: a hash of `object`'s identity (its
+    /// address), the default of custom types and of classes.
+    public static func identityHash(_ object: RawRef) -> Int { Hashing.integer(Int(bitPattern: object.pointer) >> 4) }
+
+    /// Python's `object.__eq__`: an object equals only itself.
+    public static func identityEquals(_ lhs: RawRef, _ rhs: RawRef) -> Bool { lhs == rhs }
+
     /// The type's name, as `type(x).__name__` gives it.
     public let name: String
     /// Fixed payload bytes after the header (a multiple of 8).
@@ -86,11 +93,15 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     ///     item count word of a variable-size type.
     ///   - itemSize: bytes per item, 0 for fixed-size types.
     ///   - traverse: makes the type a container the collector tracks.
+    ///   - hash: by default ``identityHash(_:)``, as Python's `object`;
+    ///     pass `nil` for an unhashable type.
+    ///   - equals: by default ``identityEquals(_:_:)``, as Python's `object`.
     public convenience init(
         name: String, basicSize: Int, itemSize: Int = 0,
         traverse: Traverse? = nil, clear: Clear? = nil, dropReferences: DropReferences? = nil,
         finalizer: Finalizer? = nil, storageBlocks: StorageBlocks? = nil,
-        hash: Hash? = nil, equals: Equals? = nil, supportsWeakReferences: Bool = false
+        hash: Hash? = ObjectType.identityHash, equals: Equals? = ObjectType.identityEquals,
+        supportsWeakReferences: Bool = false
     ) {
         self.init(name: name, kind: .custom, basicSize: basicSize, itemSize: itemSize, traverse: traverse,
                   clear: clear, dropReferences: dropReferences, finalizer: finalizer,

@@ -18,7 +18,7 @@ extension ObjectType {
         traverse: { _, _ in }, clear: { object, heap in heap.weakReferenceTable.pointee.forget(object) },
         dropReferences: { object, heap in heap.weakReferenceTable.pointee.forget(object) },
         finalizer: nil, storageBlocks: nil,
-        hash: { Hashing.integer(Int(bitPattern: $0.pointer) >> 4) }, equals: { $0 == $1 },
+        hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
         equalityFamily: "weakref", attributeNames: [], supportsWeakReferences: false)
 }
 
