@@ -57,6 +57,10 @@ extension Heap {
         core.pointee.emptyTuple = try make(.tuple)
     }
 
+    /// How many immortal objects every heap has: None, True, False, the
+    /// small ints, `''` and `()`.
+    public static let immortalObjectCount = 3 + immortalSmallIntCount + 2
+
     /// `True` or `False`, immortal.
     public func bool(_ value: Bool) -> Ref {
         requireAlive("Heap.bool")
