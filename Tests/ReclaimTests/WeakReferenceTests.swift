@@ -143,4 +143,43 @@ struct WeakValueDictionaryTests {
         _ = consume object
         #expect(calls == ["died", "called"])
     }
+
+    @Test("finalize: peek and detach give the object while both live; a call says whether it ran")
+    func finalizePeekAndDetach() throws {
+        let heap = try Heap()
+        let object = try heap.instance(of: Self.thing)
+        let finalizer = try heap.weakReferences.finalize(object) {}
+        let peekedSame = finalizer.peek()?.raw == object.raw
+        #expect(peekedSame)
+        #expect(finalizer.isAlive)
+        let detachedSame = finalizer.detach()?.raw == object.raw
+        #expect(detachedSame)
+        #expect(!finalizer.isAlive)
+        let afterDetach = finalizer.peek() == nil, secondDetach = finalizer.detach() == nil
+        #expect(afterDetach && secondDetach)
+        let other = try heap.weakReferences.finalize(object) {}
+        #expect(other())
+        #expect(!other())
+        let gone = try heap.weakReferences.finalize(try heap.instance(of: Self.thing)) {}
+        let nothing = gone.peek() == nil
+        #expect(nothing && !gone.isAlive)
+    }
+
+    @Test("shutdown calls the live finalize actions marked atexit, newest first, before collecting")
+    func finalizeAtExit() throws {
+        let heap = try Heap()
+        var calls: [String] = []
+        let kept = try heap.instance(of: Self.thing)
+        try heap.weakReferences.finalize(kept) { calls.append("first") }
+        let skipped = try heap.weakReferences.finalize(kept) { calls.append("not at exit") }
+        skipped.atexit = false
+        try heap.weakReferences.finalize(kept) { calls.append("second") }
+        let done = try heap.weakReferences.finalize(kept) { calls.append("already called") }
+        done()
+        calls.removeAll()
+        let summary = heap.shutdown()
+        #expect(calls == ["second", "first"])
+        #expect(summary.exitActions == 2)
+        _ = consume kept
+    }
 }

@@ -1,5 +1,7 @@
 /// What ``Heap/shutdown()`` did.
 public struct ShutdownSummary: Equatable, Sendable {
+    /// `weakref.finalize` actions called because ``ObjectFinalizer/atexit`` was set.
+    public var exitActions = 0
     /// Collections run (before and after the finalizers of live objects).
     public var collections = 0
     /// Objects the collections freed.
@@ -19,6 +21,9 @@ extension Heap {
     /// Ends the heap as an interpreter ends: everything that can be
     /// finalized is, then everything is freed.
     ///
+    /// 0. The actions of the ``ObjectFinalizer``s still alive whose
+    ///    ``ObjectFinalizer/atexit`` is set run, newest first, as CPython's
+    ///    `weakref.finalize` does at exit.
     /// 1. Collections run until one finds no garbage (at most
     ///    ``shutdownCollectionLimit``): cyclic garbage is finalized and freed
     ///    as in any collection.
@@ -47,6 +52,8 @@ extension Heap {
                                 + "shut it down once that is done, not from a finalizer or callback")
         }
         var summary = ShutdownSummary()
+        let pending = weakReferenceTable.pointee.objectFinalizers.values.filter(\.atexit).sorted { $0.index > $1.index }
+        for finalizer in pending where finalizer.atexit && finalizer() { summary.exitActions += 1 }
         collectUntilClean(&summary)
         finalizeLiveObjects(&summary)
         collectUntilClean(&summary)

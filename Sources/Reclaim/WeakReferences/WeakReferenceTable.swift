@@ -17,6 +17,8 @@ struct WeakReferenceTable: ~Copyable {
     private var callbacks: [RawRef: WeakReferenceCallback] = [:]
     /// `weakref.finalize` helpers not yet called or detached.
     var objectFinalizers: [ObjectIdentifier: ObjectFinalizer] = [:]
+    /// The creation index the next `ObjectFinalizer` gets.
+    var nextFinalizerIndex = 0
 
     /// Whether no object has weak references.
     var isEmpty: Bool { byReferent.isEmpty }

@@ -56,7 +56,8 @@ public struct WeakReferences: Sendable {
     ///   its weak reference cannot be allocated.
     @discardableResult
     public func finalize(_ object: borrowing Ref, _ action: @escaping () -> Void) throws(ObjectError) -> ObjectFinalizer {
-        let finalizer = ObjectFinalizer(heap: heap, action: action)
+        let finalizer = ObjectFinalizer(heap: heap, index: heap.weakReferenceTable.pointee.nextFinalizerIndex, action: action)
+        heap.weakReferenceTable.pointee.nextFinalizerIndex += 1
         let weak = try reference(to: object) { [weak finalizer] _ in finalizer?() }
         finalizer.arm(weak: weak.takeRaw())
         heap.weakReferenceTable.pointee.objectFinalizers[ObjectIdentifier(finalizer)] = finalizer
