@@ -144,6 +144,50 @@ struct WeakValueDictionaryTests {
         #expect(calls == ["died", "called"])
     }
 
+    @Test("a weak-value dictionary iterates its live entries and copies them, still weak")
+    func weakValueIterationAndCopy() throws {
+        let heap = try Heap()
+        let cache = WeakValueDictionary<String>(heap: heap)
+        let kept = try heap.instance(of: Self.thing)
+        try cache.setValue(kept, forKey: "kept")
+        try cache.setValue(try heap.instance(of: Self.thing), forKey: "gone")
+        var seen: [String] = []
+        cache.forEach { key, value in seen.append(key); #expect(value.raw == kept.raw) }
+        #expect(seen == ["kept"])
+        let copy = cache.copy()
+        #expect(copy.count == 1 && copy.value(forKey: "kept")?.raw == kept.raw)
+        _ = consume kept
+        #expect(copy.count == 0 && cache.count == 0)
+    }
+
+    @Test("a weak-key dictionary drops an entry when its key dies, by reference counting or by the collector")
+    func weakKeyDictionary() throws {
+        let heap = try Heap()
+        let node = ObjectType.makeClass("Node", attributes: ["next"])
+        let notes = WeakKeyDictionary<String>(heap: heap)
+        let kept = try heap.instance(of: node)
+        try notes.setValue("kept", forKey: kept)
+        try notes.setValue("kept, renamed", forKey: kept)
+        try notes.setValue("dropped", forKey: try heap.instance(of: node))
+        do {
+            let first = try heap.instance(of: node), second = try heap.instance(of: node)
+            try first.setAttribute("next", to: second)
+            try second.setAttribute("next", to: first)
+            try notes.setValue("cycle", forKey: first)
+        }
+        #expect(notes.count == 2, "the dropped key died at once")
+        // The cycle, and the weak reference its callback let go of (as CPython counts).
+        #expect(heap.collector.collect() == 3)
+        #expect(notes.count == 1)
+        #expect(notes.value(forKey: kept) == "kept, renamed")
+        var seen: [String] = []
+        notes.forEach { key, value in seen.append(value); #expect(key.raw == kept.raw) }
+        #expect(seen == ["kept, renamed"])
+        #expect(notes.removeValue(forKey: kept) == "kept, renamed")
+        #expect(notes.count == 0 && notes.value(forKey: kept) == nil)
+        #expect(throws: ObjectError.self) { try notes.setValue("int", forKey: heap.int(5000)) }
+    }
+
     @Test("finalize: peek and detach give the object while both live; a call says whether it ran")
     func finalizePeekAndDetach() throws {
         let heap = try Heap()

@@ -50,4 +50,22 @@ public final class WeakValueDictionary<Key: Hashable> {
         weak.release()
         return true
     }
+
+    /// Calls `body` with each entry whose value is alive, the value held
+    /// strongly during the call (`items()`). Entries added or removed by
+    /// `body` are not seen; one whose value died meanwhile is skipped.
+    public func forEach(_ body: (Key, borrowing Ref) throws -> Void) rethrows {
+        for key in Array(entries.keys) {
+            guard let value = value(forKey: key) else { continue }
+            try body(key, value)
+        }
+    }
+
+    /// A new dictionary with the same entries, its values held weakly too (`copy()`).
+    public func copy() -> WeakValueDictionary<Key> {
+        let copy = WeakValueDictionary(heap: heap)
+        // Each value supports weak references: it is held through one already.
+        forEach { key, value in try? copy.setValue(value, forKey: key) }
+        return copy
+    }
 }
