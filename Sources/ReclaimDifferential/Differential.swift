@@ -12,6 +12,7 @@ public enum Differential {
         public var program: Program
         /// python3's lines and Reclaim's, up to the end marker.
         public var python: [String]
+        /// Reclaim's lines, up to the end marker.
         public var reclaim: [String]
 
         /// The seed, the first differing line and the program.
@@ -26,7 +27,9 @@ public enum Differential {
 
     /// python3 could not run a program.
     public struct PythonFailure: Error, CustomStringConvertible {
+        /// What went wrong: the exit status and python3's error output.
         public var message: String
+        /// `python3: <message>`.
         public var description: String { "python3: \(message)" }
     }
 

@@ -43,6 +43,7 @@ public struct Program: Sendable, CustomStringConvertible {
         case releaseSaved
     }
 
+    /// The program's statements, in order.
     public var statements: [Statement]
 
     /// A program of `statements`.
