@@ -1,28 +1,50 @@
 /// User classes: instances hold named attributes, one slot each (like a
-/// class with `__slots__`), and may have a finalizer (`__del__`).
+/// class with `__slots__`), and, when the class asks for it, any other
+/// attribute in an attribute dictionary (`__dict__`); a class may derive
+/// from another (single inheritance) and have a finalizer (`__del__`).
 ///
-/// Payload: one slot per attribute, 0 while unset (`PayloadLayout`).
+/// Payload: one slot per attribute, 0 while unset (`PayloadLayout`); the
+/// attribute dictionary, made when the first attribute goes in it, is the
+/// slot `__dict__`.
 extension ObjectType {
     /// Makes a class whose instances have the attributes `attributes`.
+    ///
+    /// - Parameters:
+    ///   - base: a class this one derives from: its attributes come first
+    ///     (at the same slots, so code written for the base reads a
+    ///     derived instance the same way), and its finalizer, attribute
+    ///     dictionary and weak references are inherited.
+    ///   - hasAttributeDictionary: instances take attributes beyond
+    ///     `attributes` too, in a dict at `__dict__` (a Python class
+    ///     without `__slots__`).
+    ///   - finalizer: `__del__`; the base's when nil.
     ///
     /// ```swift
     /// let person = ObjectType.makeClass("Person", attributes: ["name"]) { this in
     ///     print("\(try this.attribute("name").stringValue()) object is being deleted.")
     /// }
+    /// let student = ObjectType.makeClass("Student", attributes: ["school"], base: person)
     /// ```
     public static func makeClass(
-        _ name: String, attributes: [String], supportsWeakReferences: Bool = true, finalizer: Finalizer? = nil
+        _ name: String, attributes: [String], base: ObjectType? = nil, hasAttributeDictionary: Bool = false,
+        supportsWeakReferences: Bool = true, finalizer: Finalizer? = nil
     ) -> ObjectType {
-        precondition(Set(attributes).count == attributes.count, "ObjectType.makeClass \(name): attribute names repeat")
+        if let base {
+            precondition(base.kind == .instance, "ObjectType.makeClass \(name): base \(base.name) is not a class")
+        }
+        let inheritsDictionary = base?.hasAttributeDictionary ?? false
+        let names = (base?.attributeNames ?? []) + attributes
+            + (hasAttributeDictionary && !inheritsDictionary ? [dictionaryAttribute] : [])
+        precondition(Set(names).count == names.count, "ObjectType.makeClass \(name): attribute names repeat")
         return ObjectType(
-            name: name, kind: .instance, basicSize: PayloadLayout.wordSize * attributes.count, itemSize: 0,
+            name: name, kind: .instance, basicSize: PayloadLayout.wordSize * names.count, itemSize: 0,
             traverse: { object, visit in object.instanceSlots.forEach { if let value = $0 { visit(value) } } },
             clear: { object, _ in object.clearInstance() },
             dropReferences: { object, _ in object.clearInstance() },
-            finalizer: finalizer, storageBlocks: nil,
+            finalizer: finalizer ?? base?.finalizer, storageBlocks: nil,
             hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
-            equalityFamily: "instance:\(name)", attributeNames: attributes,
-            supportsWeakReferences: supportsWeakReferences)
+            equalityFamily: "instance:\(name)", attributeNames: names,
+            supportsWeakReferences: supportsWeakReferences || base?.supportsWeakReferences == true, base: base)
     }
 
     /// The slot of attribute `name`.
@@ -114,29 +136,108 @@ extension Ref {
 
     func slot(_ name: String, _ operation: String) throws(ObjectError) -> Int {
         try requireKind(.instance, operation)
-        guard let index = raw.type.slotIndex(of: name) else {
-            throw .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
-        }
+        guard let index = raw.type.slotIndex(of: name) else { throw noAttribute(name) }
         return index
     }
 
-    /// The value of attribute `name`.
-    public func attribute(_ name: String) throws(ObjectError) -> Ref {
-        let index = try slot(name, "attribute")
-        guard let value = raw.instanceSlots[index] else {
-            throw .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
+    func noAttribute(_ name: String) -> ObjectError {
+        .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
+    }
+
+    /// The instance's attribute dictionary, nil while it has none (or its
+    /// class gives it none). Only a dict counts: the slot is an ordinary
+    /// one to the unsafe layer's `setSlot`.
+    func attributeDictionary() -> RawRef? {
+        guard let slot = raw.withType({ $0.dictionarySlot }), let dictionary = raw.instanceSlots[slot],
+              dictionary.withType({ $0.kind == .dict }) else { return nil }
+        return dictionary
+    }
+
+    /// `name` as a str key of the attribute dictionary.
+    func attributeKey(_ name: String) throws(ObjectError) -> Ref {
+        do {
+            return try heap.str(name)
+        } catch {
+            throw .memoryError(error)
         }
+    }
+
+    /// The value of attribute `name`: its slot, or else the attribute dictionary's entry.
+    ///
+    /// - Throws: ``ObjectError/attributeError(_:)`` when the instance has no
+    ///   such attribute (or this is not an instance).
+    public func attribute(_ name: String) throws(ObjectError) -> Ref {
+        try requireKind(.instance, "attribute")
+        if let index = raw.type.slotIndex(of: name) {
+            guard let value = raw.instanceSlots[index] else { throw noAttribute(name) }
+            return Ref(retaining: value, heap: heap)
+        }
+        guard let dictionary = attributeDictionary() else { throw noAttribute(name) }
+        let key = try attributeKey(name)
+        // A str key's hash and equality cannot throw.
+        guard let value = try? heap.dictGet(dictionary, key: key.raw) else { throw noAttribute(name) }
         return Ref(retaining: value, heap: heap)
     }
 
-    /// Sets attribute `name` to `value`.
+    /// Sets attribute `name` to `value`: in its slot, or else, when the
+    /// class gives instances an attribute dictionary, in that (made on the
+    /// first such attribute).
+    ///
+    /// - Throws: ``ObjectError/attributeError(_:)`` when the class has no
+    ///   such attribute and no attribute dictionary;
+    ///   ``ObjectError/memoryError(_:)`` when the dictionary cannot grow.
     public func setAttribute(_ name: String, to value: borrowing Ref) throws(ObjectError) {
-        let index = try slot(name, "setAttribute")
+        try requireKind(.instance, "setAttribute")
         heap.checkOwnership(value.raw, "\(raw.type.name).setAttribute")
+        guard let index = raw.type.slotIndex(of: name) else {
+            guard let slot = raw.withType({ $0.dictionarySlot }) else { throw noAttribute(name) }
+            if attributeDictionary() == nil {
+                // Not a dict (put there by the unsafe layer): let it go, slot unset first.
+                let stray = raw.instanceSlots[slot]
+                raw.instanceSlots[slot] = nil
+                stray?.release()
+                do {
+                    raw.instanceSlots[slot] = try heap.dict().takeRaw()
+                } catch {
+                    throw .memoryError(error)
+                }
+            }
+            let key = try attributeKey(name)
+            do {
+                try heap.dictSet(raw.instanceSlots[slot]!, key: key.raw, value: value.raw)
+            } catch let error as ObjectAllocationError {
+                throw .memoryError(error)
+            } catch {
+                throw .typeError("setAttribute: \(error)")
+            }
+            return
+        }
+        if index == raw.withType({ $0.dictionarySlot }) && !value.raw.withType({ $0.kind == .dict }) {
+            throw .typeError("__dict__ must be set to a dictionary, not a '\(value.raw.type.name)'")
+        }
         value.raw.retain()
         let old = raw.instanceSlots[index]
         raw.instanceSlots[index] = value.raw
         old?.release()
+    }
+
+    /// Removes attribute `name` (`del object.name`): unsets its slot, or
+    /// removes it from the attribute dictionary, releasing the value.
+    ///
+    /// - Throws: ``ObjectError/attributeError(_:)`` when the instance has no
+    ///   such attribute set.
+    public func removeAttribute(_ name: String) throws(ObjectError) {
+        try requireKind(.instance, "removeAttribute")
+        if let index = raw.type.slotIndex(of: name) {
+            guard let old = raw.instanceSlots[index] else { throw noAttribute(name) }
+            raw.instanceSlots[index] = nil
+            old.release()
+            return
+        }
+        guard let dictionary = attributeDictionary() else { throw noAttribute(name) }
+        let key = try attributeKey(name)
+        guard let old = try? heap.dictRemove(dictionary, key: key.raw) else { throw noAttribute(name) }
+        old.release()
     }
 
     /// Unsets attribute `name` (`del obj.name`).

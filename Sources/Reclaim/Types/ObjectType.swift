@@ -65,8 +65,32 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     public let equals: Equals?
     /// Types whose values can compare equal to each other (`1 == 1.0 == True`).
     public let equalityFamily: String
-    /// For instance types: the attribute names, one slot each.
+    /// For instance types: the attribute names, one slot each — the base
+    /// class's first, then the class's own.
     public let attributeNames: [String]
+    /// For a class made with a base class: that class (single inheritance).
+    public let base: ObjectType?
+    /// For a class whose instances have an attribute dictionary: the slot
+    /// of `__dict__` (``dictionaryAttribute``).
+    let dictionarySlot: Int?
+
+    /// The name of the attribute that holds an instance's attribute
+    /// dictionary, when its class has one.
+    public static let dictionaryAttribute = "__dict__"
+
+    /// Whether instances keep attributes beyond the named ones in an
+    /// attribute dictionary (`__dict__`).
+    public var hasAttributeDictionary: Bool { dictionarySlot != nil }
+
+    /// Whether this type is `other` or derives from it (`issubclass`).
+    public func isSubtype(of other: ObjectType) -> Bool {
+        var type: ObjectType? = self
+        while let current = type {
+            if current === other { return true }
+            type = current.base
+        }
+        return false
+    }
     /// Whether weak references to its objects may be made.
     public let supportsWeakReferences: Bool
 
@@ -112,7 +136,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     init(name: String, kind: Kind, basicSize: Int, itemSize: Int, traverse: Traverse?, clear: Clear?,
          dropReferences: DropReferences?, finalizer: Finalizer?, storageBlocks: StorageBlocks?,
          hash: Hash?, equals: Equals?, equalityFamily: String, attributeNames: [String],
-         supportsWeakReferences: Bool) {
+         supportsWeakReferences: Bool, base: ObjectType? = nil) {
         precondition(basicSize >= 0 && basicSize % 8 == 0, "ObjectType \(name): basicSize must be a multiple of 8")
         precondition(itemSize >= 0, "ObjectType \(name): itemSize must not be negative")
         precondition(itemSize == 0 || basicSize >= 8, "ObjectType \(name): a variable-size type needs its count word")
@@ -132,6 +156,8 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.equalityFamily = equalityFamily
         self.attributeNames = attributeNames
         self.instanceSlotCount = kind == .instance ? attributeNames.count : 0
+        self.base = base
+        self.dictionarySlot = kind == .instance ? attributeNames.firstIndex(of: ObjectType.dictionaryAttribute) : nil
         let gc = traverse != nil ? ObjectHeader.gcWordSize : 0
         self.fixedBlockSize = (gc + ObjectHeader.size + basicSize + 7) & ~7
         self.fixedRealSize = Allocator.sizeClass(forByteCount: fixedBlockSize) ?? fixedBlockSize
