@@ -68,10 +68,14 @@ let package = Package(
         .executableTarget(name: "reclaim-stress",
                           dependencies: ["Reclaim", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing"],
                           path: "Stress/reclaim-stress"),
+        // The example runtime: a tiny Lisp on Reclaim's public API only.
+        .target(name: "TinyLisp", dependencies: ["Reclaim"], path: "Examples/TinyLisp"),
+        .executableTarget(name: "tiny-lisp", dependencies: ["TinyLisp"], path: "Examples/tiny-lisp"),
         .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
         .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "Reclaim", "memstat"]),
         .testTarget(name: "ReclaimTests",
-                    dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing"]),
+                    dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing",
+                                   "TinyLisp"]),
     ]
 )
 

@@ -3,6 +3,11 @@
 /// keep a varying number of objects from Swift, which an `Array` of the
 /// noncopyable ``Ref`` cannot.
 ///
+/// Removing an element releases it, which may run a finalizer; while
+/// `remove(at:)` or `removeAll()` runs, the array is being changed, so such
+/// code must not use the same array (Swift's exclusivity check stops it):
+/// move the elements out first (`swap` with an empty array) when it might.
+///
 /// Elements may belong to different heaps. As with a ``Ref``, an element
 /// whose heap has been destroyed is let go without a release. What the
 /// array holds counts as a reference from outside for the collector: its
