@@ -352,6 +352,31 @@ struct CollectorControlsTests {
         #expect(heap.liveObjectCount(of: .list) == 0)
     }
 
+    @Test("one object can be taken out of the garbage; a bad index is a typed error; referents of several objects")
+    func removeGarbage() throws {
+        let heap = try Heap()
+        heap.collector.isEnabled = false
+        heap.collector.debugFlags = .saveAll
+        try Self.makeCycle(heap)
+        try Self.makeCycle(heap)
+        #expect(heap.collector.collect() == 2)
+        let kept = heap.collector.garbage
+        #expect(heap.collector.referents(of: kept) == heap.collector.referents(of: kept[0]) + heap.collector.referents(of: kept[1]))
+        #expect(throws: CollectorError(operation: "Collector.removeGarbage(at:)", reason: .garbageIndexOutOfRange(2, count: 2))) {
+            _ = try heap.collector.removeGarbage(at: 2)
+        }
+        let taken = try heap.collector.removeGarbage(at: 0)
+        #expect(taken.raw == kept[0] && heap.collector.garbage == [kept[1]])
+        _ = consume taken
+        heap.collector.debugFlags = []
+        // The taken list is a cycle again, garbage for the next collection.
+        #expect(heap.collector.collect() == 1)
+        #expect(heap.liveObjectCount(of: .list) == 1)
+        heap.collector.releaseGarbage()
+        #expect(heap.collector.collect() == 1)
+        #expect(heap.liveObjectCount(of: .list) == 0)
+    }
+
     /// An intended difference from CPython 3.11, which counts only objects
     /// with a legacy `tp_del` as uncollectable and books a garbage object
     /// without `tp_clear` (`itertools.groupby` pointing at itself) as

@@ -233,6 +233,10 @@ public struct Collector: Sendable {
         return referents
     }
 
+    /// The objects any of `objects` refer to directly, in order
+    /// (`gc.get_referents(*objs)`).
+    public func referents(of objects: [RawRef]) -> [RawRef] { objects.flatMap { referents(of: $0) } }
+
     /// The tracked containers that refer to `object` (`gc.get_referrers`).
     public func referrers(of object: RawRef) -> [RawRef] {
         allTrackedObjects.filter { candidate in
@@ -289,6 +293,18 @@ public struct Collector: Sendable {
     /// Unreachable objects kept by collections under ``CollectorDebugFlags/saveAll``
     /// (`gc.garbage`), oldest first.
     public var garbage: [RawRef] { state.pointee.garbage }
+
+    /// Takes object `index` out of ``garbage`` (`gc.garbage.pop(index)`) and
+    /// gives its reference to the caller: dropping the result releases it.
+    ///
+    /// - Throws: ``CollectorError`` when `index` is out of range.
+    public func removeGarbage(at index: Int) throws(CollectorError) -> Ref {
+        let count = state.pointee.garbage.count
+        guard index >= 0 && index < count else {
+            throw CollectorError(operation: "Collector.removeGarbage(at:)", reason: .garbageIndexOutOfRange(index, count: count))
+        }
+        return Ref(adopting: state.pointee.garbage.remove(at: index), heap: heap)
+    }
 
     /// Empties ``garbage``, releasing its references (`del gc.garbage[:]`).
     public func releaseGarbage() {

@@ -6,6 +6,8 @@ public struct CollectorError: Error, Equatable, Sendable, CustomStringConvertibl
     public enum Reason: Equatable, Sendable {
         /// The generation given is not 0, 1 or 2.
         case invalidGeneration(Int)
+        /// The index given is not one of ``Collector/garbage``'s (which has `count` objects).
+        case garbageIndexOutOfRange(Int, count: Int)
     }
 
     /// The operation asked for, for example `Heap.collect(generation:)`.
@@ -24,6 +26,8 @@ public struct CollectorError: Error, Equatable, Sendable, CustomStringConvertibl
         switch reason {
         case .invalidGeneration(let generation):
             return "\(operation): generation \(generation) is not one of the collector's generations 0, 1 and 2"
+        case .garbageIndexOutOfRange(let index, let count):
+            return "\(operation): index \(index) is outside the \(count) objects of gc.garbage"
         }
     }
 
