@@ -26,6 +26,15 @@ import Glibc
 /// heap (``destroy()``, or its deinitialisation) frees every object in it at
 /// once, referenced or not, without running finalizers, and destroys its
 /// arena; ``Ref``s still held afterwards do nothing when they go.
+/// ``shutdown()`` runs the finalizers first.
+///
+/// Lifetime: the heap lives while Swift holds the `Heap` object. Its
+/// objects and ``Ref``s do not keep it alive, so a runtime holds its heap
+/// for as long as the program runs. A finalizer, weak-reference callback
+/// or type closure should reach the heap through the object it is given
+/// (`this.heap`), not capture it: types live for the rest of the process,
+/// and a closure of one holding its heap strongly keeps the heap, and all
+/// its memory, alive as long.
 public final class Heap: @unchecked Sendable {
     /// The jemalloc arena the heap allocates from.
     public let arena: Arena
