@@ -18,9 +18,9 @@ struct ClassTests {
         try object.setAttribute("size", to: heap.int(3))
         #expect(try object.attribute("colour").stringValue() == "red")
         #expect(try object.attribute("__dict__").length() == 2)
-        try object.removeAttribute("colour")
+        try object.deleteAttribute("colour")
         #expect(throws: ObjectError.self) { _ = try object.attribute("colour") }
-        #expect(throws: ObjectError.self) { try object.removeAttribute("colour") }
+        #expect(throws: ObjectError.self) { try object.deleteAttribute("colour") }
         #expect(throws: ObjectError.typeError("__dict__ must be set to a dictionary, not a 'int'")) {
             try object.setAttribute("__dict__", to: heap.int(1))
         }
@@ -41,7 +41,7 @@ struct ClassTests {
             try object.setAttribute("other", to: heap.none)
         }
         try object.setAttribute("fixed", to: heap.none)
-        try object.removeAttribute("fixed")
+        try object.deleteAttribute("fixed")
         #expect(throws: ObjectError.self) { _ = try object.attribute("fixed") }
     }
 

@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown
     }
 
     static let expectedMessages: [Case: String] = [
@@ -28,6 +28,8 @@ struct MisuseTests {
         .wrongThread: "Heap: allocating a list object: heap ",
         .payloadOutOfBounds: "ObjectPayload.load(_:at:): Pair object at",
         .payloadForeignHeap: "ObjectPayload.initializeReference(at:to:): Pair object at",
+        .payloadCountWord: "ObjectPayload.store(_:at:): Row object at",
+        .destroyDuringShutdown: "Heap.destroy: heap ",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -104,6 +106,15 @@ struct MisuseTests {
             let other = try Heap()
             let pair = ObjectType(name: "Pair", basicSize: 16)
             try heap.allocateObject(of: pair).payload.initializeReference(at: 0, to: other.str("elsewhere"))
+        case .payloadCountWord:
+            // Writing the count word would let accesses, and the free, go past the block.
+            let row = ObjectType(name: "Row", basicSize: 8, itemSize: 8)
+            try heap.allocateObject(of: row, itemCount: 2).payload.store(1_000, at: 0)
+        case .destroyDuringShutdown:
+            let closer = ObjectType.makeClass("Closer", attributes: []) { this in this.heap.destroy() }
+            let kept = try heap.instance(of: closer)
+            heap.shutdown()
+            _ = consume kept
         case .bufferIndexOutOfRange:
             // The collector's tables and work lists check every index in
             // debug builds (the suite runs in debug builds only).

@@ -80,7 +80,7 @@ extension RawRef {
 }
 
 extension Heap {
-    /// A new instance of `type` (a class from ``ObjectType/makeClass(_:attributes:supportsWeakReferences:finalizer:)``)
+    /// A new instance of `type` (a class from ``ObjectType/makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:)``)
     /// with every attribute unset.
     public func instance(of type: ObjectType) throws(ObjectAllocationError) -> Ref {
         precondition(type.kind == .instance, "Heap.instance(of:): \(type.name) is not a class made by ObjectType.makeClass")
@@ -192,19 +192,26 @@ extension Ref {
         guard let index = raw.type.slotIndex(of: name) else {
             guard let slot = raw.withType({ $0.dictionarySlot }) else { throw noAttribute(name) }
             if attributeDictionary() == nil {
-                // Not a dict (put there by the unsafe layer): let it go, slot unset first.
-                let stray = raw.instanceSlots[slot]
-                raw.instanceSlots[slot] = nil
-                stray?.release()
+                // Allocating may run a collection, and its finalizers may give
+                // this instance a dictionary meanwhile: look again after.
+                let made: Ref
                 do {
-                    raw.instanceSlots[slot] = try heap.dict().takeRaw()
+                    made = try heap.dict()
                 } catch {
                     throw .memoryError(error)
                 }
+                if attributeDictionary() == nil {
+                    // What the slot held is not a dict (the unsafe layer put
+                    // it there): the dict goes in first, then it is let go.
+                    let stray = raw.instanceSlots[slot]
+                    raw.instanceSlots[slot] = made.takeRaw()
+                    stray?.release()
+                }
             }
             let key = try attributeKey(name)
+            guard let dictionary = attributeDictionary() else { throw noAttribute(name) }
             do {
-                try heap.dictSet(raw.instanceSlots[slot]!, key: key.raw, value: value.raw)
+                try heap.dictSet(dictionary, key: key.raw, value: value.raw)
             } catch let error as ObjectAllocationError {
                 throw .memoryError(error)
             } catch {
@@ -221,13 +228,14 @@ extension Ref {
         old?.release()
     }
 
-    /// Removes attribute `name` (`del object.name`): unsets its slot, or
-    /// removes it from the attribute dictionary, releasing the value.
+    /// Removes attribute `name` (`del obj.name`): unsets its slot, or
+    /// removes it from the attribute dictionary, releasing the value (the
+    /// slot or entry is gone before the release, which may run code).
     ///
     /// - Throws: ``ObjectError/attributeError(_:)`` when the instance has no
-    ///   such attribute set.
-    public func removeAttribute(_ name: String) throws(ObjectError) {
-        try requireKind(.instance, "removeAttribute")
+    ///   such attribute set (or this is not an instance).
+    public func deleteAttribute(_ name: String) throws(ObjectError) {
+        try requireKind(.instance, "deleteAttribute")
         if let index = raw.type.slotIndex(of: name) {
             guard let old = raw.instanceSlots[index] else { throw noAttribute(name) }
             raw.instanceSlots[index] = nil
@@ -237,16 +245,6 @@ extension Ref {
         guard let dictionary = attributeDictionary() else { throw noAttribute(name) }
         let key = try attributeKey(name)
         guard let old = try? heap.dictRemove(dictionary, key: key.raw) else { throw noAttribute(name) }
-        old.release()
-    }
-
-    /// Unsets attribute `name` (`del obj.name`).
-    public func deleteAttribute(_ name: String) throws(ObjectError) {
-        let index = try slot(name, "deleteAttribute")
-        guard let old = raw.instanceSlots[index] else {
-            throw .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
-        }
-        raw.instanceSlots[index] = nil
         old.release()
     }
 }

@@ -303,6 +303,9 @@ extension Ref {
         var items: [RawRef] = []
         items.reserveCapacity(count)
         for position in 0..<count { items.append(try other.sequenceItem(at: position, "extend(with:)")) }
+        // Held while appending: code that growing may run cannot free them.
+        for item in items { item.retain() }
+        defer { for item in items { item.release() } }
         for item in items {
             do {
                 try heap.listAppend(raw, item)
@@ -331,19 +334,24 @@ extension Ref {
     ///   list; ``ObjectError/memoryError(_:)`` when the new list cannot be
     ///   allocated.
     public func items(from start: Int? = nil, to end: Int? = nil) throws(ObjectError) -> Ref {
+        _ = try sequenceCount("items(from:to:)")
+        // The new list first: allocating may run a collection whose
+        // finalizers change this list, so its bounds are read afterwards,
+        // and its count again before each item.
+        let slice: Ref
+        do {
+            slice = try heap.list()
+        } catch {
+            throw .memoryError(error)
+        }
         let count = try sequenceCount("items(from:to:)")
         func clamped(_ index: Int?, _ otherwise: Int) -> Int {
             guard let index else { return otherwise }
             return index < 0 ? max(0, index + count) : min(index, count)
         }
         let lower = clamped(start, 0), upper = max(lower, clamped(end, count))
-        let slice: Ref
-        do {
-            slice = try heap.list(capacity: upper - lower)
-        } catch {
-            throw .memoryError(error)
-        }
         for position in lower..<upper {
+            guard position < (try sequenceCount("items(from:to:)")) else { break }
             let item = try sequenceItem(at: position, "items(from:to:)")
             do {
                 try heap.listAppend(slice.raw, item)

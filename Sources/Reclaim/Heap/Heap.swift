@@ -30,7 +30,8 @@ import Glibc
 ///
 /// Lifetime: the heap lives while Swift holds the `Heap` object. Its
 /// objects and ``Ref``s do not keep it alive, so a runtime holds its heap
-/// for as long as the program runs. A finalizer, weak-reference callback
+/// for as long as the program runs. (An armed ``ObjectFinalizer`` does: it
+/// holds its heap until it runs or is detached, and the heap holds it.) A finalizer, weak-reference callback
 /// or type closure should reach the heap through the object it is given
 /// (`this.heap`), not capture it: types live for the rest of the process,
 /// and a closure of one holding its heap strongly keeps the heap, and all
@@ -124,8 +125,8 @@ public final class Heap: @unchecked Sendable {
     /// it. That stops the process with a message.
     public func destroy() {
         guard !isDestroyed else { return }
-        if core.pointee.destructionDepth > 0 || collectorState.pointee.isCollecting {
-            preconditionFailure("Heap.destroy: heap \(identity.id) is destroying an object or collecting; "
+        if core.pointee.destructionDepth > 0 || collectorState.pointee.isCollecting || core.pointee.isShuttingDown {
+            preconditionFailure("Heap.destroy: heap \(identity.id) is destroying an object, collecting or shutting down; "
                                 + "destroy it once that is done, not from a finalizer or callback")
         }
         withdrawPublishedFigures()
@@ -135,6 +136,7 @@ public final class Heap: @unchecked Sendable {
         try? arena.destroy()
         core.pointee.freeLists.forget()
         collectorState.pointee.forgetTrackedObjects()
+        collectorState.pointee.garbage.removeAll()   // freed with the arena
         core.pointee.deferred.removeAll()
         core.pointee.deferredCallbacks.removeAll()
         core.pointee.hasDeferredCallbacks = false

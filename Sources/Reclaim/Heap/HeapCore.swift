@@ -38,6 +38,8 @@ struct HeapCore: ~Copyable {
     var freeLists = FreeLists()
     /// Set by `Heap.destroy()`.
     var isDestroyed = false
+    /// Whether `shutdown()` is running (its finalizers must not destroy the heap).
+    var isShuttingDown = false
     /// The thread using the heap, in checked builds (see `ThreadOwnership.swift`).
     var owner: pthread_t?
     /// The immortal singletons, set once while the heap is made.

@@ -30,9 +30,9 @@ extension Heap {
     /// 2. Every tracked object still alive whose finalizer has not run gets
     ///    it run — frozen objects first, then generation 2, 1 and 0, each in
     ///    the collector's table order — on the object alive and held (PEP
-    ///    442: once; an error goes to ``unraisableHook``). What a finalizer
-    ///    lets go of dies at once, by reference counting, finalized if it
-    ///    was not yet.
+    ///    442: once; an error goes to ``unraisableHook``). Every one of them
+    ///    is held until all have run, so what a finalizer lets go of dies
+    ///    at the end of this step, by reference counting.
     /// 3. Collections run again as in step 1: finalizers may have dropped
     ///    the last references into cycles.
     /// 4. The heap is destroyed (``destroy()``): what is left — objects
@@ -47,10 +47,11 @@ extension Heap {
     @discardableResult
     public func shutdown() -> ShutdownSummary {
         requireAlive("Heap.shutdown")
-        if core.pointee.destructionDepth > 0 || collectorState.pointee.isCollecting {
+        if core.pointee.destructionDepth > 0 || collectorState.pointee.isCollecting || core.pointee.isShuttingDown {
             preconditionFailure("Heap.shutdown: heap \(identity.id) is destroying an object or collecting; "
                                 + "shut it down once that is done, not from a finalizer or callback")
         }
+        core.pointee.isShuttingDown = true
         var summary = ShutdownSummary()
         let pending = weakReferenceTable.pointee.objectFinalizers.values.filter(\.atexit).sorted { $0.index > $1.index }
         for finalizer in pending where finalizer.atexit && finalizer() { summary.exitActions += 1 }
@@ -58,6 +59,7 @@ extension Heap {
         finalizeLiveObjects(&summary)
         collectUntilClean(&summary)
         summary.freedAtDestruction = liveObjectCount - Heap.immortalObjectCount
+        core.pointee.isShuttingDown = false
         destroy()
         return summary
     }

@@ -14,7 +14,8 @@
 /// type and the operation.
 ///
 /// A variable-size type (`itemSize > 0`) keeps its item count in the first
-/// word (offset 0); item `index` starts at ``offset(ofItem:)``.
+/// word (offset 0), which can be read but not written; item `index` starts
+/// at ``offset(ofItem:)``.
 ///
 /// Reference fields hold an object's address, or 0 for none. Reading one
 /// borrows (``reference(at:)``); ``initializeReference(at:to:)``,
@@ -32,11 +33,14 @@
 ///     traverse: { object, visit in
 ///         for offset in [0, 8] { if let item = object.payload.reference(at: offset) { visit(item) } }
 ///     },
+///     clear: { object, _ in                // lets the collector break cycles of cells
+///         for offset in [0, 8] { _ = object.payload.takeReference(at: offset) }
+///     },
 ///     dropReferences: { object, _ in
 ///         for offset in [0, 8] { _ = object.payload.takeReference(at: offset) }
 ///     })
-/// let pair = try heap.allocateObject(of: cell)
-/// pair.payload.initializeReference(at: 0, to: try heap.int(1))
+/// let pair = Ref(adopting: try heap.allocateObject(of: cell), heap: heap)
+/// pair.raw.payload.initializeReference(at: 0, to: try heap.int(1))
 /// ```
 public struct ObjectPayload {
     /// The object whose payload this is.
@@ -76,6 +80,9 @@ public struct ObjectPayload {
     /// reference methods, which keep the counts.
     public func store<Value: BitwiseCopyable>(_ value: Value, at offset: Int) {
         checkAccess(Value.self, at: offset, "store(_:at:)")
+        if itemByteCount > 0 && offset < PayloadLayout.wordSize {
+            fail("store(_:at:)", "offset \(offset) is in the item count word, which only allocation writes")
+        }
         object.payloadAddress.storeBytes(of: value, toByteOffset: offset, as: Value.self)
     }
 

@@ -3,10 +3,11 @@
 /// keep a varying number of objects from Swift, which an `Array` of the
 /// noncopyable ``Ref`` cannot.
 ///
-/// Removing an element releases it, which may run a finalizer; while
-/// `remove(at:)` or `removeAll()` runs, the array is being changed, so such
-/// code must not use the same array (Swift's exclusivity check stops it):
-/// move the elements out first (`swap` with an empty array) when it might.
+/// `removeAll()` releases the elements, which may run finalizers, while the
+/// array is being changed, so such code must not use the same array
+/// (Swift's exclusivity check stops it): move the elements out first
+/// (`swap` with an empty array) when it might. `remove(at:)` and
+/// `popLast()` hand the reference to the caller and release nothing.
 ///
 /// Elements may belong to different heaps. As with a ``Ref``, an element
 /// whose heap has been destroyed is let go without a release. What the
@@ -75,6 +76,7 @@ public struct RefArray: ~Copyable, @unchecked Sendable {
     public func withElement<R: ~Copyable, E: Error>(at index: Int, _ body: (borrowing Ref) throws(E) -> R) throws(E) -> R {
         checkIndex(index, "withElement(at:_:)")
         let element = elements[index]
+        precondition(element.isHeapAlive, "RefArray.withElement(at:_:): element \(index)'s heap has been destroyed")
         return try withBorrowed(element.raw, heap: HeapRegistry.heap(id: element.heapID), body)
     }
 

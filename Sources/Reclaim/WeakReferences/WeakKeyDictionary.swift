@@ -24,23 +24,31 @@ public final class WeakKeyDictionary<Value> {
     public var count: Int { entries.count }
 
     /// The value for `key`, or nil.
-    public func value(forKey key: borrowing Ref) -> Value? { entries[key.raw]?.value }
+    public func value(forKey key: borrowing Ref) -> Value? {
+        guard !heap.isDestroyed else { return nil }
+        return entries[key.raw]?.value
+    }
 
     /// Sets the value for `key`, which is held weakly.
     ///
     /// - Throws: ``ObjectError/typeError(_:)`` when the key's type does not
     ///   support weak references.
     public func setValue(_ value: Value, forKey key: borrowing Ref) throws(ObjectError) {
+        heap.requireAlive("WeakKeyDictionary.setValue(_:forKey:)")
         if let entry = entries[key.raw] {
-            entries[key.raw] = (entry.weak, value)
+            // The old value goes when `old` does, after the change: its
+            // deinit may release a key whose callback changes `entries`.
+            let old = entries.updateValue((entry.weak, value), forKey: key.raw)
+            _ = old
             return
         }
         let object = key.raw
         // The callback runs when the key dies, before its block can be reused.
         let weak = try heap.weakReferences.reference(to: key) { [weak self] dead in
             guard let self, self.entries[object]?.weak == dead.raw else { return }
-            self.entries[object] = nil
+            let old = self.entries.removeValue(forKey: object)   // its value goes after the change
             dead.raw.release()
+            _ = old
         }.takeRaw()
         entries[object] = (weak, value)
     }
@@ -48,7 +56,7 @@ public final class WeakKeyDictionary<Value> {
     /// Removes the entry for `key` and returns its value, or nil.
     @discardableResult
     public func removeValue(forKey key: borrowing Ref) -> Value? {
-        guard let entry = entries.removeValue(forKey: key.raw) else { return nil }
+        guard !heap.isDestroyed, let entry = entries.removeValue(forKey: key.raw) else { return nil }
         entry.weak.release()
         return entry.value
     }
@@ -57,6 +65,7 @@ public final class WeakKeyDictionary<Value> {
     /// strongly during the call. Entries added or removed by `body` are not
     /// seen; one whose key died meanwhile is skipped.
     public func forEach(_ body: (borrowing Ref, Value) throws -> Void) rethrows {
+        guard !heap.isDestroyed else { return }
         for (object, entry) in Array(entries) {
             guard entries[object]?.weak == entry.weak, let target = entry.weak.liveReferent else { continue }
             let key = Ref(retaining: target, heap: heap)

@@ -25,7 +25,7 @@ public final class WeakValueDictionary<Key: Hashable> {
 
     /// The value for `key`, strongly referenced, or nil.
     public func value(forKey key: Key) -> Ref? {
-        guard let weak = entries[key], let target = weak.liveReferent else { return nil }
+        guard !heap.isDestroyed, let weak = entries[key], let target = weak.liveReferent else { return nil }
         return Ref(retaining: target, heap: heap)
     }
 
@@ -46,7 +46,7 @@ public final class WeakValueDictionary<Key: Hashable> {
     /// Removes the entry for `key`; returns whether there was one.
     @discardableResult
     public func removeValue(forKey key: Key) -> Bool {
-        guard let weak = entries.removeValue(forKey: key) else { return false }
+        guard !heap.isDestroyed, let weak = entries.removeValue(forKey: key) else { return false }
         weak.release()
         return true
     }
