@@ -134,12 +134,6 @@ extension Ref {
         raw.setSlot(index, to: value.raw)
     }
 
-    func slot(_ name: String, _ operation: String) throws(ObjectError) -> Int {
-        try requireKind(.instance, operation)
-        guard let index = raw.type.slotIndex(of: name) else { throw noAttribute(name) }
-        return index
-    }
-
     func noAttribute(_ name: String) -> ObjectError {
         .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
     }

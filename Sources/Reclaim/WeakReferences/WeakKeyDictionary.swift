@@ -36,19 +36,17 @@ public final class WeakKeyDictionary<Value> {
     public func setValue(_ value: Value, forKey key: borrowing Ref) throws(ObjectError) {
         heap.requireAlive("WeakKeyDictionary.setValue(_:forKey:)")
         if let entry = entries[key.raw] {
-            // The old value goes when `old` does, after the change: its
-            // deinit may release a key whose callback changes `entries`.
-            let old = entries.updateValue((entry.weak, value), forKey: key.raw)
-            _ = old
+            // Returned, the old value goes after the change, not inside it:
+            // its deinit may release a key whose callback changes `entries`.
+            _ = entries.updateValue((entry.weak, value), forKey: key.raw)
             return
         }
         let object = key.raw
         // The callback runs when the key dies, before its block can be reused.
         let weak = try heap.weakReferences.reference(to: key) { [weak self] dead in
             guard let self, self.entries[object]?.weak == dead.raw else { return }
-            let old = self.entries.removeValue(forKey: object)   // its value goes after the change
+            _ = self.entries.removeValue(forKey: object)   // its value goes after the change
             dead.raw.release()
-            _ = old
         }.takeRaw()
         entries[object] = (weak, value)
     }
