@@ -377,23 +377,54 @@ struct CollectorControlsTests {
         #expect(heap.liveObjectCount(of: .list) == 0)
     }
 
-    /// An intended difference from CPython 3.11, which counts only objects
-    /// with a legacy `tp_del` as uncollectable and books a garbage object
-    /// without `tp_clear` (`itertools.groupby` pointing at itself) as
-    /// collected though it lives on: Reclaim says it is uncollectable.
-    @Test("an object whose type has no clear is uncollectable and stays")
+    /// Reclaim's uncollectable objects are those whose type cannot `clear`;
+    /// CPython's are those with a legacy finalizer (`tp_del`), which its
+    /// `_testcapi.with_tp_del` gives a class. Both keep such an object,
+    /// and all the garbage it reaches, intact: it goes to `gc.garbage`,
+    /// the rest back among the survivors, and all count as uncollectable.
+    @Test("an uncollectable object goes to gc.garbage with what it reaches left intact, as CPython's legacy finalizers")
     func uncollectable() throws {
+        let python = try cpythonLines("""
+            import gc
+            from _testcapi import with_tp_del
+            @with_tp_del
+            class Stubborn:
+                def __tp_del__(self): pass
+            gc.disable(); gc.collect()
+            lines = []
+            gc.callbacks.append(lambda phase, info: phase == 'stop' and lines.append(info['uncollectable']))
+            s = Stubborn(); s.me = s
+            del s
+            print(gc.collect(), lines[-1], len(gc.garbage))
+            s = Stubborn(); l = [s]; s.to = l
+            del s, l
+            print(gc.collect(), lines[-1], len(gc.garbage), len(gc.garbage[1].to))
+            gc.garbage.clear()
+            print(gc.collect())
+            """)
         let heap = try Heap()
         heap.collector.isEnabled = false
         var lines: [String] = []
         heap.collector.debugSink = { lines.append($0) }
         heap.collector.debugFlags = .uncollectable
+        var uncollectable: [Int] = []
+        heap.collector.callbacks.append { phase, info in if phase == .stop { uncollectable.append(info.uncollectable) } }
         let stubborn = Self.stubborn
-        _ = try Self.makeStubbornSelfCycle(heap)
-        #expect(heap.collector.collect() == 1)
-        #expect(heap.collector.statistics[2].uncollectable == 1)
-        #expect(heap.liveObjectCount(of: stubborn) == 1)
+        var reclaim: [String] = []
+        let alone = try Self.makeStubbornSelfCycle(heap)
+        reclaim.append("\(heap.collector.collect()) \(uncollectable.last!) \(heap.collector.garbage.count)")
         #expect(lines.contains { $0.hasPrefix("gc: uncollectable <Stubborn 0x") })
+        let first = try Self.makeStubbornListCycle(heap)
+        let secondCount = heap.collector.collect()
+        let listLength = try heap.withBorrowed(first.payload.reference(at: 0)!) { try $0.length() }
+        reclaim.append("\(secondCount) \(uncollectable.last!) \(heap.collector.garbage.count) \(listLength)")
+        #expect(heap.collector.garbage == [alone, first])
+        #expect(heap.liveObjectCount(of: stubborn) == 2 && heap.liveObjectCount(of: .list) == 1)
+        heap.collector.releaseGarbage()
+        // Out of gc.garbage they are cyclic garbage again, and uncollectable again.
+        reclaim.append("\(heap.collector.collect())")
+        #expect(reclaim == python)
+        #expect(heap.collector.statistics[2].uncollectable == 6)
     }
 
     /// A container type that can traverse its one reference (at payload
@@ -414,34 +445,63 @@ struct CollectorControlsTests {
         return object
     }
 
-    // Without debug flags (or finalizers, or weak references) a collection
-    // clears garbage without holding it; with them, it holds it first. Both
-    // must end the same way.
-    @Test("uncollectable objects: a self-cycle stays, tracked; a cycle through a list is freed once the list is cleared",
-          arguments: [CollectorDebugFlags(), .uncollectable])
-    func uncollectableEitherPath(flags: CollectorDebugFlags) throws {
-        let heap = try Heap()
-        heap.collector.isEnabled = false
-        heap.collector.debugSink = { _ in }
-        heap.collector.debugFlags = flags
-        let stubborn = Self.stubborn
-        // A self-cycle: nothing can break it.
-        let alone = try Self.makeStubbornSelfCycle(heap)
-        #expect(heap.collector.collect() == 1)
-        #expect(heap.collector.statistics[2].uncollectable == 1)
-        #expect(heap.liveObjectCount(of: stubborn) == 1)
-        #expect(try heap.collector.objects(generation: 2).contains(alone), "it stays visible to the collector")
-        // stubborn -> list -> stubborn: clearing the list breaks the cycle.
+    /// stubborn -> list -> stubborn, with no other reference left.
+    static func makeStubbornListCycle(_ heap: Heap) throws -> RawRef {
         let first = try heap.allocateObject(of: stubborn)
-        do {
-            let list = try heap.list()
-            try list.append(Ref(retaining: first, heap: heap))
-            first.payload.initializeReference(at: 0, to: list)
-        }
+        let list = try heap.list()
+        try list.append(Ref(retaining: first, heap: heap))
+        first.payload.initializeReference(at: 0, to: list)
         first.release()
-        #expect(heap.collector.collect() == 3, "the two, and the self-cycle again")
-        #expect(heap.collector.statistics[2].uncollectable == 3)
-        #expect(heap.liveObjectCount(of: .list) == 0)
-        #expect(heap.liveObjectCount(of: stubborn) == 1)
+        return first
+    }
+
+    // Without debug flags, finalizers or weak references, a collection
+    // clears garbage without holding it — unless an uncollectable object
+    // lives, when it takes the held path, which sets such objects aside.
+    // Every path must end the same way, incremental steps included.
+    @Test("uncollectable objects end the same on every collection path",
+          arguments: [CollectorDebugFlags(), .uncollectable, .saveAll])
+    func uncollectableEitherPath(flags: CollectorDebugFlags) throws {
+        for incremental in [false, true] {
+            let heap = try Heap()
+            heap.collector.isEnabled = false
+            heap.collector.debugSink = { _ in }
+            heap.collector.debugFlags = flags
+            let stubborn = Self.stubborn
+            // Everything starts old, held by a list; dropping the list
+            // makes it garbage. Plain garbage beside it must be freed all the same.
+            let alone: RawRef, first: RawRef
+            do {
+                let holder = try heap.list()
+                let cycle = try heap.list()
+                try cycle.append(cycle.copy())
+                try holder.append(cycle)
+                alone = try Self.makeStubbornSelfCycle(heap)
+                first = try Self.makeStubbornListCycle(heap)
+                try holder.append(Ref(retaining: alone, heap: heap))
+                try holder.append(Ref(retaining: first, heap: heap))
+                heap.collector.collect()
+            }
+            let before = heap.collector.statistics.reduce(0) { $0 + $1.uncollectable }
+            #expect(before == 0)
+            if incremental {
+                heap.collector.mode = .incremental
+                var found = 0
+                for _ in 0..<8 where found < 4 { found += heap.collector.step() }
+                #expect(found == 4)
+            } else {
+                #expect(heap.collector.collect() == 4)
+            }
+            #expect(heap.collector.statistics.reduce(0) { $0 + $1.uncollectable } == 3)
+            let expected = flags.contains(.saveAll) ? 4 : 2
+            #expect(heap.collector.garbage.count == expected)
+            #expect(heap.collector.garbage.contains(alone) && heap.collector.garbage.contains(first))
+            #expect(heap.liveObjectCount(of: stubborn) == 2)
+            #expect(heap.liveObjectCount(of: .list) == (flags.contains(.saveAll) ? 2 : 1))
+            #expect(try heap.withBorrowed(first.payload.reference(at: 0)!) { try $0.length() } == 1,
+                    "the list it reaches is not cleared")
+            heap.collector.releaseGarbage()
+            heap.destroy()
+        }
     }
 }

@@ -41,18 +41,20 @@ extension Collector {
         markAndPromoteReachable(&work, from: generation)
         let found: Int, uncollectable: Int
         if canRunUserCode {
-            let unreachable = promoteSurvivors(&work, from: generation)
+            var unreachable = promoteSurvivors(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
             checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: unreachable.objects, held: true)
             state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
+            let setAside = setAsideUncollectable(&unreachable, generation: generation)
             let weakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
             let garbage = removeResurrected(unreachable.objects)
-            uncollectable = disposeOfGarbage(garbage, generation: generation)
+            uncollectable = setAside + disposeOfGarbage(garbage, generation: generation)
             withExtendedLifetime(weakReferences.dropped) {}
             // As CPython counts: what is still unreachable once resurrected
-            // objects are removed, and the weak references their callbacks freed.
-            found = garbage.count + weakReferences.freed
+            // objects are removed, the weak references their callbacks
+            // freed, and the uncollectable.
+            found = garbage.count + weakReferences.freed + setAside
         } else {
             let garbage = promoteSurvivorsWithoutHolding(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
@@ -289,6 +291,7 @@ extension Collector {
         object.withType { type in
             if !flags.contains(.finalized) && type.hasFinalizer { unreachable.toFinalize.append(object) }
             if type.kind == .weakReference { unreachable.weakReferences.append(object) }
+            if type.isUncollectable { unreachable.uncollectable.append(object) }
         }
     }
 
@@ -365,13 +368,14 @@ extension Collector {
     /// Whether this collection might call user code on its unreachable
     /// objects: a finalizer (some object's type has one), a weak reference
     /// callback (some object has weak references), or a debug sink that
-    /// reports or keeps the garbage. When none can, nothing can make an
+    /// reports or keeps the garbage — or might find an uncollectable
+    /// object, which the held path sets aside. When none can, nothing can make an
     /// unreachable object reachable again, so phases 5–7 have nothing to
     /// do and the garbage needs no holding: phases 4 and 8 then run as
     /// ``promoteSurvivorsWithoutHolding(_:from:)``, ``clearUnheldGarbage(_:generation:)``
     /// and ``freeClearedGarbage(_:)``.
     var canRunUserCode: Bool {
-        state.pointee.finalizableObjects > 0
+        state.pointee.heldCollectionObjects > 0
             || !heap.weakReferenceTable.pointee.isEmpty
             || !state.pointee.debugFlags.isDisjoint(with: [.collectable, .uncollectable, .saveAll])
     }
@@ -444,6 +448,46 @@ extension Collector {
             }
             if !freed { heap.destroyObject(object) }
         }
+    }
+
+    /// Phase 4½, on the held path: sets aside the garbage the collector
+    /// cannot free — each object whose type has no `clear`, and every
+    /// unreachable object it reaches — as CPython does with objects that
+    /// have a legacy finalizer (`move_legacy_finalizers` and
+    /// `move_legacy_finalizer_reachable`). They are left intact: no weak
+    /// reference to them is cleared, no finalizer runs, nothing is cleared.
+    /// They go back among the survivors, and the uncollectable ones
+    /// themselves to ``garbage`` (every one of them under `saveAll`),
+    /// which takes over the reference held since phase 4. Returns how many
+    /// were set aside: the collection's uncollectable count.
+    func setAsideUncollectable(_ unreachable: inout UnreachableSet, generation: Int) -> Int {
+        guard !unreachable.uncollectable.isEmpty else { return 0 }
+        let members = Set(unreachable.objects)
+        var kept = Set(unreachable.uncollectable)
+        var pending = unreachable.uncollectable
+        while let object = pending.popLast() {
+            object.withType { type in
+                type.traverse?(object) { referent in
+                    if members.contains(referent) && kept.insert(referent).inserted { pending.append(referent) }
+                }
+            }
+        }
+        let saveAll = state.pointee.debugFlags.contains(.saveAll)
+        for object in unreachable.objects where kept.contains(object) {
+            let isUncollectable = object.withType { $0.isUncollectable }
+            // CPython's debug_cycle: `gc: uncollectable <Node 0x7f…>`.
+            debugLine(.uncollectable, "gc: uncollectable <\(object.type.name) \(object.pointer)>")
+            trackHeldAmongSurvivors(object)
+            if isUncollectable || saveAll {
+                state.pointee.garbage.append(object)
+            } else {
+                // An uncollectable object refers to it, so this is not the last reference.
+                object.release()
+            }
+        }
+        unreachable.remove(kept)
+        state.pointee.statistics[generation].uncollectable += kept.count
+        return kept.count
     }
 
     /// Phase 5: clears weak references to unreachable objects before any

@@ -290,8 +290,11 @@ public struct Collector: Sendable {
         nonmutating set { state.pointee.debugSink = newValue }
     }
 
-    /// Unreachable objects kept by collections under ``CollectorDebugFlags/saveAll``
-    /// (`gc.garbage`), oldest first.
+    /// What collections found unreachable and kept (`gc.garbage`), oldest
+    /// first: each uncollectable object — one whose type has `traverse`
+    /// but no `clear`, kept with everything it reaches intact, as CPython
+    /// keeps objects with a legacy finalizer — and, under
+    /// ``CollectorDebugFlags/saveAll``, all the garbage.
     public var garbage: [RawRef] { state.pointee.garbage }
 
     /// Takes object `index` out of ``garbage`` (`gc.garbage.pop(index)`) and

@@ -44,8 +44,9 @@ struct CollectorState: ~Copyable {
     /// Where the running collection's survivors go: the generation after
     /// the one collected (2 for the oldest and for increments).
     var survivorGeneration = 2
-    /// Live objects whose type has a finalizer (finalized or not).
-    var finalizableObjects = 0
+    /// Live objects whose type has a finalizer (finalized or not) or no
+    /// `clear`: while there are any, collections hold their garbage.
+    var heldCollectionObjects = 0
     /// Called at the start and end of every collection.
     var callbacks: [CollectionCallback] = []
     var debugFlags: CollectorDebugFlags = []

@@ -54,18 +54,19 @@ extension Collector {
         let examined = closure.count, work = closure.work
         let found: Int, uncollectable: Int
         do {
-            let unreachable = closure.candidates.withRun { run -> UnreachableSet in
+            var unreachable = closure.candidates.withRun { run -> UnreachableSet in
                 var work = gatherIncrement(run, closure: closure)
                 checkScratchCounts(work)
                 markReachable(&work)
                 return separateIncrementGarbage(run, closure: closure)
             }
+            let setAside = setAsideUncollectable(&unreachable, generation: 2)
             let weakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
             let garbage = removeResurrected(unreachable.objects)
-            uncollectable = disposeOfGarbage(garbage, generation: 2)
+            uncollectable = setAside + disposeOfGarbage(garbage, generation: 2)
             withExtendedLifetime(weakReferences.dropped) {}
-            found = garbage.count + weakReferences.freed
+            found = garbage.count + weakReferences.freed + setAside
         }
         _ = consume closure
         finishPassIfDone()

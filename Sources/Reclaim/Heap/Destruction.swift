@@ -189,7 +189,7 @@ extension Heap {
     /// Returns the object's block to the arena.
     @inline(__always)
     func free(_ object: RawRef, type: ObjectType) {
-        if type.hasFinalizer { collectorState.pointee.finalizableObjects &-= 1 }
+        if type.needsHeldCollection { collectorState.pointee.heldCollectionObjects &-= 1 }
         guard type.itemSize == 0 else {
             counters(of: type).pointee.count -= 1
             freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)

@@ -284,7 +284,7 @@ public final class Heap: @unchecked Sendable {
         if type.isContainer && !immortal { collectIfDue() }
         if type.itemSize == 0 && !immortal {
             let object = try allocateFixedObject(of: type)
-            if type.hasFinalizer { collectorState.pointee.finalizableObjects &+= 1 }
+            if type.needsHeldCollection { collectorState.pointee.heldCollectionObjects &+= 1 }
             return object
         }
         let gc = type.isContainer ? ObjectHeader.gcWordSize : 0
@@ -295,7 +295,7 @@ public final class Heap: @unchecked Sendable {
         let payload = type.basicSize + items
         let byteCount = gc + ObjectHeader.size + payload
         let block = try allocateBlock(byteCount: byteCount, for: type)
-        if type.hasFinalizer && !immortal { collectorState.pointee.finalizableObjects &+= 1 }
+        if type.needsHeldCollection && !immortal { collectorState.pointee.heldCollectionObjects &+= 1 }
         let object = RawRef.initialize(block: block, type: type, heapID: identity.id, immortal: immortal)
         if payload > 0 { object.zeroPayload(byteCount: payload) }
         if type.itemSize > 0 { object.itemCount = itemCount }

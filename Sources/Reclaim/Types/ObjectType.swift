@@ -147,6 +147,8 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.traverse = traverse
         self.isContainer = traverse != nil
         self.hasFinalizer = finalizer != nil
+        self.isUncollectable = traverse != nil && clear == nil && kind != .instance
+        self.needsHeldCollection = finalizer != nil || self.isUncollectable
         self.clear = clear
         self.dropReferences = dropReferences
         self.finalizer = finalizer
@@ -170,6 +172,12 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// Whether objects of this type are tracked by the collector (it has ``traverse``).
     public let isContainer: Bool
     let hasFinalizer: Bool
+    /// A container without `clear`: the collector cannot break a cycle
+    /// through it, so garbage that includes it goes to `gc.garbage`.
+    let isUncollectable: Bool
+    /// Whether the collector must hold garbage of this type while user
+    /// code runs: it has a finalizer, or is uncollectable.
+    let needsHeldCollection: Bool
 
     /// As Python prints a class: `<class 'name'>`.
     public var description: String { "<class '\(name)'>" }
