@@ -18,6 +18,8 @@ extension ObjectType {
     ///     `attributes` too, in a dict at `__dict__` (a Python class
     ///     without `__slots__`).
     ///   - finalizer: `__del__`; the base's when nil.
+    ///   - call: `__call__`, making instances callable (see
+    ///     ``ObjectType/Call``); the base's when nil.
     ///
     /// ```swift
     /// let person = ObjectType.makeClass("Person", attributes: ["name"]) { this in
@@ -27,7 +29,7 @@ extension ObjectType {
     /// ```
     public static func makeClass(
         _ name: String, attributes: [String], base: ObjectType? = nil, hasAttributeDictionary: Bool = false,
-        supportsWeakReferences: Bool = true, finalizer: Finalizer? = nil
+        supportsWeakReferences: Bool = true, finalizer: Finalizer? = nil, call: Call? = nil
     ) -> ObjectType {
         if let base {
             precondition(base.kind == .instance, "ObjectType.makeClass \(name): base \(base.name) is not a class")
@@ -44,7 +46,8 @@ extension ObjectType {
             finalizer: finalizer ?? base?.finalizer, storageBlocks: nil,
             hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
             equalityFamily: "instance:\(name)", attributeNames: names,
-            supportsWeakReferences: supportsWeakReferences || base?.supportsWeakReferences == true, base: base)
+            supportsWeakReferences: supportsWeakReferences || base?.supportsWeakReferences == true, base: base,
+            call: call ?? base?.call)
     }
 
     /// The slot of attribute `name`.

@@ -179,6 +179,7 @@ extension Ref {
         case .set: return "set"
         case .instance: return "instance"
         case .weakReference: return "weakref"
+        case .function: return "function"
         case .custom: return "object"
         }
     }

@@ -273,7 +273,9 @@ enum PayloadLayout {
 
     enum WeakReference {
         static let referent = PayloadField<UnsafeMutableRawPointer?>(offset: 0)
-        static let size = 8
+        /// A callable callback object, held (0 for none, or a Swift callback).
+        static let callbackObject = 8
+        static let size = 16
     }
 
     enum Instance {

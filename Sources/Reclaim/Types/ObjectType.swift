@@ -35,6 +35,11 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// Equality for dict keys and set members (both of this type, or of any
     /// type in the same ``equalityFamily``).
     public typealias Equals = (_ lhs: RawRef, _ rhs: RawRef) -> Bool
+    /// Calls an object of the type (CPython's `tp_call`): receives the
+    /// object and the arguments, borrowed, and returns the result (the
+    /// heap's `None` for none). Makes the type callable: its objects can
+    /// be weak reference callbacks and `finalize` actions.
+    public typealias Call = (_ callee: borrowing Ref, _ arguments: borrowing RefArray) throws -> Ref
 
     /// Python's `object.__hash__`: a hash of `object`'s identity (its
     /// address), the default of custom types and of classes.
@@ -65,6 +70,8 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     public let equals: Equals?
     /// Types whose values can compare equal to each other (`1 == 1.0 == True`).
     public let equalityFamily: String
+    /// Calls an object of the type; `nil` when its objects are not callable.
+    public let call: Call?
     /// For instance types: the attribute names, one slot each — the base
     /// class's first, then the class's own.
     public let attributeNames: [String]
@@ -108,7 +115,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     let initialFlags: UInt16
 
     @usableFromInline
-    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, weakReference, custom }
+    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, weakReference, function, custom }
 
     /// Creates a type.
     ///
@@ -120,23 +127,24 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     ///   - hash: by default ``identityHash(_:)``, as Python's `object`;
     ///     pass `nil` for an unhashable type.
     ///   - equals: by default ``identityEquals(_:_:)``, as Python's `object`.
+    ///   - call: makes the objects callable (see ``Call``).
     public convenience init(
         name: String, basicSize: Int, itemSize: Int = 0,
         traverse: Traverse? = nil, clear: Clear? = nil, dropReferences: DropReferences? = nil,
         finalizer: Finalizer? = nil, storageBlocks: StorageBlocks? = nil,
         hash: Hash? = ObjectType.identityHash, equals: Equals? = ObjectType.identityEquals,
-        supportsWeakReferences: Bool = false
+        call: Call? = nil, supportsWeakReferences: Bool = false
     ) {
         self.init(name: name, kind: .custom, basicSize: basicSize, itemSize: itemSize, traverse: traverse,
                   clear: clear, dropReferences: dropReferences, finalizer: finalizer,
                   storageBlocks: storageBlocks, hash: hash, equals: equals, equalityFamily: name,
-                  attributeNames: [], supportsWeakReferences: supportsWeakReferences)
+                  attributeNames: [], supportsWeakReferences: supportsWeakReferences, call: call)
     }
 
     init(name: String, kind: Kind, basicSize: Int, itemSize: Int, traverse: Traverse?, clear: Clear?,
          dropReferences: DropReferences?, finalizer: Finalizer?, storageBlocks: StorageBlocks?,
          hash: Hash?, equals: Equals?, equalityFamily: String, attributeNames: [String],
-         supportsWeakReferences: Bool, base: ObjectType? = nil) {
+         supportsWeakReferences: Bool, base: ObjectType? = nil, call: Call? = nil) {
         precondition(basicSize >= 0 && basicSize % 8 == 0, "ObjectType \(name): basicSize must be a multiple of 8")
         precondition(itemSize >= 0, "ObjectType \(name): itemSize must not be negative")
         precondition(itemSize == 0 || basicSize >= 8, "ObjectType \(name): a variable-size type needs its count word")
@@ -156,6 +164,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.hash = hash
         self.equals = equals
         self.equalityFamily = equalityFamily
+        self.call = call
         self.attributeNames = attributeNames
         self.instanceSlotCount = kind == .instance ? attributeNames.count : 0
         self.base = base

@@ -3,20 +3,34 @@
 /// that object dies — by reference counting or by the collector — with an
 /// optional callback.
 ///
-/// Payload of a weakref: the referent's address (0 once cleared;
-/// `PayloadLayout.WeakReference`). The heap keeps, beside the objects, each referent's weakrefs and each
-/// weakref's callback; a referent carries the `hasWeakReferences` flag so
-/// the destruction path pays for the lookup only when there is one.
+/// Payload of a weakref: the referent's address (0 once cleared) and a
+/// callable callback object, held (0 for none; `PayloadLayout.WeakReference`).
+/// The heap keeps, beside the objects, each referent's weakrefs and each
+/// weakref's callback — a Swift closure, or the call of the callback
+/// object; a referent carries the `hasWeakReferences` flag so the
+/// destruction path pays for the lookup only when there is one.
 ///
-/// Weakrefs are tracked containers (with nothing to traverse) so that the
-/// collector knows when a weakref is itself part of the garbage: then its
-/// callback does not run (CPython's `handle_weakrefs` rule).
+/// Weakrefs are tracked containers, which traverse their callback object,
+/// so a cycle through a callback is collected, and the collector knows
+/// when a weakref is itself part of the garbage: then its callback does
+/// not run (CPython's `handle_weakrefs` rule). A callback object is let go
+/// when the referent dies, before it is called (as CPython clears
+/// `wr_callback`), or when the weakref is cleared or dies.
 extension ObjectType {
     /// `weakref`: a weak reference object (``WeakReferences/reference(to:callback:)`` makes them).
     public static let weakReference = ObjectType(
         name: "weakref", kind: .weakReference, basicSize: PayloadLayout.WeakReference.size, itemSize: 0,
-        traverse: { _, _ in }, clear: { object, heap in heap.weakReferenceTable.pointee.forget(object) },
-        dropReferences: { object, heap in heap.weakReferenceTable.pointee.forget(object) },
+        traverse: { object, visit in
+            if let callback = object.payload.reference(at: PayloadLayout.WeakReference.callbackObject) { visit(callback) }
+        },
+        clear: { object, heap in
+            heap.weakReferenceTable.pointee.forget(object)
+            _ = object.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject)
+        },
+        dropReferences: { object, heap in
+            heap.weakReferenceTable.pointee.forget(object)
+            _ = object.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject)
+        },
         finalizer: nil, storageBlocks: nil,
         hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
         equalityFamily: "weakref", attributeNames: [], supportsWeakReferences: false)
@@ -24,6 +38,14 @@ extension ObjectType {
 
 /// What runs when a weak reference's referent dies: it receives the weakref.
 public typealias WeakReferenceCallback = (_ weakReference: borrowing Ref) throws -> Void
+
+/// The callback of every weakref made with a callback object: takes the
+/// object out of the weakref, then calls it with the weakref, and lets it
+/// go after.
+func callWeakReferenceCallbackObject(_ weak: borrowing Ref) throws {
+    guard let callback = weak.raw.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject) else { return }
+    _ = try callback.call(with: weak.copy())
+}
 
 extension RawRef {
     /// The referent while it is alive. A referent at count 0 is being

@@ -39,6 +39,27 @@ public struct WeakReferences: Sendable {
         return Ref(adopting: weak, heap: heap)
     }
 
+    /// A weak reference to `object` whose callback is `callback`, a
+    /// callable heap object (a ``Heap/function(_:capturing:_:)``, or an
+    /// object of any type with a ``ObjectType/call``), called with the
+    /// weakref when `object` dies — `weakref.ref(object, callback)` with
+    /// the callback an ordinary object. The weakref holds `callback`, and
+    /// the collector traverses it there: a cycle through the callback is
+    /// collected. Each call makes a new weak reference.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when `callback` is not
+    ///   callable or the object's type does not support weak references;
+    ///   ``ObjectError/memoryError(_:)`` when the weak reference cannot be allocated.
+    public func reference(to object: borrowing Ref, callback: borrowing Ref) throws(ObjectError) -> Ref {
+        heap.checkOwnership(callback.raw, "WeakReferences.reference(to:callback:)")
+        guard callback.isCallable else {
+            throw .typeError("a weak reference callback must be callable, not '\(callback.raw.type.name)'")
+        }
+        let weak = try reference(to: object, callback: callWeakReferenceCallbackObject)
+        weak.raw.payload.initializeReference(at: PayloadLayout.WeakReference.callbackObject, to: callback.copy())
+        return weak
+    }
+
     /// How many weak references refer to `object` (`weakref.getweakrefcount`).
     public func count(of object: borrowing Ref) -> Int {
         heap.weakReferenceTable.pointee.count(of: object.raw)
@@ -62,6 +83,33 @@ public struct WeakReferences: Sendable {
         finalizer.arm(weak: weak.takeRaw())
         heap.weakReferenceTable.pointee.objectFinalizers[ObjectIdentifier(finalizer)] = finalizer
         return finalizer
+    }
+
+    /// Calls `function`, a callable heap object, with `arguments` once
+    /// when `object` dies (`weakref.finalize(obj, func, *args)`). The
+    /// finalizer holds `function` and `arguments` until then, as roots:
+    /// as in CPython, they must not refer to `object`, or it never dies.
+    /// What the call throws goes to the unraisable hook.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when `function` is not
+    ///   callable or the object's type does not support weak references;
+    ///   ``ObjectError/memoryError(_:)`` when its weak reference cannot be allocated.
+    @discardableResult
+    public func finalize(_ object: borrowing Ref, calling function: borrowing Ref,
+                         with arguments: consuming RefArray = RefArray()) throws(ObjectError) -> ObjectFinalizer {
+        heap.checkOwnership(function.raw, "WeakReferences.finalize(_:calling:with:)")
+        guard function.isCallable else {
+            throw .typeError("a finalize action must be callable, not '\(function.raw.type.name)'")
+        }
+        let call = HeldCall(function: function.copy(), arguments: arguments)
+        let heap = self.heap
+        return try finalize(object) {
+            do {
+                try call.run()
+            } catch {
+                heap.unraisableHook(UnraisableError(error: error, context: "weakref.finalize action"))
+            }
+        }
     }
 }
 
