@@ -9,24 +9,27 @@ import Reclaim
 ///
 /// Special forms: `(define name value)`, `(set! name value)`, `(del name)`,
 /// `(lambda (params…) body…)`, `(if test then else)`, `(begin forms…)`,
-/// `(quote datum)`, `(class Name [finalizer])`, `(new Name)`,
-/// `(get object attribute)`, `(set object attribute value)`.
-/// Built-ins: `+ - * < =`, `print`, `list`, `len`, `gc-collect`,
-/// `gc-is-tracked`, `weakref`, `deref`.
+/// `(quote datum)`, `(class Name [finalizer])`, `(get object attribute)`,
+/// `(set object attribute value)`.
+/// Built-ins: `+ - * < =`, `print`, `list`, `len`, `new`, `gc-collect`,
+/// `gc-is-tracked`, `weakref` (with an optional callback), `deref`,
+/// `finalize` (object, function, arguments…).
+///
+/// Classes are class objects bound to their name: a program that makes
+/// classes as it runs frees those it no longer uses. Closures are
+/// callable, so they serve as finalizers (`__del__`), weak reference
+/// callbacks and `finalize` actions — held by the heap, where the
+/// collector sees them, never by Swift.
 public final class Interpreter {
     /// The heap every value of the program lives on.
     public let heap: Heap
     /// Environments: bindings in the attribute dictionary, the enclosing one in `parent`.
     let environmentClass = ObjectType.makeClass("Environment", attributes: ["parent"], hasAttributeDictionary: true)
-    /// Closures: parameter names, body forms and the environment they close over.
-    let lambdaClass = ObjectType.makeClass("Lambda", attributes: ["params", "body", "env"])
+    /// Closures: parameter names, body forms and the environment they
+    /// close over; callable, so the heap can call them back.
+    let lambdaClass: ObjectType
     /// The global environment (one element: what the program holds).
     var globals = RefArray()
-    /// The finalizer lambdas, a dict by class name (one element). Apart from
-    /// `globals`, because finalizers read it while `globals` is let go.
-    var finalizers = RefArray()
-    /// The classes the program made, by name.
-    var classes: [String: ObjectType] = [:]
     /// What `print` printed, line by line.
     public private(set) var output: [String] = []
 
@@ -39,8 +42,14 @@ public final class Interpreter {
     /// An interpreter on a new heap.
     public init() throws {
         heap = try Heap()
+        // The interpreter outlives every call: `finish()` ends the heap first.
+        weak var interpreter: Interpreter?
+        lambdaClass = ObjectType.makeClass("Lambda", attributes: ["params", "body", "env"], call: { closure, arguments in
+            guard let interpreter else { throw Failure(description: "the interpreter has finished") }
+            return try interpreter.call(closure, arguments)
+        })
         globals.append(try heap.instance(of: environmentClass))
-        finalizers.append(try heap.dict())
+        interpreter = self
     }
 
     /// Ends the program as an interpreter exits: its roots go, the
@@ -84,7 +93,8 @@ public final class Interpreter {
         let function = try evaluate(head, in: env)
         var arguments = RefArray()
         for index in 1..<(try form.length()) { arguments.append(try evaluate(try form.item(at: index), in: env)) }
-        return try call(function, arguments)
+        guard function.type === lambdaClass else { throw Failure(description: "not a function: \(try show(function))") }
+        return try function.call(arguments)
     }
 
     /// A special form or built-in named `name`, or nil for a call.
@@ -123,11 +133,13 @@ public final class Interpreter {
             var result = heap.none
             for index in 1..<(try form.length()) { result = try value(index) }
             return result
-        case "class": return try defineClass(try argument(1).stringValue(), finalizer: try form.length() > 2 ? try value(2) : nil)
-        case "new":
-            let className = try argument(1).stringValue()
-            guard let type = classes[className] else { throw Failure(description: "new: no class \(className)") }
-            return try heap.instance(of: type)
+        case "class":
+            // `(class Name finalizer)`: a class whose instances take any
+            // attribute; the finalizer lambda is its `__del__`.
+            let made = try heap.makeClass(try argument(1).stringValue(), attributes: [], hasAttributeDictionary: true,
+                                          finalizer: try form.length() > 2 ? try value(2) : nil)
+            try bindings(of: env).setValue(made, forKey: try argument(1))
+            return heap.none
         case "get": return try value(1).attribute(try argument(2).stringValue())
         case "set":
             try value(1).setAttribute(try argument(2).stringValue(), to: try value(3))
@@ -139,7 +151,8 @@ public final class Interpreter {
 
     /// The built-ins, on evaluated arguments; nil when `name` is none.
     func builtin(_ name: String, _ form: borrowing Ref, _ env: borrowing Ref) throws -> Ref? {
-        let builtins: Set = ["+", "-", "*", "<", "=", "print", "list", "len", "gc-collect", "gc-is-tracked", "weakref", "deref"]
+        let builtins: Set = ["+", "-", "*", "<", "=", "print", "list", "len", "new", "gc-collect", "gc-is-tracked",
+                             "weakref", "deref", "finalize"]
         guard builtins.contains(name) else { return nil }
         var values = RefArray()
         for index in 1..<(try form.length()) { values.append(try evaluate(try form.item(at: index), in: env)) }
@@ -160,15 +173,24 @@ public final class Interpreter {
         case "len": return try heap.int(try values.withElement(at: 0) { try $0.length() })
         case "gc-collect": return try heap.int(heap.collector.collect())
         case "gc-is-tracked": return heap.bool(values.withElement(at: 0) { heap.collector.isTracked($0) })
-        case "weakref": return try values.withElement(at: 0) { try heap.weakReferences.reference(to: $0) }
+        case "new": return try values.withElement(at: 0) { try heap.instance(ofClass: $0) }
+        case "weakref":
+            let object = values.element(at: 0)
+            guard values.count > 1 else { return try heap.weakReferences.reference(to: object) }
+            return try heap.weakReferences.reference(to: object, callback: values.element(at: 1))
+        case "finalize":
+            let object = values.element(at: 0), function = values.element(at: 1)
+            var arguments = RefArray()
+            for index in 2..<values.count { arguments.append(values.element(at: index)) }
+            try heap.weakReferences.finalize(object, calling: function, with: arguments)
+            return heap.none
         default: return try values.withElement(at: 0) { try $0.referent() } ?? heap.none   // deref
         }
     }
 
     /// Calls a closure with `arguments`, in a new environment whose parent
-    /// is the one it closes over.
-    func call(_ function: borrowing Ref, _ arguments: consuming RefArray) throws -> Ref {
-        guard function.type === lambdaClass else { throw Failure(description: "not a function: \(try show(function))") }
+    /// is the one it closes over (the `call` of `Lambda`).
+    func call(_ function: borrowing Ref, _ arguments: borrowing RefArray) throws -> Ref {
         let scope = try heap.instance(of: environmentClass)
         try scope.setAttribute("parent", to: try function.attribute("env"))
         let parameters = try function.attribute("params")
@@ -203,29 +225,6 @@ public final class Interpreter {
         }
     }
 
-    /// `(class Name finalizer)`: a class whose instances take any attribute;
-    /// its finalizer, a lambda of one parameter, is held in `finalizers`.
-    func defineClass(_ name: String, finalizer: consuming Ref?) throws -> Ref {
-        let hasFinalizer = finalizer != nil
-        if let finalizer {
-            try finalizers.withElement(at: 0) { try $0.setValue(finalizer, forKey: try heap.str(name)) }
-        }
-        var method: ObjectType.Finalizer?
-        if hasFinalizer {
-            method = { [unowned self] (this: borrowing Ref) throws in try self.finalize(this, of: name) }
-        }
-        classes[name] = ObjectType.makeClass(name, attributes: [], hasAttributeDictionary: true, finalizer: method)
-        return heap.none
-    }
-
-    /// Runs class `name`'s finalizer lambda on `object`.
-    func finalize(_ object: borrowing Ref, of name: String) throws {
-        guard let lambda = try finalizers.withElement(at: 0, { try $0.value(forKey: try heap.str(name)) }) else { return }
-        var arguments = RefArray()
-        arguments.append(object.copy())
-        _ = try call(lambda, arguments)
-    }
-
     func isTrue(_ value: borrowing Ref) throws -> Bool {
         if value.type === ObjectType.none { return false }
         if value.type === ObjectType.bool { return try value.boolValue() }
@@ -246,6 +245,7 @@ public final class Interpreter {
             return "(" + items.joined(separator: " ") + ")"
         }
         if type === lambdaClass { return "<lambda>" }
+        if value.isClass { return "<class \(try value.instanceType().name)>" }
         if type === ObjectType.weakReference { return "<weakref>" }
         return "<\(type.name)>"
     }

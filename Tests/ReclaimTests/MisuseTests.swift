@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown, instanceOfDeadClass, instanceInForeignHeap
     }
 
     static let expectedMessages: [Case: String] = [
@@ -30,6 +30,8 @@ struct MisuseTests {
         .payloadForeignHeap: "ObjectPayload.initializeReference(at:to:): Pair object at",
         .payloadCountWord: "ObjectPayload.store(_:at:): Row object at",
         .destroyDuringShutdown: "Heap.destroy: heap ",
+        .instanceOfDeadClass: "Heap.instance(of:): class Gone: its class object has died",
+        .instanceInForeignHeap: "Heap.instance(of:): class Here: its class object belongs to another heap",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -110,6 +112,13 @@ struct MisuseTests {
             // Writing the count word would let accesses, and the free, go past the block.
             let row = ObjectType(name: "Row", basicSize: 8, itemSize: 8)
             try heap.allocateObject(of: row, itemCount: 2).payload.store(1_000, at: 0)
+        case .instanceOfDeadClass:
+            // Swift may keep a class's type after its class object has died.
+            let type = try heap.makeClass("Gone", attributes: []).instanceType()
+            _ = try heap.instance(of: type)
+        case .instanceInForeignHeap:
+            let here = try heap.makeClass("Here", attributes: [])
+            _ = try Heap().instance(of: here.instanceType())
         case .destroyDuringShutdown:
             let closer = ObjectType.makeClass("Closer", attributes: []) { this in this.heap.destroy() }
             let kept = try heap.instance(of: closer)

@@ -24,6 +24,20 @@ struct TinyLispTests {
         #expect(interpreter.finish() == ["closing kept"])
     }
 
+    @Test("callbacks.lisp: closures as weak reference callbacks and finalize actions; a cycle through a callback is collected; classes made in a loop die")
+    func callbacks() throws {
+        let source = try String(contentsOf: Self.scripts.appendingPathComponent("callbacks.lisp"), encoding: .utf8)
+        let interpreter = try Interpreter()
+        let output = try interpreter.run(source)
+        // The cycle: make's environment and its dict, the box and its dict,
+        // the weak reference, the callback closure and its body list.
+        #expect(output == [
+            "callback: the box is gone, deref gives nil", "finalize: c", "collected 7", "churned",
+        ])
+        #expect(interpreter.heap.liveObjectCount(of: .classObject) == 1, "Box alone: the 50 Temp classes died")
+        interpreter.finish()
+    }
+
     @Test("recursion, del and errors in the language's terms")
     func language() throws {
         let interpreter = try Interpreter()

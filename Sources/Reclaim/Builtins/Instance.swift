@@ -32,6 +32,22 @@ extension ObjectType {
         supportsWeakReferences: Bool = true, finalizer: Finalizer? = nil, call: Call? = nil
     ) -> ObjectType {
         if let base {
+            precondition(!base.hasClassObject,
+                         "ObjectType.makeClass \(name): base \(base.name) has a class object; derive from it with Heap.makeClass")
+        }
+        return makeClass(name, attributes: attributes, base: base, hasAttributeDictionary: hasAttributeDictionary,
+                         supportsWeakReferences: supportsWeakReferences, finalizer: finalizer, call: call,
+                         hasClassObject: false)
+    }
+
+    /// ``makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:call:)``,
+    /// and for `Heap.makeClass` a class whose instances hold their class
+    /// object in a slot after their attributes.
+    static func makeClass(
+        _ name: String, attributes: [String], base: ObjectType?, hasAttributeDictionary: Bool,
+        supportsWeakReferences: Bool, finalizer: Finalizer?, call: Call?, hasClassObject: Bool
+    ) -> ObjectType {
+        if let base {
             precondition(base.kind == .instance, "ObjectType.makeClass \(name): base \(base.name) is not a class")
         }
         let inheritsDictionary = base?.hasAttributeDictionary ?? false
@@ -39,15 +55,21 @@ extension ObjectType {
             + (hasAttributeDictionary && !inheritsDictionary ? [dictionaryAttribute] : [])
         precondition(Set(names).count == names.count, "ObjectType.makeClass \(name): attribute names repeat")
         return ObjectType(
-            name: name, kind: .instance, basicSize: PayloadLayout.wordSize * names.count, itemSize: 0,
-            traverse: { object, visit in object.instanceSlots.forEach { if let value = $0 { visit(value) } } },
+            name: name, kind: .instance, basicSize: PayloadLayout.wordSize * (names.count + (hasClassObject ? 1 : 0)),
+            itemSize: 0,
+            traverse: { object, visit in
+                let count = object.withType { $0.traversedSlotCount }
+                object.instanceSlots(count: count).forEach { if let value = $0 { visit(value) } }
+            },
             clear: { object, _ in object.clearInstance() },
+            // Not the class object: destruction lets it go after the
+            // block is freed (`Heap.destroyNow`), since it owns the type.
             dropReferences: { object, _ in object.clearInstance() },
             finalizer: finalizer ?? base?.finalizer, storageBlocks: nil,
             hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
             equalityFamily: "instance:\(name)", attributeNames: names,
             supportsWeakReferences: supportsWeakReferences || base?.supportsWeakReferences == true, base: base,
-            call: call ?? base?.call)
+            call: call ?? base?.call, hasClassObject: hasClassObject)
     }
 
     /// The slot of attribute `name`.
@@ -87,7 +109,9 @@ extension Heap {
     /// with every attribute unset.
     public func instance(of type: ObjectType) throws(ObjectAllocationError) -> Ref {
         precondition(type.kind == .instance, "Heap.instance(of:): \(type.name) is not a class made by ObjectType.makeClass")
-        return Ref(adopting: try allocateObject(of: type, itemCount: 0), heap: self)
+        let instance = try allocateObject(of: type, itemCount: 0, immortal: false)
+        if type.hasClassObject { attachClassObject(to: instance, type: type) }
+        return Ref(adopting: instance, heap: self)
     }
 }
 
@@ -159,33 +183,66 @@ extension Ref {
         }
     }
 
-    /// The value of attribute `name`: its slot, or else the attribute dictionary's entry.
+    /// The value of attribute `name`: its slot, or else the attribute
+    /// dictionary's entry, or else — for an instance of a class with a
+    /// class object — the class attribute of its class or a base. On a
+    /// class object: its class attribute, or a base's.
     ///
-    /// - Throws: ``ObjectError/attributeError(_:)`` when the instance has no
-    ///   such attribute (or this is not an instance).
+    /// - Throws: ``ObjectError/attributeError(_:)`` when there is no such
+    ///   attribute (or this is neither an instance nor a class object).
     public func attribute(_ name: String) throws(ObjectError) -> Ref {
+        if isClass {
+            guard let value = try ClassObjectLayout.lookUp(name, from: raw, heap: heap) else { throw noClassAttribute(name) }
+            return Ref(retaining: value, heap: heap)
+        }
         try requireKind(.instance, "attribute")
         if let index = raw.type.slotIndex(of: name) {
             guard let value = raw.instanceSlots[index] else { throw noAttribute(name) }
             return Ref(retaining: value, heap: heap)
         }
-        guard let dictionary = attributeDictionary() else { throw noAttribute(name) }
-        let key = try attributeKey(name)
-        // A str key's hash and equality cannot throw.
-        guard let value = try? heap.dictGet(dictionary, key: key.raw) else { throw noAttribute(name) }
-        return Ref(retaining: value, heap: heap)
+        if let dictionary = attributeDictionary() {
+            let key = try attributeKey(name)
+            // A str key's hash and equality cannot throw.
+            if let value = try? heap.dictGet(dictionary, key: key.raw) { return Ref(retaining: value, heap: heap) }
+        }
+        if let classObject = classObject(),
+           let value = try ClassObjectLayout.lookUp(name, from: classObject.raw, heap: heap) {
+            return Ref(retaining: value, heap: heap)
+        }
+        throw noAttribute(name)
+    }
+
+    func noClassAttribute(_ name: String) -> ObjectError {
+        .attributeError("type object '\(ClassObjectLayout.instanceType(of: raw).name)' has no attribute '\(name)'")
+    }
+
+    /// A class object's own attribute dictionary; nil once the collector has cleared it.
+    func classAttributes(_ name: String) throws(ObjectError) -> RawRef {
+        guard let attributes = raw.payload.reference(at: ClassObjectLayout.attributesOffset) else { throw noClassAttribute(name) }
+        return attributes
     }
 
     /// Sets attribute `name` to `value`: in its slot, or else, when the
     /// class gives instances an attribute dictionary, in that (made on the
-    /// first such attribute).
+    /// first such attribute). On a class object: its class attribute.
     ///
     /// - Throws: ``ObjectError/attributeError(_:)`` when the class has no
     ///   such attribute and no attribute dictionary;
     ///   ``ObjectError/memoryError(_:)`` when the dictionary cannot grow.
     public func setAttribute(_ name: String, to value: borrowing Ref) throws(ObjectError) {
-        try requireKind(.instance, "setAttribute")
         heap.checkOwnership(value.raw, "\(raw.type.name).setAttribute")
+        if isClass {
+            let attributes = try classAttributes(name), key = try attributeKey(name)
+            do {
+                try heap.dictSet(attributes, key: key.raw, value: value.raw)
+            } catch let error as ObjectAllocationError {
+                throw .memoryError(error)
+            } catch {
+                throw .typeError("setAttribute: \(error)")
+            }
+            return
+        }
+        try requireKind(.instance, "setAttribute")
         guard let index = raw.type.slotIndex(of: name) else {
             guard let slot = raw.withType({ $0.dictionarySlot }) else { throw noAttribute(name) }
             if attributeDictionary() == nil {
@@ -232,6 +289,12 @@ extension Ref {
     /// - Throws: ``ObjectError/attributeError(_:)`` when the instance has no
     ///   such attribute set (or this is not an instance).
     public func deleteAttribute(_ name: String) throws(ObjectError) {
+        if isClass {
+            let attributes = try classAttributes(name), key = try attributeKey(name)
+            guard let old = try? heap.dictRemove(attributes, key: key.raw) else { throw noClassAttribute(name) }
+            old.release()
+            return
+        }
         try requireKind(.instance, "deleteAttribute")
         if let index = raw.type.slotIndex(of: name) {
             guard let old = raw.instanceSlots[index] else { throw noAttribute(name) }

@@ -441,7 +441,7 @@ extension Collector {
                 continue
             }
             let freed = object.withType { type -> Bool in
-                guard type.kind == .instance, !flags.contains(.hasWeakReferences) else { return false }
+                guard type.kind == .instance, !type.hasClassObject, !flags.contains(.hasWeakReferences) else { return false }
                 heap.countContainerFreed()
                 heap.free(object, type: type)
                 return true

@@ -14,7 +14,7 @@ extension RawRef {
         withType { type in
             switch type.kind {
             case .instance:
-                for case let value? in instanceSlots(count: type.instanceSlotCount) { visit(value) }
+                for case let value? in instanceSlots(count: type.traversedSlotCount) { visit(value) }
             case .tuple:
                 for case let item? in tupleSlots { visit(RawRef(pointer: item)) }
             case .list:
@@ -40,7 +40,7 @@ extension RawRef {
     var referenceCountEstimate: Int {
         withType { type in
             switch type.kind {
-            case .instance: return type.instanceSlotCount
+            case .instance: return type.traversedSlotCount
             case .tuple, .list, .set: return itemCount
             case .dict: return itemCount &* 2
             default: return 1

@@ -112,23 +112,29 @@ extension Heap {
     }
 
     private func destroyNow(_ object: RawRef) {
-        object.withType { type in
+        let classObject = object.withType { type -> RawRef? in
             checkNotTracked(object, type: type, "destruction")
             if type.hasFinalizer && !object.flags.contains(.finalized) {
-                if runFinalizer(object, type: type) == .resurrected { return }
+                if runFinalizer(object, type: type) == .resurrected { return nil }
             }
             if object.flags.contains(.hasWeakReferences) {
                 runWeakReferenceCallbacks(weakReferenceTable.pointee.clear(referent: object))
             }
             if type.isContainer { countContainerFreed() }
+            var classObject: RawRef?
             if type.kind == .instance {
                 // The common case, inline: an instance's dropReferences releases its slots.
                 object.clearInstance(slotCount: type.instanceSlotCount)
+                if type.hasClassObject { classObject = ClassObjectLayout.classObject(ofInstance: object, type: type) }
             } else if let drop = type.dropReferences {
                 drop(object, self)
             }
             free(object, type: type)
+            return classObject
         }
+        // Last, as CPython's subtype_dealloc: the class object owns the
+        // type, which the lines above use.
+        classObject?.release()
     }
 
     /// A container gone counts against generation 0's allocations, as in CPython.

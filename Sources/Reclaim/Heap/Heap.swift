@@ -131,6 +131,7 @@ public final class Heap: @unchecked Sendable {
         }
         withdrawPublishedFigures()
         core.pointee.isDestroyed = true
+        releaseClassTypes()
         HeapRegistry.unregister(identity.id)
         try? cache.destroy()
         try? arena.destroy()
@@ -275,6 +276,7 @@ public final class Heap: @unchecked Sendable {
     ///   arena has no memory.
     public func allocateObject(of type: ObjectType, itemCount: Int = 0) throws(ObjectAllocationError) -> RawRef {
         guard itemCount >= 0 else { throw ObjectAllocationError(typeName: type.name, reason: .negativeCount(itemCount)) }
+        precondition(!type.hasClassObject, "Heap.allocateObject(of:): class \(type.name) has a class object; use Heap.instance(of:)")
         return try allocateObject(of: type, itemCount: itemCount, immortal: false)
     }
 

@@ -22,8 +22,8 @@ extension Introspection {
     public func growth(limit: Int? = nil) -> [TypeGrowth] {
         var grown: [TypeGrowth] = []
         var baseline: [Int: Int] = [:]
-        ObjectType.registry.withLock { types in
-            for type in types {
+        ObjectType.registry.withLock { registry in
+            for type in registry.live {
                 let count = heap.counters(atIndex: type.index).count
                 guard count > 0 else { continue }
                 baseline[type.index] = count

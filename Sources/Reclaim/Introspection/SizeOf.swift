@@ -34,8 +34,8 @@ extension Introspection {
 
     /// Live objects and bytes per type, most bytes first.
     public func typeStatistics() -> [TypeStatistics] {
-        ObjectType.registry.withLock { types in
-            types.compactMap { type -> TypeStatistics? in
+        ObjectType.registry.withLock { registry in
+            registry.live.compactMap { type -> TypeStatistics? in
                 let counters = self.heap.counters(atIndex: type.index)
                 guard counters.count > 0 || counters.bytes > 0 else { return nil }
                 return TypeStatistics(typeName: type.name, count: counters.count, bytes: counters.bytes)

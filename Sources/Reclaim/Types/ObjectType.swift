@@ -3,7 +3,6 @@
 // the byte count it was allocated with, valid until the object changes.
 
 import Jemalloc
-import Synchronization
 
 /// A type descriptor: what the heap and the collector need to know about
 /// the objects of one type. The built-in types are made through this same
@@ -115,7 +114,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     let initialFlags: UInt16
 
     @usableFromInline
-    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, weakReference, function, custom }
+    enum Kind { case none, bool, int, float, str, bytes, tuple, list, dict, set, instance, weakReference, function, classObject, custom }
 
     /// Creates a type.
     ///
@@ -144,7 +143,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     init(name: String, kind: Kind, basicSize: Int, itemSize: Int, traverse: Traverse?, clear: Clear?,
          dropReferences: DropReferences?, finalizer: Finalizer?, storageBlocks: StorageBlocks?,
          hash: Hash?, equals: Equals?, equalityFamily: String, attributeNames: [String],
-         supportsWeakReferences: Bool, base: ObjectType? = nil, call: Call? = nil) {
+         supportsWeakReferences: Bool, base: ObjectType? = nil, call: Call? = nil, hasClassObject: Bool = false) {
         precondition(basicSize >= 0 && basicSize % 8 == 0, "ObjectType \(name): basicSize must be a multiple of 8")
         precondition(itemSize >= 0, "ObjectType \(name): itemSize must not be negative")
         precondition(itemSize == 0 || basicSize >= 8, "ObjectType \(name): a variable-size type needs its count word")
@@ -174,8 +173,17 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.fixedRealSize = Allocator.sizeClass(forByteCount: fixedBlockSize) ?? fixedBlockSize
         self.initialFlags = HeaderFlags.liveMagic.rawValue | (gc != 0 ? HeaderFlags.hasGCWord.rawValue : 0)
         self.supportsWeakReferences = supportsWeakReferences
-        self.index = ObjectType.nextIndex.add(1, ordering: .relaxed).oldValue
-        ObjectType.keepAlive(self)
+        self.hasClassObject = hasClassObject
+        self.traversedSlotCount = self.instanceSlotCount + (hasClassObject ? 1 : 0)
+        self.index = ObjectType.registry.withLock { $0.takeIndex() }
+        ObjectType.registry.withLock { $0.add(self) }
+    }
+
+    deinit {
+        // Only a class owned by a class object is ever freed: it left the
+        // registry when its class object died.
+        let index = self.index
+        ObjectType.registry.withLock { $0.giveBack(index) }
     }
 
     /// Whether objects of this type are tracked by the collector (it has ``traverse``).
@@ -196,10 +204,22 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// Hashes the descriptor's identity.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
-    static let nextIndex = Atomic<Int>(0)
+    /// The live types (see ``TypeRegistry``).
+    static let registry = ProcessLock(TypeRegistry())
 
-    /// Object headers refer to their type without retaining it, so every
-    /// type lives as long as the process.
-    static let registry = ProcessLock<[ObjectType]>([])
-    static func keepAlive(_ type: ObjectType) { registry.withLock { $0.append(type) } }
+    // MARK: Class objects
+
+    /// Whether the type is owned by a class object (``Heap/makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:call:)``),
+    /// which each instance holds in a slot after its attributes.
+    let hasClassObject: Bool
+    /// An instance's attribute slots and, for a class with a class object,
+    /// the slot holding that: the slots the collector traverses.
+    @usableFromInline let traversedSlotCount: Int
+    /// The class object that owns the type, while it lives (set once, when
+    /// it is made; cleared when it dies). Not retained: it retains the type.
+    /// Read and written only by the thread that owns the class object's heap.
+    var owningClassObject: RawRef?
+    /// Whether the class object that owned the type has died: no instance
+    /// of it can be made any more.
+    var classObjectDied = false
 }
