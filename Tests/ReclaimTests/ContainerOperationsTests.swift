@@ -126,4 +126,68 @@ struct ContainerOperationsTests {
         #expect(printed == expected)
         #expect(throws: ObjectError.self) { try d.update(from: heap.list()) }
     }
+
+    @Test("list.remove and index compare as python3 does for numbers, and name a missing value")
+    func removeAndIndex() throws {
+        let expected = try Self.python("""
+            l = [1, 2, 3, 2, 4]; l.remove(2); print(l, l.index(2), l.index(4.0))
+            l.remove(True); print(l)
+            try:
+                l.remove(9)
+            except ValueError as e:
+                print(e)
+            """)
+        let heap = try Heap()
+        let list = try heap.list()
+        for value in [1, 2, 3, 2, 4] { try list.append(heap.int(value)) }
+        var printed: [String] = []
+        try list.removeFirst(equalTo: heap.int(2))
+        let two = try list.firstIndex(of: heap.int(2)), four = try list.firstIndex(of: heap.float(4.0))
+        printed.append("\(try Self.show(list)) \(two ?? -1) \(four ?? -1)")
+        try list.removeFirst(equalTo: heap.bool(true))
+        printed.append(try Self.show(list))
+        let nine = try heap.int(9)
+        let message = "list.remove(x): x not in list"
+        #expect(throws: ObjectError.valueError(message)) { try list.removeFirst(equalTo: nine) }
+        printed.append(message)
+        #expect(printed == expected)
+        let missing = try list.firstIndex(of: heap.str("x"))
+        #expect(missing == nil)
+    }
+
+    @Test("a dict or set that changes size while it is iterated raises python3's RuntimeError")
+    func changedDuringIteration() throws {
+        let expected = try Self.python("""
+            d = {'a': 1, 'b': 2}
+            try:
+                for k in d: d['c' + k] = 3
+            except RuntimeError as e:
+                print(e, len(d))
+            s = {1, 2, 3}
+            try:
+                for m in s: s.discard(3 if m != 3 else 1)
+            except RuntimeError as e:
+                print(e, len(s))
+            """)
+        let heap = try Heap()
+        let dict = try heap.dict()
+        try dict.setValue(heap.int(1), forKey: heap.str("a"))
+        try dict.setValue(heap.int(2), forKey: heap.str("b"))
+        var printed: [String] = []
+        do {
+            try dict.forEach { key in try dict.setValue(heap.int(3), forKey: heap.str("c" + (try key.stringValue()))) }
+        } catch let error as ObjectError {
+            guard case .runtimeError(let message) = error else { throw error }
+            printed.append("\(message) \(try dict.length())")
+        }
+        let set = try heap.set()
+        for value in 1...3 { _ = try set.insert(heap.int(value)) }
+        do {
+            try set.forEach { member in _ = try set.remove(heap.int(try member.intValue() != 3 ? 3 : 1)) }
+        } catch let error as ObjectError {
+            guard case .runtimeError(let message) = error else { throw error }
+            printed.append("\(message) \(try set.length())")
+        }
+        #expect(printed == expected)
+    }
 }

@@ -259,10 +259,16 @@ extension Ref {
     }
 
     /// Each key and value of a dict, borrowed, in insertion order.
+    ///
+    /// - Throws: ``ObjectError/runtimeError(_:)`` when `body` adds or
+    ///   removes entries (CPython's "dictionary changed size during
+    ///   iteration"); what `body` throws.
     public func forEachEntry(_ body: (borrowing Ref, borrowing Ref) throws -> Void) throws {
         try requireKind(.dict, "forEachEntry")
         let heap = self.heap
+        // A view of the dict: each read sees its storage as it is now.
         let layout = raw.dictLayout
+        let count = layout.count
         var number = 0
         while layout.storage != nil && number < layout.used {
             let entry = layout.entry(number)
@@ -270,6 +276,7 @@ extension Ref {
             guard let key = DictLayout.key(entry) else { continue }
             let value = DictLayout.value(entry)
             try withBorrowed(key, heap: heap) { key in try withBorrowed(value, heap: heap) { value in try body(key, value) } }
+            guard layout.count == count else { throw ObjectError.runtimeError("dictionary changed size during iteration") }
         }
     }
 }

@@ -8,6 +8,10 @@ public enum ObjectError: Error, Equatable, CustomStringConvertible {
     case keyError(String)
     /// A missing or unknown attribute (`AttributeError`).
     case attributeError(String)
+    /// A container changed while it was being iterated (`RuntimeError`).
+    case runtimeError(String)
+    /// A value not in a container that should hold it (`ValueError`).
+    case valueError(String)
     /// No memory for what the operation makes (`MemoryError`): a list's
     /// storage, a weak reference object.
     case memoryError(ObjectAllocationError)
@@ -19,6 +23,8 @@ public enum ObjectError: Error, Equatable, CustomStringConvertible {
         case .indexError(let message): return "IndexError: \(message)"
         case .keyError(let message): return "KeyError: \(message)"
         case .attributeError(let message): return "AttributeError: \(message)"
+        case .runtimeError(let message): return "RuntimeError: \(message)"
+        case .valueError(let message): return "ValueError: \(message)"
         case .memoryError(let error): return "MemoryError: \(error)"
         }
     }

@@ -180,6 +180,7 @@ extension Ref {
         case .instance: return "instance"
         case .weakReference: return "weakref"
         case .function: return "function"
+        case .classObject: return "type"
         case .custom: return "object"
         }
     }
@@ -268,6 +269,32 @@ extension Ref {
         for later in position..<(count - 1) { storage[later] = storage[later + 1] }
         raw.itemCount = count - 1
         return Ref(adopting: item, heap: heap)
+    }
+
+    /// The position of the first item of a tuple or list equal to `value`
+    /// (`list.index`), nil when there is none. Items compare as dict keys
+    /// do: by the type's `equals` within its equality family (so `1`
+    /// equals `1.0`), by identity for a type without `equals`.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a tuple or list.
+    public func firstIndex(of value: borrowing Ref) throws(ObjectError) -> Int? {
+        var index = 0
+        while index < (try sequenceCount("firstIndex(of:)")) {
+            if keysEqual(try sequenceItem(at: index, "firstIndex(of:)"), value.raw) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Removes the first item of a list equal to `value` (`list.remove`),
+    /// compared as ``firstIndex(of:)`` compares, and releases it.
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a list;
+    ///   ``ObjectError/valueError(_:)`` when no item equals `value`.
+    public func removeFirst(equalTo value: borrowing Ref) throws(ObjectError) {
+        try requireKind(.list, "removeFirst(equalTo:)")
+        guard let index = try firstIndex(of: value) else { throw .valueError("list.remove(x): x not in list") }
+        _ = try pop(at: index)
     }
 
     /// Inserts `item` before position `index` of a list (`list.insert`). As
@@ -364,7 +391,11 @@ extension Ref {
     }
 
     /// Calls `body` with each item of a tuple, list, set or the keys of a
-    /// dict, borrowed: no reference count changes.
+    /// dict, borrowed: no reference count changes. A list may change under
+    /// `body` (the walk goes by index, as CPython's list iterator does).
+    ///
+    /// - Throws: ``ObjectError/runtimeError(_:)`` when `body` changes the
+    ///   size of a dict or set (as CPython raises); what `body` throws.
     public func forEach(_ body: (borrowing Ref) throws -> Void) throws {
         let heap = self.heap
         switch raw.type.kind {
@@ -378,7 +409,13 @@ extension Ref {
         case .dict:
             try forEachEntry { key, _ in try body(key) }
         case .set:
-            for member in raw.setMembers() { try withBorrowed(member, heap: heap, body) }
+            // The members listed first; one removed by `body` may be freed,
+            // so a change stops the walk before the next is touched.
+            let count = raw.itemCount
+            for member in raw.setMembers() {
+                try withBorrowed(member, heap: heap, body)
+                guard raw.itemCount == count else { throw ObjectError.runtimeError("Set changed size during iteration") }
+            }
         default:
             throw ObjectError.typeError("'\(raw.type.name)' object is not iterable")
         }
