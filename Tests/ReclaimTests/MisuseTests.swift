@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown, instanceOfDeadClass, instanceInForeignHeap
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown, instanceOfDeadClass, instanceInForeignHeap, rawOfTemporary, staleInstanceOfDeadClass
     }
 
     static let expectedMessages: [Case: String] = [
@@ -32,6 +32,8 @@ struct MisuseTests {
         .destroyDuringShutdown: "Heap.destroy: heap ",
         .instanceOfDeadClass: "Heap.instance(of:): class Gone: its class object has died",
         .instanceInForeignHeap: "Heap.instance(of:): class Here: its class object belongs to another heap",
+        .rawOfTemporary: "int.retain: the object at",
+        .staleInstanceOfDeadClass: "instance of a run-time class.retain: the object at",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -112,6 +114,16 @@ struct MisuseTests {
             // Writing the count word would let accesses, and the free, go past the block.
             let row = ObjectType(name: "Row", basicSize: 8, itemSize: 8)
             try heap.allocateObject(of: row, itemCount: 2).payload.store(1_000, at: 0)
+        case .rawOfTemporary:
+            // The temporary Ref is released at the end of the statement; the
+            // quarantine keeps its block from the ints made next.
+            let raw = try heap.int(1000).raw
+            for value in 0..<100 { _ = try heap.int(2000 + value) }
+            raw.retain()
+        case .staleInstanceOfDeadClass:
+            // The instance held the last reference to its class: both go.
+            let raw = try heap.instance(ofClass: heap.makeClass("Fleeting", attributes: [])).raw
+            raw.retain()
         case .instanceOfDeadClass:
             // Swift may keep a class's type after its class object has died.
             let type = try heap.makeClass("Gone", attributes: []).instanceType()

@@ -30,6 +30,13 @@ extension ObjectType {
         equalityFamily: "type", attributeNames: [], supportsWeakReferences: true)
 }
 
+extension ObjectType {
+    /// Checked builds: the type a freed instance of a class with a class
+    /// object names, since its class may be gone when a stale reference
+    /// is caught.
+    static let freedClassInstance = ObjectType.makeClass("instance of a run-time class", attributes: [])
+}
+
 /// Where a class object keeps its type, attributes and base.
 enum ClassObjectLayout {
     static let typeOffset = 0

@@ -136,6 +136,9 @@ public final class Heap: @unchecked Sendable {
         try? cache.destroy()
         try? arena.destroy()
         core.pointee.freeLists.forget()
+        #if DEBUG
+        core.pointee.quarantine.forget()
+        #endif
         collectorState.pointee.forgetTrackedObjects()
         collectorState.pointee.garbage.removeAll()   // freed with the arena
         core.pointee.deferred.removeAll()
@@ -149,6 +152,11 @@ public final class Heap: @unchecked Sendable {
     /// its arena, so the arena's statistics count exactly the live blocks.
     public func flushCache() throws(MallctlError) {
         requireAlive("Heap.flushCache")
+        #if DEBUG
+        core.pointee.quarantine.drain { block, byteCount in
+            Allocator.deallocate(block, byteCount: byteCount, options: options)
+        }
+        #endif
         core.pointee.freeLists.drain { block, byteCount in
             Allocator.deallocate(block, byteCount: byteCount, options: options)
         }
@@ -222,8 +230,20 @@ public final class Heap: @unchecked Sendable {
     func giveBack(_ block: UnsafeMutableRawPointer, _ rounded: Int, type: ObjectType, object: RawRef?) {
         #if DEBUG
         Heap.poison(block, byteCount: rounded)
-        object?.storeTypeReference(type)
+        // A class with a class object may be freed before a stale reference
+        // reads the name: such blocks name a stand-in.
+        object?.storeTypeReference(type.hasClassObject ? .freedClassInstance : type)
+        guard let (oldest, size) = core.pointee.quarantine.admit(block, rounded) else { return }
+        reuse(oldest, size)
+        #else
+        reuse(block, rounded)
         #endif
+    }
+
+    /// Puts a freed block of `rounded` bytes where allocation takes it
+    /// again: the free lists when they have room, else the arena.
+    @inline(__always)
+    func reuse(_ block: UnsafeMutableRawPointer, _ rounded: Int) {
         if rounded > FreeLists.maximumSize || !core.pointee.freeLists.push(block, rounded) {
             Allocator.deallocate(block, byteCount: rounded, options: options)
         }

@@ -36,6 +36,10 @@ struct HeapCore: ~Copyable {
     var unraisableHook: (UnraisableError) -> Void = UnraisableError.printToStandardError
     /// Free lists of small blocks, by size / 8 (see `FreeLists`).
     var freeLists = FreeLists()
+    #if DEBUG
+    /// The latest freed blocks, held back from reuse (see `Quarantine`).
+    var quarantine = Quarantine()
+    #endif
     /// Set by `Heap.destroy()`.
     var isDestroyed = false
     /// Whether `shutdown()` is running (its finalizers must not destroy the heap).
