@@ -176,4 +176,49 @@ struct CallableTests {
         let plainIsCallable = try heap.instance(of: ObjectType.makeClass("Plain", attributes: [])).isCallable
         #expect(!plainIsCallable)
     }
+
+    @Test("a callable collection callback gets the phase and an info dict, as python3's gc.callbacks")
+    func collectionCallbackObject() throws {
+        let python = try cpythonLines("""
+            import gc
+            gc.disable(); gc.collect()
+            log = []
+            gc.callbacks.append(lambda phase, info: log.append(f"{phase} {info['generation']} {info['collected']} {info['uncollectable']}"))
+            a = []; b = [a]; a.append(b); del a, b
+            gc.collect()
+            gc.callbacks.clear()
+            print("\\n".join(log))
+            """)
+        let heap = try Heap()
+        heap.collector.isEnabled = false
+        let log = try heap.list()
+        var captures = RefArray()
+        captures.append(log.copy())
+        let record = try heap.function("record", capturing: captures) { function, arguments in
+            let phase = try arguments.element(at: 0).stringValue(), info = arguments.element(at: 1)
+            let figures = try ["generation", "collected", "uncollectable"].map { key in
+                String(try info.value(forKey: try function.heap.str(key))!.intValue())
+            }
+            try function.capture(at: 0).append(try function.heap.str(([phase] + figures).joined(separator: " ")))
+            return function.heap.none
+        }
+        heap.collector.callbacks.append(try heap.collector.callback(calling: record))
+        let held = record.referenceCount
+        #expect(held == 2, "the callback holds the function")
+        do {
+            let a = try heap.list(), b = try heap.list()
+            try b.append(a)
+            try a.append(b)
+        }
+        heap.collector.collect()
+        heap.collector.callbacks.removeAll()
+        var lines: [String] = []
+        try log.forEach { lines.append(try $0.stringValue()) }
+        #expect(lines == python)
+        let released = record.referenceCount
+        #expect(released == 1, "removing the callback lets the function go")
+        #expect(throws: ObjectError.typeError("a collection callback must be callable, not 'list'")) {
+            _ = try heap.collector.callback(calling: log)
+        }
+    }
 }
