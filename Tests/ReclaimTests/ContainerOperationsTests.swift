@@ -190,4 +190,25 @@ struct ContainerOperationsTests {
         }
         #expect(printed == expected)
     }
+
+    @Test("a set walk whose body swaps one member for another keeps the removed one alive until it is visited")
+    func setSwapDuringIteration() throws {
+        let heap = try Heap()
+        let type = ObjectType.makeClass("Member", attributes: [])
+        let set = try heap.set()
+        let first = try heap.instance(of: type)
+        _ = try set.insert(first)
+        _ = try set.insert(try heap.instance(of: type))   // the set holds the only reference
+        var visited = 0
+        try set.forEach { member in
+            visited += 1
+            guard member.isIdentical(to: first) else { return }
+            // Swap the other member for a new one: the size stays the same.
+            var other: Ref?
+            try set.forEach { candidate in if !candidate.isIdentical(to: first) { other = candidate.copy() } }
+            if let other { _ = try set.remove(other) }
+            _ = try set.insert(try heap.instance(of: type))
+        }
+        #expect(visited == 2 && heap.liveObjectCount(of: type) == 2)
+    }
 }

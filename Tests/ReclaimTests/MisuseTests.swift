@@ -10,7 +10,7 @@ struct MisuseTests {
     static let variable = "RECLAIM_MISUSE_CASE"
 
     enum Case: String, CaseIterable {
-        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown, instanceOfDeadClass, instanceInForeignHeap, rawOfTemporary, staleInstanceOfDeadClass
+        case overRelease, useAfterFree, foreignHeap, foreignHeapDict, useAfterDestroy, collectAfterDestroy, flushAfterDestroy, immortalAfterDestroy, destroyFromFinalizer, traverseOvercounts, bufferIndexOutOfRange, wrongThread, payloadOutOfBounds, payloadForeignHeap, payloadCountWord, destroyDuringShutdown, instanceOfDeadClass, instanceInForeignHeap, rawOfTemporary, staleInstanceOfDeadClass, instanceOfDyingClass
     }
 
     static let expectedMessages: [Case: String] = [
@@ -34,6 +34,7 @@ struct MisuseTests {
         .instanceInForeignHeap: "Heap.instance(of:): class Here: its class object belongs to another heap",
         .rawOfTemporary: "int.retain: the object at",
         .staleInstanceOfDeadClass: "instance of a run-time class.retain: the object at",
+        .instanceOfDyingClass: "Heap.instance(of:): class Dying: its class object has died",
     ]
 
     @Test("each misuse stops the child with its message", arguments: Case.allCases)
@@ -124,6 +125,12 @@ struct MisuseTests {
             // The instance held the last reference to its class: both go.
             let raw = try heap.instance(ofClass: heap.makeClass("Fleeting", attributes: [])).raw
             raw.retain()
+        case .instanceOfDyingClass:
+            // A finalize action runs while the class object is being destroyed.
+            let dying = try heap.makeClass("Dying", attributes: [])
+            let type = try dying.instanceType()
+            try heap.weakReferences.finalize(dying) { _ = try? heap.instance(of: type) }
+            _ = consume dying
         case .instanceOfDeadClass:
             // Swift may keep a class's type after its class object has died.
             let type = try heap.makeClass("Gone", attributes: []).instanceType()

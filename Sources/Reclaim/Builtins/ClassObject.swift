@@ -148,7 +148,7 @@ extension Heap {
         // Allocating may collect; the parameters hold every object used here.
         let classObject: Ref
         do {
-            classObject = Ref(adopting: try allocateObject(of: .classObject), heap: self)
+            classObject = Ref(adopting: try allocateObject(of: .classObject, itemCount: 0, immortal: false), heap: self)
         } catch {
             throw .memoryError(error)
         }
@@ -173,7 +173,7 @@ extension Heap {
         let type = ObjectType.makeClass(
             name, attributes: attributes, base: baseType, hasAttributeDictionary: hasAttributeDictionary,
             supportsWeakReferences: supportsWeakReferences, finalizer: finalizerCode, call: callCode,
-            hasClassObject: true)
+            owningHeapID: identity.id)
         let payload = classObject.raw.payload
         payload.store(UnsafeRawPointer(Unmanaged.passRetained(type).toOpaque()), at: ClassObjectLayout.typeOffset)
         payload.initializeReference(at: ClassObjectLayout.attributesOffset, to: attributeDictionary)
@@ -207,9 +207,13 @@ extension Heap {
 
     /// Gives a new instance of a class with a class object its reference to it.
     func attachClassObject(to instance: RawRef, type: ObjectType) {
-        guard let classObject = type.owningClassObject, classObject.heapID == identity.id else {
-            let problem = type.classObjectDied ? "its class object has died" : "its class object belongs to another heap"
-            preconditionFailure("Heap.instance(of:): class \(type.name): \(problem)")
+        guard type.owningHeapID == identity.id else {
+            preconditionFailure("Heap.instance(of:): class \(type.name): its class object belongs to another heap")
+        }
+        // At count 0 the class object is being destroyed (a weak reference
+        // callback or finalize action runs): it may not come back.
+        guard let classObject = type.owningClassObject, classObject.refcount > 0 else {
+            preconditionFailure("Heap.instance(of:): class \(type.name): its class object has died")
         }
         classObject.retain()
         instance.instanceSlots(count: type.traversedSlotCount)[type.instanceSlotCount] = classObject
@@ -218,9 +222,11 @@ extension Heap {
     /// When a heap is destroyed, its class objects' types die with it.
     func releaseClassTypes() {
         let id = identity.id
+        // Only this heap's types are read past their `let`s: the others
+        // belong to other threads.
         let owned = ObjectType.registry.withLock { registry in
-            registry.live.compactMap { type in type.owningClassObject.flatMap { $0.heapID == id ? $0 : nil } }
-        }
+            registry.live.filter { $0.owningHeapID == id }
+        }.compactMap(\.owningClassObject)
         for classObject in owned { ClassObjectLayout.releaseType(of: classObject, heap: self) }
     }
 }

@@ -98,7 +98,7 @@ extension Heap {
         // Allocating may collect: the captures stay held by the array until moved in.
         let function: Ref
         do {
-            function = Ref(adopting: try allocateObject(of: .function, itemCount: captures.count), heap: self)
+            function = Ref(adopting: try allocateObject(of: .function, itemCount: captures.count, immortal: false), heap: self)
         } catch {
             throw .memoryError(error)
         }

@@ -37,7 +37,7 @@ extension ObjectType {
         }
         return makeClass(name, attributes: attributes, base: base, hasAttributeDictionary: hasAttributeDictionary,
                          supportsWeakReferences: supportsWeakReferences, finalizer: finalizer, call: call,
-                         hasClassObject: false)
+                         owningHeapID: nil)
     }
 
     /// ``makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:call:)``,
@@ -45,8 +45,9 @@ extension ObjectType {
     /// object in a slot after their attributes.
     static func makeClass(
         _ name: String, attributes: [String], base: ObjectType?, hasAttributeDictionary: Bool,
-        supportsWeakReferences: Bool, finalizer: Finalizer?, call: Call?, hasClassObject: Bool
+        supportsWeakReferences: Bool, finalizer: Finalizer?, call: Call?, owningHeapID: UInt16?
     ) -> ObjectType {
+        let hasClassObject = owningHeapID != nil
         if let base {
             precondition(base.kind == .instance, "ObjectType.makeClass \(name): base \(base.name) is not a class")
         }
@@ -69,7 +70,7 @@ extension ObjectType {
             hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
             equalityFamily: "instance:\(name)", attributeNames: names,
             supportsWeakReferences: supportsWeakReferences || base?.supportsWeakReferences == true, base: base,
-            call: call ?? base?.call, hasClassObject: hasClassObject)
+            call: call ?? base?.call, owningHeapID: owningHeapID)
     }
 
     /// The slot of attribute `name`.
@@ -105,8 +106,8 @@ extension RawRef {
 }
 
 extension Heap {
-    /// A new instance of `type` (a class from ``ObjectType/makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:)``)
-    /// with every attribute unset.
+    /// A new instance of `type` (a class from ``ObjectType/makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:call:)``,
+    /// or the ``Ref/instanceType()`` of a live class object) with every attribute unset.
     public func instance(of type: ObjectType) throws(ObjectAllocationError) -> Ref {
         precondition(type.kind == .instance, "Heap.instance(of:): \(type.name) is not a class made by ObjectType.makeClass")
         let instance = try allocateObject(of: type, itemCount: 0, immortal: false)
@@ -191,6 +192,7 @@ extension Ref {
     /// - Throws: ``ObjectError/attributeError(_:)`` when there is no such
     ///   attribute (or this is neither an instance nor a class object).
     public func attribute(_ name: String) throws(ObjectError) -> Ref {
+        if let target = try proxyTarget() { return try target.attribute(name) }
         if isClass {
             guard let value = try ClassObjectLayout.lookUp(name, from: raw, heap: heap) else { throw noClassAttribute(name) }
             return Ref(retaining: value, heap: heap)
@@ -231,6 +233,7 @@ extension Ref {
     ///   ``ObjectError/memoryError(_:)`` when the dictionary cannot grow.
     public func setAttribute(_ name: String, to value: borrowing Ref) throws(ObjectError) {
         heap.checkOwnership(value.raw, "\(raw.type.name).setAttribute")
+        if let target = try proxyTarget() { return try target.setAttribute(name, to: value) }
         if isClass {
             let attributes = try classAttributes(name), key = try attributeKey(name)
             do {
@@ -289,6 +292,7 @@ extension Ref {
     /// - Throws: ``ObjectError/attributeError(_:)`` when the instance has no
     ///   such attribute set (or this is not an instance).
     public func deleteAttribute(_ name: String) throws(ObjectError) {
+        if let target = try proxyTarget() { return try target.deleteAttribute(name) }
         if isClass {
             let attributes = try classAttributes(name), key = try attributeKey(name)
             guard let old = try? heap.dictRemove(attributes, key: key.raw) else { throw noClassAttribute(name) }

@@ -12,6 +12,8 @@ public enum ObjectError: Error, Equatable, CustomStringConvertible {
     case runtimeError(String)
     /// A value not in a container that should hold it (`ValueError`).
     case valueError(String)
+    /// A weak proxy used after its referent died (`ReferenceError`).
+    case referenceError(String)
     /// No memory for what the operation makes (`MemoryError`): a list's
     /// storage, a weak reference object.
     case memoryError(ObjectAllocationError)
@@ -25,6 +27,7 @@ public enum ObjectError: Error, Equatable, CustomStringConvertible {
         case .attributeError(let message): return "AttributeError: \(message)"
         case .runtimeError(let message): return "RuntimeError: \(message)"
         case .valueError(let message): return "ValueError: \(message)"
+        case .referenceError(let message): return "ReferenceError: \(message)"
         case .memoryError(let error): return "MemoryError: \(error)"
         }
     }

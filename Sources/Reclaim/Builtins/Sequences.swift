@@ -409,11 +409,13 @@ extension Ref {
         case .dict:
             try forEachEntry { key, _ in try body(key) }
         case .set:
-            // The members listed first; one removed by `body` may be freed,
-            // so a change stops the walk before the next is touched.
+            // The members listed first, and held, so that one `body` removes
+            // (and another it adds in its place) is not freed under the walk.
             let count = raw.itemCount
-            for member in raw.setMembers() {
-                try withBorrowed(member, heap: heap, body)
+            var members = RefArray()
+            for member in raw.setMembers() { members.append(Ref(retaining: member, heap: heap)) }
+            for index in 0..<members.count {
+                try members.withElement(at: index, body)
                 guard raw.itemCount == count else { throw ObjectError.runtimeError("Set changed size during iteration") }
             }
         default:

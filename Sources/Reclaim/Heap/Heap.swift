@@ -296,7 +296,8 @@ public final class Heap: @unchecked Sendable {
     ///   arena has no memory.
     public func allocateObject(of type: ObjectType, itemCount: Int = 0) throws(ObjectAllocationError) -> RawRef {
         guard itemCount >= 0 else { throw ObjectAllocationError(typeName: type.name, reason: .negativeCount(itemCount)) }
-        precondition(!type.hasClassObject, "Heap.allocateObject(of:): class \(type.name) has a class object; use Heap.instance(of:)")
+        precondition(!type.madeByConstructorOnly,
+                     "Heap.allocateObject(of:): \(type.name) objects are made by their constructor (Heap.instance(of:), function, makeClass)")
         return try allocateObject(of: type, itemCount: itemCount, immortal: false)
     }
 

@@ -31,8 +31,9 @@
 /// * `flags` carries ``HeaderFlags/liveMagic`` for as long as the object is
 ///   live; freeing overwrites the whole block with ``poisonByte`` in checked
 ///   builds, which clears the magic, so a stale reference is caught.
-/// * The type reference is unretained: `ObjectType`s are immortal (kept in a
-///   registry) once an object of them exists.
+/// * The type reference is unretained: a type outlives its objects. Most
+///   types are immortal (kept in the registry); a class with a class
+///   object is owned by it, and each instance holds that class object.
 @usableFromInline
 enum ObjectHeader {
     @usableFromInline static let size = 16
@@ -117,8 +118,9 @@ extension RawRef {
         pointer.load(fromByteOffset: ObjectHeader.flagsOffset, as: UInt16.self) & HeaderFlags.collecting.rawValue != 0
     }
 
-    /// Calls `body` with the object's type, without retaining it (types
-    /// are immortal once they have objects).
+    /// Calls `body` with the object's type, without retaining it (a type
+    /// outlives its objects; see `ObjectHeader`). Code that may free the
+    /// object's class object runs after `body`, not in it.
     @usableFromInline @inline(__always)
     func withType<Result>(_ body: (ObjectType) throws -> Result) rethrows -> Result {
         try typeReference._withUnsafeGuaranteedRef(body)

@@ -143,7 +143,7 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     init(name: String, kind: Kind, basicSize: Int, itemSize: Int, traverse: Traverse?, clear: Clear?,
          dropReferences: DropReferences?, finalizer: Finalizer?, storageBlocks: StorageBlocks?,
          hash: Hash?, equals: Equals?, equalityFamily: String, attributeNames: [String],
-         supportsWeakReferences: Bool, base: ObjectType? = nil, call: Call? = nil, hasClassObject: Bool = false) {
+         supportsWeakReferences: Bool, base: ObjectType? = nil, call: Call? = nil, owningHeapID: UInt16? = nil) {
         precondition(basicSize >= 0 && basicSize % 8 == 0, "ObjectType \(name): basicSize must be a multiple of 8")
         precondition(itemSize >= 0, "ObjectType \(name): itemSize must not be negative")
         precondition(itemSize == 0 || basicSize >= 8, "ObjectType \(name): a variable-size type needs its count word")
@@ -173,8 +173,10 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
         self.fixedRealSize = Allocator.sizeClass(forByteCount: fixedBlockSize) ?? fixedBlockSize
         self.initialFlags = HeaderFlags.liveMagic.rawValue | (gc != 0 ? HeaderFlags.hasGCWord.rawValue : 0)
         self.supportsWeakReferences = supportsWeakReferences
-        self.hasClassObject = hasClassObject
-        self.traversedSlotCount = self.instanceSlotCount + (hasClassObject ? 1 : 0)
+        self.owningHeapID = owningHeapID
+        self.hasClassObject = owningHeapID != nil
+        self.traversedSlotCount = self.instanceSlotCount + (owningHeapID != nil ? 1 : 0)
+        self.madeByConstructorOnly = owningHeapID != nil || kind == .function || kind == .classObject
         self.index = ObjectType.registry.withLock { $0.takeIndex() }
         ObjectType.registry.withLock { $0.add(self) }
     }
@@ -212,6 +214,12 @@ public final class ObjectType: @unchecked Sendable, CustomStringConvertible, Has
     /// Whether the type is owned by a class object (``Heap/makeClass(_:attributes:base:hasAttributeDictionary:supportsWeakReferences:finalizer:call:)``),
     /// which each instance holds in a slot after its attributes.
     let hasClassObject: Bool
+    /// The heap of the class object that owns the type, if one does.
+    let owningHeapID: UInt16?
+    /// Whether objects of the type must be made by their own constructor
+    /// (`Heap.instance(of:)`, `Heap.function`, `Heap.makeClass`), which
+    /// fills fields `allocateObject(of:)` would leave empty.
+    let madeByConstructorOnly: Bool
     /// An instance's attribute slots and, for a class with a class object,
     /// the slot holding that: the slots the collector traverses.
     @usableFromInline let traversedSlotCount: Int

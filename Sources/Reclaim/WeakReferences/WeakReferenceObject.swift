@@ -17,23 +17,29 @@
 /// when the referent dies, before it is called (as CPython clears
 /// `wr_callback`), or when the weakref is cleared or dies.
 extension ObjectType {
-    /// `weakref`: a weak reference object (``WeakReferences/reference(to:callback:)`` makes them).
-    public static let weakReference = ObjectType(
-        name: "weakref", kind: .weakReference, basicSize: PayloadLayout.WeakReference.size, itemSize: 0,
-        traverse: { object, visit in
-            if let callback = object.payload.reference(at: PayloadLayout.WeakReference.callbackObject) { visit(callback) }
-        },
-        clear: { object, heap in
-            heap.weakReferenceTable.pointee.forget(object)
-            _ = object.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject)
-        },
-        dropReferences: { object, heap in
-            heap.weakReferenceTable.pointee.forget(object)
-            _ = object.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject)
-        },
-        finalizer: nil, storageBlocks: nil,
-        hash: ObjectType.identityHash, equals: ObjectType.identityEquals,
-        equalityFamily: "weakref", attributeNames: [], supportsWeakReferences: false)
+    /// `weakref`: a weak reference object (``WeakReferences/reference(to:callback:)-(_,WeakReferenceCallback?)`` makes them).
+    public static let weakReference = weakReferenceType(
+        name: "weakref", hash: ObjectType.identityHash, equals: ObjectType.identityEquals, call: nil)
+
+    /// A type of weak reference objects: `weakref`, and the proxies'
+    /// types, which differ in name, hash and call (`WeakProxy.swift`).
+    static func weakReferenceType(name: String, hash: Hash?, equals: Equals?, call: Call?) -> ObjectType {
+        ObjectType(
+            name: name, kind: .weakReference, basicSize: PayloadLayout.WeakReference.size, itemSize: 0,
+            traverse: { object, visit in
+                if let callback = object.payload.reference(at: PayloadLayout.WeakReference.callbackObject) { visit(callback) }
+            },
+            clear: { object, heap in
+                heap.weakReferenceTable.pointee.forget(object)
+                _ = object.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject)
+            },
+            dropReferences: { object, heap in
+                heap.weakReferenceTable.pointee.forget(object)
+                _ = object.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject)
+            },
+            finalizer: nil, storageBlocks: nil, hash: hash, equals: equals,
+            equalityFamily: name, attributeNames: [], supportsWeakReferences: false, call: call)
+    }
 }
 
 /// What runs when a weak reference's referent dies: it receives the weakref.

@@ -9,9 +9,10 @@
 /// list refers to that referent (its payload), and has a callback in
 /// `callbacks` only if it was made with one.
 struct WeakReferenceTable: ~Copyable {
-    /// The weakrefs to each referent, in CPython's order: the shared one
-    /// without a callback first (if any), then those with callbacks, newest
-    /// first — the order `getweakrefs` lists them and callbacks run.
+    /// The weakrefs to each referent, in CPython's order: the shared
+    /// `weakref` without a callback first (if any), then the shared proxy
+    /// without one (if any), then those with callbacks, newest first — the
+    /// order `getweakrefs` lists them and callbacks run.
     private(set) var byReferent: [RawRef: [RawRef]] = [:]
     /// The callback of each weakref that has one.
     private var callbacks: [RawRef: WeakReferenceCallback] = [:]
@@ -29,26 +30,29 @@ struct WeakReferenceTable: ~Copyable {
     /// The weak references to `referent`, in CPython's order.
     func references(to referent: RawRef) -> [RawRef] { byReferent[referent] ?? [] }
 
-    /// The weak reference without a callback to `referent`, if one lives:
-    /// it is first in the referent's list.
-    func sharedReference(to referent: RawRef) -> RawRef? {
-        guard referent.flags.contains(.hasWeakReferences),
-              let first = byReferent[referent]?.first,
-              first.refcount > 0, callbacks[first] == nil else { return nil }
-        return first
+    /// The weak reference of `type` (`weakref` or a proxy type) without a
+    /// callback to `referent`, if one lives: it is among the first two of
+    /// the referent's list.
+    func sharedReference(to referent: RawRef, type: ObjectType = .weakReference) -> RawRef? {
+        guard referent.flags.contains(.hasWeakReferences), let list = byReferent[referent] else { return nil }
+        return list.prefix(2).first { $0.refcount > 0 && callbacks[$0] == nil && $0.type === type }
     }
 
-    /// Lists a new weak reference `weak` to `referent`: a shared one first,
-    /// one with a callback after the shared one, before older ones.
+    /// Lists a new weak reference `weak` to `referent`: a shared `weakref`
+    /// first, a shared proxy after it, one with a callback after the shared
+    /// ones, before older ones.
     mutating func add(_ weak: RawRef, to referent: RawRef, callback: WeakReferenceCallback?) {
         weak.weakReferent = referent
+        let list = byReferent[referent] ?? []
+        let shared = list.prefix(2).prefix { callbacks[$0] == nil }.count
         if let callback {
             callbacks[weak] = callback
-            let afterShared = sharedReference(to: referent) == nil ? 0 : 1
-            let list = byReferent[referent] ?? []
-            byReferent[referent, default: []].insert(weak, at: min(afterShared, list.count))
-        } else {
+            byReferent[referent, default: []].insert(weak, at: shared)
+        } else if weak.type === ObjectType.weakReference {
             byReferent[referent, default: []].insert(weak, at: 0)
+        } else {
+            let afterReference = list.first.map { callbacks[$0] == nil && $0.type === ObjectType.weakReference } ?? false
+            byReferent[referent, default: []].insert(weak, at: afterReference ? 1 : 0)
         }
         referent.flags.insert(.hasWeakReferences)
     }

@@ -1,5 +1,6 @@
 /// A heap's weak references, the `weakref` module's surface: making them
-/// (``reference(to:callback:)``), counting and listing those to an object,
+/// (``reference(to:callback:)-(_,WeakReferenceCallback?)``, with a callable
+/// callback ``reference(to:callback:)-(_,Ref)``, proxies ``proxy(to:)``), counting and listing those to an object,
 /// and ``finalize(_:_:)``. Reached as ``Heap/weakReferences``; a handle,
 /// so copies are the same heap's.
 public struct WeakReferences: Sendable {
@@ -17,13 +18,20 @@ public struct WeakReferences: Sendable {
     ///   not support weak references (ints, strs, tuples… as in CPython);
     ///   ``ObjectError/memoryError(_:)`` when the weak reference cannot be allocated.
     public func reference(to object: borrowing Ref, callback: WeakReferenceCallback? = nil) throws(ObjectError) -> Ref {
+        try makeReference(.weakReference, to: object, callback: callback, "WeakReferences.reference(to:callback:)")
+    }
+
+    /// A new weak reference object of `type` to `object`, or the shared one
+    /// of that type when there is no callback.
+    func makeReference(_ type: ObjectType, to object: borrowing Ref, callback: WeakReferenceCallback?,
+                       _ operation: String) throws(ObjectError) -> Ref {
         let referent = object.raw
-        heap.requireAlive("WeakReferences.reference(to:callback:)")
-        heap.checkOwnership(referent, "WeakReferences.reference(to:callback:)")
+        heap.requireAlive(operation)
+        heap.checkOwnership(referent, operation)
         guard referent.type.supportsWeakReferences else {
             throw .typeError("cannot create weak reference to '\(referent.type.name)' object")
         }
-        if callback == nil, let shared = heap.weakReferenceTable.pointee.sharedReference(to: referent) {
+        if callback == nil, let shared = heap.weakReferenceTable.pointee.sharedReference(to: referent, type: type) {
             return Ref(retaining: shared, heap: heap)
         }
         // Allocating may run a collection, which may free weak references
@@ -31,12 +39,25 @@ public struct WeakReferences: Sendable {
         // its list is read only afterwards.
         let weak: RawRef
         do {
-            weak = try heap.allocateObject(of: .weakReference, itemCount: 0, immortal: false)
+            weak = try heap.allocateObject(of: type, itemCount: 0, immortal: false)
         } catch {
             throw .memoryError(error)
         }
         heap.weakReferenceTable.pointee.add(weak, to: referent, callback: callback)
         return Ref(adopting: weak, heap: heap)
+    }
+
+    /// A new weak reference of `type` to `object` whose callback is the
+    /// callable `callback`, held by the weak reference.
+    func makeReference(_ type: ObjectType, to object: borrowing Ref, callbackObject callback: borrowing Ref,
+                       _ operation: String) throws(ObjectError) -> Ref {
+        heap.checkOwnership(callback.raw, operation)
+        guard callback.isCallable else {
+            throw .typeError("a weak reference callback must be callable, not '\(callback.raw.type.name)'")
+        }
+        let weak = try makeReference(type, to: object, callback: callWeakReferenceCallbackObject, operation)
+        weak.raw.payload.initializeReference(at: PayloadLayout.WeakReference.callbackObject, to: callback.copy())
+        return weak
     }
 
     /// A weak reference to `object` whose callback is `callback`, a
@@ -51,13 +72,7 @@ public struct WeakReferences: Sendable {
     ///   callable or the object's type does not support weak references;
     ///   ``ObjectError/memoryError(_:)`` when the weak reference cannot be allocated.
     public func reference(to object: borrowing Ref, callback: borrowing Ref) throws(ObjectError) -> Ref {
-        heap.checkOwnership(callback.raw, "WeakReferences.reference(to:callback:)")
-        guard callback.isCallable else {
-            throw .typeError("a weak reference callback must be callable, not '\(callback.raw.type.name)'")
-        }
-        let weak = try reference(to: object, callback: callWeakReferenceCallbackObject)
-        weak.raw.payload.initializeReference(at: PayloadLayout.WeakReference.callbackObject, to: callback.copy())
-        return weak
+        try makeReference(.weakReference, to: object, callbackObject: callback, "WeakReferences.reference(to:callback:)")
     }
 
     /// How many weak references refer to `object` (`weakref.getweakrefcount`).
