@@ -159,13 +159,7 @@ extension Heap {
             throw .memoryError(error)
         }
         for case let (role, object?) in [("__del__", finalizerObject), ("__call__", callObject)] {
-            do {
-                try attributeDictionary.setValue(Ref(retaining: object, heap: self), forKey: try str(role))
-            } catch let error as ObjectAllocationError {
-                throw .memoryError(error)
-            } catch {
-                throw .typeError("\(operation): \(error)")
-            }
+            try attributeDictionary.setEntry(named: role, of: attributeDictionary.raw, to: object)
         }
         var finalizerCode: ObjectType.Finalizer?, callCode: ObjectType.Call?
         if finalizerObject != nil { finalizerCode = { this in try ClassObjectLayout.callFinalizer(this) } }

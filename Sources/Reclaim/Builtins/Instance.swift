@@ -162,6 +162,20 @@ extension Ref {
         raw.setSlot(index, to: value.raw)
     }
 
+    /// Sets entry `name` of an attribute dictionary (an instance's or a
+    /// class's) to `value`.
+    func setEntry(named name: String, of dictionary: RawRef, to value: RawRef) throws(ObjectError) {
+        let key = try attributeKey(name)
+        do {
+            try heap.dictSet(dictionary, key: key.raw, value: value)
+        } catch let error as ObjectAllocationError {
+            throw .memoryError(error)
+        } catch {
+            // A str key's hash and equality cannot throw.
+            throw .typeError("setAttribute: \(error)")
+        }
+    }
+
     func noAttribute(_ name: String) -> ObjectError {
         .attributeError("'\(raw.type.name)' object has no attribute '\(name)'")
     }
@@ -234,17 +248,7 @@ extension Ref {
     public func setAttribute(_ name: String, to value: borrowing Ref) throws(ObjectError) {
         heap.checkOwnership(value.raw, "\(raw.type.name).setAttribute")
         if let target = try proxyTarget() { return try target.setAttribute(name, to: value) }
-        if isClass {
-            let attributes = try classAttributes(name), key = try attributeKey(name)
-            do {
-                try heap.dictSet(attributes, key: key.raw, value: value.raw)
-            } catch let error as ObjectAllocationError {
-                throw .memoryError(error)
-            } catch {
-                throw .typeError("setAttribute: \(error)")
-            }
-            return
-        }
+        if isClass { return try setEntry(named: name, of: try classAttributes(name), to: value.raw) }
         try requireKind(.instance, "setAttribute")
         guard let index = raw.type.slotIndex(of: name) else {
             guard let slot = raw.withType({ $0.dictionarySlot }) else { throw noAttribute(name) }
@@ -265,16 +269,8 @@ extension Ref {
                     stray?.release()
                 }
             }
-            let key = try attributeKey(name)
             guard let dictionary = attributeDictionary() else { throw noAttribute(name) }
-            do {
-                try heap.dictSet(dictionary, key: key.raw, value: value.raw)
-            } catch let error as ObjectAllocationError {
-                throw .memoryError(error)
-            } catch {
-                throw .typeError("setAttribute: \(error)")
-            }
-            return
+            return try setEntry(named: name, of: dictionary, to: value.raw)
         }
         if index == raw.withType({ $0.dictionarySlot }) && !value.raw.withType({ $0.kind == .dict }) {
             throw .typeError("__dict__ must be set to a dictionary, not a '\(value.raw.type.name)'")
