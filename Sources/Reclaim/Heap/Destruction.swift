@@ -111,6 +111,7 @@ extension Heap {
         withExtendedLifetime(callbacks) {}
     }
 
+    @inline(__always)
     private func destroyNow(_ object: RawRef) {
         let classObject = object.withType { type -> RawRef? in
             checkNotTracked(object, type: type, "destruction")
