@@ -12,7 +12,7 @@ struct ReclaimBench: ParsableCommand {
         abstract: "Side-by-side benchmarks of Reclaim against its references, as JSON lines or a table.")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case alloc, stats, objects, gc, churn, all
+        case alloc, stats, objects, gc, churn, programs, all
     }
 
     @Argument(help: "The suite to run: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -51,8 +51,14 @@ struct ReclaimBench: ParsableCommand {
     @Option(help: "churn suite: incremental pacing's pass growth (default the library's).")
     var passGrowth: Double?
 
-    @Flag(help: "churn suite: run the one --mode here and print its figures (what the suite runs in its children).")
+    @Flag(help: "churn and programs suites: run the one --mode or --impl here and print its figures (what the suite runs in its children).")
     var child = false
+
+    @Option(help: "programs suite: the depth of binary-trees' long-lived tree.")
+    var depth: Int = 16
+
+    @Option(help: "programs suite: rounds, each running every implementation once.")
+    var runs: Int = 3
 
     @Flag(help: "churn suite: leave out python3.")
     var noCPython = false
@@ -63,9 +69,18 @@ struct ReclaimBench: ParsableCommand {
     func validate() throws {
         guard n > 0, rounds > 0 else { throw ValidationError("--n and --rounds must be positive") }
         guard operations > 0, window > 0 else { throw ValidationError("--operations and --window must be positive") }
+        guard (4...24).contains(depth), runs > 0 else { throw ValidationError("--depth must be 4…24 and --runs positive") }
+        if let implementation, suite == .programs, !ProgramsSuite.implementations.contains(implementation) {
+            throw ValidationError("unknown implementation \(implementation) (\(ProgramsSuite.implementations.joined(separator: ", ")))")
+        }
     }
 
     func run() throws {
+        if suite == .programs {
+            ProgramsSuite.run(depth: depth, runs: runs, implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
+                              child: child, table: table)
+            return
+        }
         if suite == .churn {
             let modes: [CollectionMode] = try mode.map { name in
                 guard let mode = CollectionMode(rawValue: name) else { throw ValidationError("unknown mode \(name)") }
