@@ -14,11 +14,33 @@ import Reclaim
 /// to each other) that only the collector frees; in Swift the parent link
 /// is `weak`, as a Swift programmer writes it, and ARC frees each tree
 /// when it is dropped. The checksum (all nodes counted) must agree.
+///
+/// `records` is an interpreter's churn: each operation makes a record — a
+/// dict holding an int and a list of three instances, each instance an
+/// int value — and puts it in a sliding window, replacing the record made
+/// a window earlier, which dies. A quarter of the records are cyclic:
+/// their instances refer back to the record (in Swift, weakly). The
+/// checksum sums the values left in the window.
 enum ProgramsSuite {
+    enum Program: String, CaseIterable {
+        case binaryTrees = "binary-trees", records
+    }
+
+    /// What one program's size is.
+    struct Size {
+        var depth: Int
+        var operations: Int
+        var window: Int
+
+        func describe(_ program: Program) -> String {
+            program == .binaryTrees ? "depth \(depth)" : "\(operations) ops, window \(window)"
+        }
+    }
+
     /// What one run of one program measured.
     struct Figures: Codable {
+        var program: String
         var implementation: String
-        var depth: Int
         /// Wall time of the program, start-up excluded.
         var seconds: Double
         /// The process's peak resident memory, MiB.
@@ -84,7 +106,7 @@ enum ProgramsSuite {
         checksum += check(longLived)
         longLived.release()
         let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(implementation: "reclaim", depth: maxDepth, seconds: seconds, peakResidentMiB: peakResidentMiB(),
+        return Figures(program: "binary-trees", implementation: "reclaim", seconds: seconds, peakResidentMiB: peakResidentMiB(),
                        collections: collections, collectorSeconds: collectorSeconds, secondsByGeneration: byGeneration,
                        checksum: checksum)
     }
@@ -124,30 +146,20 @@ enum ProgramsSuite {
         }
         checksum += check(longLived)
         let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(implementation: "swift-arc", depth: maxDepth, seconds: seconds, peakResidentMiB: peakResidentMiB(),
+        return Figures(program: "binary-trees", implementation: "swift-arc", seconds: seconds, peakResidentMiB: peakResidentMiB(),
                        collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
     }
 
     // MARK: CPython
 
-    static func binaryTreesInCPython(depth maxDepth: Int) -> Figures? {
+    /// What python3 scripts time and print, in the same way: `body`
+    /// (which sets `checksum`) between two clock reads, with the
+    /// collections counted and timed by generation through `gc.callbacks`.
+    static func runInCPython(_ program: Program, prelude: String, body: String) -> Figures? {
         let script = """
             import gc, resource, sys, time
             sys.setrecursionlimit(10000)
-            class Node:
-                __slots__ = ('left', 'right', 'parent')
-                def __init__(self, parent):
-                    self.left = None
-                    self.right = None
-                    self.parent = parent
-            def make(depth, parent):
-                node = Node(parent)
-                if depth > 0:
-                    node.left = make(depth - 1, node)
-                    node.right = make(depth - 1, node)
-                return node
-            def check(node):
-                return 1 if node.left is None else 1 + check(node.left) + check(node.right)
+            \(prelude)
             totals = [0, 0.0, 0.0]
             by_generation = [0.0, 0.0, 0.0]
             def callback(phase, info):
@@ -159,14 +171,8 @@ enum ProgramsSuite {
                     totals[1] += elapsed
                     by_generation[info['generation']] += elapsed
             gc.callbacks.append(callback)
-            max_depth = \(maxDepth)
             t0 = time.perf_counter()
-            checksum = check(make(max_depth + 1, None))
-            long_lived = make(max_depth, None)
-            for depth in range(4, max_depth + 1, 2):
-                for _ in range(1 << (max_depth - depth + 4)):
-                    checksum += check(make(depth, None))
-            checksum += check(long_lived)
+            \(body)
             seconds = time.perf_counter() - t0
             gc.callbacks.remove(callback)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -183,9 +189,136 @@ enum ProgramsSuite {
         let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
             .compactMap { Double($0) }
         guard fields.count == 8 else { return nil }
-        return Figures(implementation: "cpython", depth: maxDepth, seconds: fields[0], peakResidentMiB: fields[1],
+        return Figures(program: program.rawValue, implementation: "cpython", seconds: fields[0], peakResidentMiB: fields[1],
                        collections: Int(fields[2]), collectorSeconds: fields[3], secondsByGeneration: Array(fields[5...7]),
                        checksum: Int(fields[4]))
+    }
+
+    static func binaryTreesInCPython(depth maxDepth: Int) -> Figures? {
+        runInCPython(.binaryTrees, prelude: """
+            class Node:
+                __slots__ = ('left', 'right', 'parent')
+                def __init__(self, parent):
+                    self.left = None
+                    self.right = None
+                    self.parent = parent
+            def make(depth, parent):
+                node = Node(parent)
+                if depth > 0:
+                    node.left = make(depth - 1, node)
+                    node.right = make(depth - 1, node)
+                return node
+            def check(node):
+                return 1 if node.left is None else 1 + check(node.left) + check(node.right)
+            max_depth = \(maxDepth)
+            """, body: """
+            checksum = check(make(max_depth + 1, None))
+            long_lived = make(max_depth, None)
+            for depth in range(4, max_depth + 1, 2):
+                for _ in range(1 << (max_depth - depth + 4)):
+                    checksum += check(make(depth, None))
+            checksum += check(long_lived)
+            """)
+    }
+
+    // MARK: records
+
+    static let item = ObjectType.makeClass("Item", attributes: ["value", "owner"])
+
+    static func recordsOnReclaim(operations: Int, window: Int) -> Figures {
+        let heap = try! Heap()
+        nonisolated(unsafe) var collections = 0, collectorSeconds = 0.0
+        nonisolated(unsafe) var byGeneration = [0.0, 0.0, 0.0]
+        heap.collector.callbacks.append { phase, info in
+            guard phase == .stop else { return }
+            collections += 1
+            collectorSeconds += info.duration
+            byGeneration[info.generation] += info.duration
+        }
+        let idKey = try! heap.str("id"), itemsKey = try! heap.str("items")
+        let started = nowNanoseconds()
+        let slots = try! heap.list(capacity: window)
+        for index in 0..<operations {
+            let items = try! heap.list(capacity: 3)
+            for offset in 0..<3 {
+                let member = try! heap.instance(of: item)
+                try! member.setAttribute(slot: 0, to: heap.int(index + offset))
+                try! items.append(member)
+            }
+            let record = try! heap.dict()
+            try! record.setValue(heap.int(index), forKey: idKey)
+            try! record.setValue(items, forKey: itemsKey)
+            if index % 4 == 0 {
+                for offset in 0..<3 { try! items.item(at: offset).setAttribute(slot: 1, to: record) }
+            }
+            if index < window { try! slots.append(record) } else { try! slots.setItem(at: index % window, to: record) }
+        }
+        var checksum = 0
+        try! slots.forEach { record in
+            let items = try! record.value(forKey: itemsKey)!
+            checksum += try! items.length() + items.item(at: 0).attribute("value").intValue()
+        }
+        let seconds = Double(nowNanoseconds() - started) / 1e9
+        return Figures(program: "records", implementation: "reclaim", seconds: seconds, peakResidentMiB: peakResidentMiB(),
+                       collections: collections, collectorSeconds: collectorSeconds, secondsByGeneration: byGeneration,
+                       checksum: checksum)
+    }
+
+    final class Item {
+        var value: Int
+        weak var owner: Record?
+
+        init(value: Int) { self.value = value }
+    }
+
+    final class Record {
+        let id: Int
+        var items: [Item]
+
+        init(id: Int, items: [Item]) {
+            self.id = id
+            self.items = items
+        }
+    }
+
+    static func recordsWithARC(operations: Int, window: Int) -> Figures {
+        let started = nowNanoseconds()
+        var slots: [Record] = []
+        slots.reserveCapacity(window)
+        for index in 0..<operations {
+            let record = Record(id: index, items: (0..<3).map { Item(value: index + $0) })
+            if index % 4 == 0 { for member in record.items { member.owner = record } }
+            if index < window { slots.append(record) } else { slots[index % window] = record }
+        }
+        let checksum = slots.reduce(0) { $0 + $1.items.count + $1.items[0].value }
+        let seconds = Double(nowNanoseconds() - started) / 1e9
+        return Figures(program: "records", implementation: "swift-arc", seconds: seconds, peakResidentMiB: peakResidentMiB(),
+                       collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
+    }
+
+    static func recordsInCPython(operations: Int, window: Int) -> Figures? {
+        runInCPython(.records, prelude: """
+            class Item:
+                __slots__ = ('value', 'owner')
+            operations, window = \(operations), \(window)
+            """, body: """
+            slots = []
+            for index in range(operations):
+                items = []
+                for offset in range(3):
+                    member = Item()
+                    member.value = index + offset
+                    items.append(member)
+                record = {'id': index, 'items': items}
+                if index % 4 == 0:
+                    for member in items:
+                        member.owner = record
+                if index < window:
+                    slots.append(record)
+                else:
+                    slots[index % window] = record
+            checksum = sum(len(r['items']) + r['items'][0].value for r in slots)
+            """)
     }
 
     // MARK: Running
@@ -196,23 +329,27 @@ enum ProgramsSuite {
         return Double(usage.ru_maxrss) / 1024
     }
 
-    /// One run of `implementation`, in this process (what a child does).
-    static func measure(_ implementation: String, depth: Int) -> Figures? {
-        switch implementation {
-        case "reclaim": return binaryTreesOnReclaim(depth: depth)
-        case "swift-arc": return binaryTreesWithARC(depth: depth)
-        case "cpython": return binaryTreesInCPython(depth: depth)
+    /// One run of `program` on `implementation`, in this process (what a child does).
+    static func measure(_ program: Program, _ implementation: String, size: Size) -> Figures? {
+        switch (program, implementation) {
+        case (.binaryTrees, "reclaim"): return binaryTreesOnReclaim(depth: size.depth)
+        case (.binaryTrees, "swift-arc"): return binaryTreesWithARC(depth: size.depth)
+        case (.binaryTrees, "cpython"): return binaryTreesInCPython(depth: size.depth)
+        case (.records, "reclaim"): return recordsOnReclaim(operations: size.operations, window: size.window)
+        case (.records, "swift-arc"): return recordsWithARC(operations: size.operations, window: size.window)
+        case (.records, "cpython"): return recordsInCPython(operations: size.operations, window: size.window)
         default: return nil
         }
     }
 
-    /// One run of `implementation` in a child process of this benchmark
-    /// (python3 is a child process of its own).
-    static func measureInChild(_ implementation: String, depth: Int) -> Figures? {
-        if implementation == "cpython" { return binaryTreesInCPython(depth: depth) }
+    /// One run in a child process of this benchmark (python3 is a child process of its own).
+    static func measureInChild(_ program: Program, _ implementation: String, size: Size) -> Figures? {
+        if implementation == "cpython" { return measure(program, implementation, size: size) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["programs", "--depth", String(depth), "--impl", implementation, "--child"]
+        process.arguments = ["programs", "--case", program.rawValue, "--depth", String(size.depth),
+                             "--operations", String(size.operations), "--window", String(size.window),
+                             "--impl", implementation, "--child"]
         let pipe = Pipe()
         process.standardOutput = pipe
         guard (try? process.run()) != nil else { return nil }
@@ -227,35 +364,43 @@ enum ProgramsSuite {
         return String(decoding: try! encoder.encode(figures), as: UTF8.self)
     }
 
-    /// The suite: `runs` rounds, each running every implementation once in
-    /// turn (so that the machine's drift falls on all alike), then each
-    /// one's median, spread and ratios.
-    static func run(depth: Int, runs: Int, implementations chosen: [String], child: Bool, table: Bool) {
-        if child, let implementation = chosen.first, let figures = measure(implementation, depth: depth) {
+    /// The suite: for each program, `runs` rounds, each running every
+    /// implementation once in turn (so that the machine's drift falls on
+    /// all alike), then each one's median, spread and ratios.
+    static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], child: Bool, table: Bool) {
+        if child, let program = programs.first, let implementation = chosen.first,
+           let figures = measure(program, implementation, size: size) {
             print(json(figures))
             return
         }
-        var results: [String: [Figures]] = [:]
-        for _ in 0..<runs {
-            for implementation in chosen {
-                guard let figures = measureInChild(implementation, depth: depth) else {
-                    FileHandle.standardError.write(Data("reclaim-bench: binary-trees on \(implementation) failed\n".utf8))
-                    continue
-                }
-                results[implementation, default: []].append(figures)
-                if !table { print(json(figures)) }
-            }
+        if table {
+            print("program       impl       size                       seconds (median, min–max of \(runs))   vs cpython  vs swift-arc  peak RSS MiB  collections  gc s (young/middle/old)      checksum")
         }
-        guard table else { return }
+        for program in programs {
+            var results: [String: [Figures]] = [:]
+            for _ in 0..<runs {
+                for implementation in chosen {
+                    guard let figures = measureInChild(program, implementation, size: size) else {
+                        FileHandle.standardError.write(Data("reclaim-bench: \(program.rawValue) on \(implementation) failed\n".utf8))
+                        continue
+                    }
+                    results[implementation, default: []].append(figures)
+                    if !table { print(json(figures)) }
+                }
+            }
+            if table { printTable(program, size: size, results: results, order: chosen) }
+        }
+    }
+
+    static func printTable(_ program: Program, size: Size, results: [String: [Figures]], order: [String]) {
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let medians = results.mapValues { median($0.map(\.seconds)) }
-        print("program       impl       depth  seconds (median, min–max of \(runs))   vs cpython  vs swift-arc  peak RSS MiB  collections  gc s (young/middle/old)      checksum")
-        for implementation in chosen {
+        for implementation in order {
             guard let runs = results[implementation], let seconds = medians[implementation] else { continue }
             let times = runs.map(\.seconds)
             let spread = "\(rounded(seconds, places: 3)) (\(rounded(times.min()!, places: 3))–\(rounded(times.max()!, places: 3)))"
             let versus = { (reference: String) in medians[reference].map { rounded(seconds / $0, places: 3) + "×" } ?? "-" }
-            print(pad("binary-trees", 14) + pad(implementation, 11) + leftPad(String(depth), 5) + "  " + pad(spread, 36)
+            print(pad(program.rawValue, 14) + pad(implementation, 11) + pad(size.describe(program), 27) + pad(spread, 36)
                   + leftPad(versus("cpython"), 10) + leftPad(versus("swift-arc"), 14)
                   + leftPad(rounded(median(runs.map(\.peakResidentMiB)), places: 0), 14)
                   + leftPad(String(runs[0].collections), 13) + leftPad(rounded(median(runs.map(\.collectorSeconds)), places: 3), 8)

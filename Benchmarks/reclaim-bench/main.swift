@@ -77,7 +77,12 @@ struct ReclaimBench: ParsableCommand {
 
     func run() throws {
         if suite == .programs {
-            ProgramsSuite.run(depth: depth, runs: runs, implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
+            let programs = try caseName.map { name in
+                guard let program = ProgramsSuite.Program(rawValue: name) else { throw ValidationError("unknown program \(name)") }
+                return [program]
+            } ?? ProgramsSuite.Program.allCases
+            ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window), runs: runs,
+                              implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
                               child: child, table: table)
             return
         }
