@@ -58,6 +58,7 @@ extension RawRef {
     }
 
     /// Each live entry of a dict, in insertion order.
+    @inline(__always)
     func forEachDictEntry(_ body: (RawRef, RawRef) -> Void) {
         let layout = dictLayout
         guard layout.storage != nil else { return }

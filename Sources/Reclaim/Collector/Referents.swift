@@ -4,11 +4,11 @@ extension RawRef {
     /// Calls `visit` with each object this one refers to, without retaining
     /// the type.
     ///
-    /// Instances, lists and tuples — the containers collections mostly
-    /// walk — are read here directly, so the loop inlines into the phase
-    /// calling it; every other type goes through its `traverse`. (Only the
-    /// built-ins and `makeClass` give a type these kinds, with exactly
-    /// these traversals.)
+    /// Instances, lists, tuples and dicts — the containers collections
+    /// mostly walk — are read here directly, so the loop inlines into the
+    /// phase calling it; every other type goes through its `traverse`.
+    /// (Only the built-ins and `makeClass` give a type these kinds, with
+    /// exactly these traversals.)
     @inline(__always)
     func traverseReferents(_ visit: (RawRef) -> Void) {
         withType { type in
@@ -19,6 +19,11 @@ extension RawRef {
                 for case let item? in tupleSlots { visit(RawRef(pointer: item)) }
             case .list:
                 for item in listItems { visit(item) }
+            case .dict:
+                forEachDictEntry { key, value in
+                    visit(key)
+                    visit(value)
+                }
             default:
                 type.traverse?(self, visit)
             }
