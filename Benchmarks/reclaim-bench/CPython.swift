@@ -5,6 +5,24 @@ import Foundation
 /// `statement` after `setup` with `time.perf_counter_ns`, minus an empty
 /// loop of the same length, so only the statement's own cost is counted.
 enum CPython {
+    /// What python3 prints for `script`; nil when it cannot be run.
+    static func output(of script: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The numbers python3 prints for `script`, in order (separated by spaces or lines).
+    static func numbers(printedBy script: String) -> [Double] {
+        (output(of: script) ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
+    }
+
     static func nanosecondsPerOperation(setup: String, statement: String, n: Int) -> Double {
         let script = """
             import time
@@ -21,33 +39,17 @@ enum CPython {
             run(\(max(1, n / 10)))
             print(run(\(n)))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        do {
-            try process.run()
-        } catch {
-            FileHandle.standardError.write(Data("reclaim-bench: cannot run python3: \(error)\n".utf8))
+        guard let output = output(of: script) else {
+            FileHandle.standardError.write(Data("reclaim-bench: cannot run python3\n".utf8))
             return .nan
         }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+        return Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
     }
 
     /// `sys.getsizeof` of each expression, in order.
     static func sizes(setup: String, expressions: [String]) -> [Int] {
         let script = "import sys\n\(setup)\n" + expressions.map { "print(sys.getsizeof(\($0)))" }.joined(separator: "\n")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return expressions.map { _ in -1 } }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").map { Int($0) ?? -1 }
+        guard let output = output(of: script) else { return expressions.map { _ in -1 } }
+        return output.split(separator: "\n").map { Int($0) ?? -1 }
     }
 }

@@ -117,13 +117,11 @@ enum ChurnSuite {
         root.release()
         heap.destroy()
         pauses.sort()
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Figures(implementation: "reclaim-\(mode.rawValue)", live: live, operations: operations,
                        pauseP50: percentile(pauses, 0.5), pauseP99: percentile(pauses, 0.99),
                        pauseMax: pauses.last ?? 0, pauses: pauses.count, observedMax: observedMax,
                        collectorSeconds: collectorSeconds,
-                       peakResidentMiB: Double(usage.ru_maxrss) / 1024, peakGarbageObjects: peakGarbage,
+                       peakResidentMiB: ChildProcess.peakResidentMiB(), peakGarbageObjects: peakGarbage,
                        peakGarbageBytes: peakGarbage * nodeBytes, operationsPerSecond: Double(operations) / elapsed,
                        wholeCollections: whole, increments: increments, passes: progress.passes)
     }
@@ -187,16 +185,7 @@ enum ChurnSuite {
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(pct(0.5), pct(0.99), pauses[-1] if pauses else 0.0, len(pauses), total[0], rss, ops / elapsed, total[1])
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-            .compactMap { Double($0) }
+        let fields = CPython.numbers(printedBy: script)
         guard fields.count == 8 else { return nil }
         return Figures(implementation: "cpython", live: live, operations: operations, pauseP50: fields[0],
                        pauseP99: fields[1], pauseMax: fields[2], pauses: Int(fields[3]), observedMax: -1,
@@ -209,30 +198,16 @@ enum ChurnSuite {
     /// reads the figures it prints.
     static func measureInChild(mode: CollectionMode, live: Int, operations: Int, window: Int,
                                passGrowth: Double?) -> Figures? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["churn", "--n", String(live), "--operations", String(operations),
-                             "--window", String(window), "--mode", mode.rawValue, "--child"]
-            + (passGrowth.map { ["--pass-growth", String($0)] } ?? [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try? JSONDecoder().decode(Figures.self, from: output)
-    }
-
-    static func json(_ figures: Figures) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(figures), as: UTF8.self)
+        ChildProcess.run(["churn", "--n", String(live), "--operations", String(operations),
+                          "--window", String(window), "--mode", mode.rawValue, "--child"]
+                         + (passGrowth.map { ["--pass-growth", String($0)] } ?? []), decoding: Figures.self)
     }
 
     /// The whole suite: each requested mode in a child, then CPython.
     static func run(live: Int, operations: Int, window: Int, modes: [CollectionMode], child: Bool, table: Bool,
                     cpython: Bool, passGrowth: Double?) {
         if child, let mode = modes.first {
-            print(json(measureReclaim(mode: mode, live: live, operations: operations, window: window,
+            print(ChildProcess.json(measureReclaim(mode: mode, live: live, operations: operations, window: window,
                                       passGrowth: passGrowth)))
             return
         }
@@ -247,7 +222,7 @@ enum ChurnSuite {
             results.append(figures)
         }
         guard table else {
-            for figures in results { print(json(figures)) }
+            for figures in results { print(ChildProcess.json(figures)) }
             return
         }
         print("impl                    live   p50 µs   p99 µs   max µs  seen µs  pauses  gc s    peak RSS MiB  peak garbage  ops/s      whole  incr  passes")

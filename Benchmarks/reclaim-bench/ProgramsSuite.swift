@@ -80,16 +80,26 @@ enum ProgramsSuite {
         return 1 + check(left) + check(right)
     }
 
+    /// Collections a heap ran and the time they took, by generation, from
+    /// a collection callback.
+    final class CollectorTally {
+        var collections = 0
+        var seconds = 0.0
+        var secondsByGeneration = [0.0, 0.0, 0.0]
+
+        init(_ heap: Heap) {
+            heap.collector.callbacks.append { [unowned self] phase, info in
+                guard phase == .stop else { return }
+                collections += 1
+                seconds += info.duration
+                secondsByGeneration[info.generation] += info.duration
+            }
+        }
+    }
+
     static func binaryTreesOnReclaim(depth maxDepth: Int) -> Figures {
         let heap = try! Heap()
-        nonisolated(unsafe) var collections = 0, collectorSeconds = 0.0
-        nonisolated(unsafe) var byGeneration = [0.0, 0.0, 0.0]
-        heap.collector.callbacks.append { phase, info in
-            guard phase == .stop else { return }
-            collections += 1
-            collectorSeconds += info.duration
-            byGeneration[info.generation] += info.duration
-        }
+        let tally = CollectorTally(heap)
         let started = nowNanoseconds()
         var checksum = 0
         let stretch = makeTree(heap, depth: maxDepth + 1, parent: nil)
@@ -106,8 +116,8 @@ enum ProgramsSuite {
         checksum += check(longLived)
         longLived.release()
         let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "binary-trees", implementation: "reclaim", seconds: seconds, peakResidentMiB: peakResidentMiB(),
-                       collections: collections, collectorSeconds: collectorSeconds, secondsByGeneration: byGeneration,
+        return Figures(program: "binary-trees", implementation: "reclaim", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
+                       collections: tally.collections, collectorSeconds: tally.seconds, secondsByGeneration: tally.secondsByGeneration,
                        checksum: checksum)
     }
 
@@ -146,7 +156,7 @@ enum ProgramsSuite {
         }
         checksum += check(longLived)
         let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "binary-trees", implementation: "swift-arc", seconds: seconds, peakResidentMiB: peakResidentMiB(),
+        return Figures(program: "binary-trees", implementation: "swift-arc", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
                        collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
     }
 
@@ -178,16 +188,7 @@ enum ProgramsSuite {
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(seconds, rss, totals[0], totals[1], checksum, *by_generation)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-            .compactMap { Double($0) }
+        let fields = CPython.numbers(printedBy: script)
         guard fields.count == 8 else { return nil }
         return Figures(program: program.rawValue, implementation: "cpython", seconds: fields[0], peakResidentMiB: fields[1],
                        collections: Int(fields[2]), collectorSeconds: fields[3], secondsByGeneration: Array(fields[5...7]),
@@ -227,14 +228,7 @@ enum ProgramsSuite {
 
     static func recordsOnReclaim(operations: Int, window: Int) -> Figures {
         let heap = try! Heap()
-        nonisolated(unsafe) var collections = 0, collectorSeconds = 0.0
-        nonisolated(unsafe) var byGeneration = [0.0, 0.0, 0.0]
-        heap.collector.callbacks.append { phase, info in
-            guard phase == .stop else { return }
-            collections += 1
-            collectorSeconds += info.duration
-            byGeneration[info.generation] += info.duration
-        }
+        let tally = CollectorTally(heap)
         let idKey = try! heap.str("id"), itemsKey = try! heap.str("items")
         let started = nowNanoseconds()
         let slots = try! heap.list(capacity: window)
@@ -259,8 +253,8 @@ enum ProgramsSuite {
             checksum += try! items.length() + items.item(at: 0).attribute("value").intValue()
         }
         let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "records", implementation: "reclaim", seconds: seconds, peakResidentMiB: peakResidentMiB(),
-                       collections: collections, collectorSeconds: collectorSeconds, secondsByGeneration: byGeneration,
+        return Figures(program: "records", implementation: "reclaim", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
+                       collections: tally.collections, collectorSeconds: tally.seconds, secondsByGeneration: tally.secondsByGeneration,
                        checksum: checksum)
     }
 
@@ -292,7 +286,7 @@ enum ProgramsSuite {
         }
         let checksum = slots.reduce(0) { $0 + $1.items.count + $1.items[0].value }
         let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "records", implementation: "swift-arc", seconds: seconds, peakResidentMiB: peakResidentMiB(),
+        return Figures(program: "records", implementation: "swift-arc", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
                        collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
     }
 
@@ -323,12 +317,6 @@ enum ProgramsSuite {
 
     // MARK: Running
 
-    static func peakResidentMiB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
-    }
-
     /// One run of `program` on `implementation`, in this process (what a child does).
     static func measure(_ program: Program, _ implementation: String, size: Size) -> Figures? {
         switch (program, implementation) {
@@ -345,23 +333,9 @@ enum ProgramsSuite {
     /// One run in a child process of this benchmark (python3 is a child process of its own).
     static func measureInChild(_ program: Program, _ implementation: String, size: Size) -> Figures? {
         if implementation == "cpython" { return measure(program, implementation, size: size) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["programs", "--case", program.rawValue, "--depth", String(size.depth),
-                             "--operations", String(size.operations), "--window", String(size.window),
-                             "--impl", implementation, "--child"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try? JSONDecoder().decode(Figures.self, from: output)
-    }
-
-    static func json(_ figures: Figures) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(figures), as: UTF8.self)
+        return ChildProcess.run(["programs", "--case", program.rawValue, "--depth", String(size.depth),
+                                 "--operations", String(size.operations), "--window", String(size.window),
+                                 "--impl", implementation, "--child"], decoding: Figures.self)
     }
 
     /// The suite: for each program, `runs` rounds, each running every
@@ -370,7 +344,7 @@ enum ProgramsSuite {
     static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], child: Bool, table: Bool) {
         if child, let program = programs.first, let implementation = chosen.first,
            let figures = measure(program, implementation, size: size) {
-            print(json(figures))
+            print(ChildProcess.json(figures))
             return
         }
         if table {
@@ -385,7 +359,7 @@ enum ProgramsSuite {
                         continue
                     }
                     results[implementation, default: []].append(figures)
-                    if !table { print(json(figures)) }
+                    if !table { print(ChildProcess.json(figures)) }
                 }
             }
             if table { printTable(program, size: size, results: results, order: chosen) }
