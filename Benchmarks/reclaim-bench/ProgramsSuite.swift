@@ -21,9 +21,15 @@ import Reclaim
 /// a window earlier, which dies. A quarter of the records are cyclic:
 /// their instances refer back to the record (in Swift, weakly). The
 /// checksum sums the values left in the window.
+///
+/// `long-lived` keeps a heap of `live` objects for the whole program —
+/// node i refers to node i/2, all held by one list — and makes a steady
+/// trickle of cyclic garbage over it: each operation makes a ring of two
+/// nodes and drops it (in Swift one link of the ring is `weak`). The
+/// checksum counts the nodes reachable from the list.
 enum ProgramsSuite {
     enum Program: String, CaseIterable {
-        case binaryTrees = "binary-trees", records
+        case binaryTrees = "binary-trees", records, longLived = "long-lived"
     }
 
     /// What one program's size is.
@@ -31,9 +37,14 @@ enum ProgramsSuite {
         var depth: Int
         var operations: Int
         var window: Int
+        var live: Int
 
         func describe(_ program: Program) -> String {
-            program == .binaryTrees ? "depth \(depth)" : "\(operations) ops, window \(window)"
+            switch program {
+            case .binaryTrees: return "depth \(depth)"
+            case .records: return "\(operations) ops, window \(window)"
+            case .longLived: return "\(live) live, \(operations) rings"
+            }
         }
     }
 
@@ -315,6 +326,86 @@ enum ProgramsSuite {
             """)
     }
 
+    // MARK: long-lived
+
+    static let longLivedNode = ObjectType.makeClass("LongLivedNode", attributes: ["up", "other"])
+
+    static func longLivedOnReclaim(live: Int, operations: Int) -> Figures {
+        let heap = try! Heap()
+        let tally = CollectorTally(heap)
+        let started = nowNanoseconds()
+        let nodes = try! heap.list(capacity: live)
+        for index in 0..<live {
+            let node = try! heap.allocateObject(of: longLivedNode)
+            if index > 0 {
+                let up = try! nodes.item(at: index / 2)
+                node.setSlot(0, to: up.raw)
+            }
+            try! nodes.append(Ref(adopting: node, heap: heap))
+        }
+        for _ in 0..<operations {
+            let first = try! heap.allocateObject(of: longLivedNode), second = try! heap.allocateObject(of: longLivedNode)
+            first.setSlot(1, to: second)
+            second.setSlot(1, to: first)
+            first.release()
+            second.release()
+        }
+        let checksum = try! nodes.length()
+        let seconds = Double(nowNanoseconds() - started) / 1e9
+        return Figures(program: "long-lived", implementation: "reclaim", seconds: seconds,
+                       peakResidentMiB: ChildProcess.peakResidentMiB(),
+                       collections: tally.collections, collectorSeconds: tally.seconds, secondsByGeneration: tally.secondsByGeneration,
+                       checksum: checksum)
+    }
+
+    final class LongLivedNode {
+        var up: LongLivedNode?
+        var other: LongLivedNode?
+        weak var back: LongLivedNode?
+    }
+
+    static func longLivedWithARC(live: Int, operations: Int) -> Figures {
+        let started = nowNanoseconds()
+        var nodes: [LongLivedNode] = []
+        nodes.reserveCapacity(live)
+        for index in 0..<live {
+            let node = LongLivedNode()
+            if index > 0 { node.up = nodes[index / 2] }
+            nodes.append(node)
+        }
+        for _ in 0..<operations {
+            let first = LongLivedNode(), second = LongLivedNode()
+            first.other = second
+            second.back = first
+        }
+        let checksum = nodes.count
+        let seconds = Double(nowNanoseconds() - started) / 1e9
+        return Figures(program: "long-lived", implementation: "swift-arc", seconds: seconds,
+                       peakResidentMiB: ChildProcess.peakResidentMiB(),
+                       collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
+    }
+
+    static func longLivedInCPython(live: Int, operations: Int) -> Figures? {
+        runInCPython(.longLived, prelude: """
+            class Node:
+                __slots__ = ('up', 'other')
+            live, operations = \(live), \(operations)
+            """, body: """
+            nodes = []
+            for index in range(live):
+                node = Node()
+                if index > 0:
+                    node.up = nodes[index // 2]
+                nodes.append(node)
+            for _ in range(operations):
+                first = Node(); second = Node()
+                first.other = second
+                second.other = first
+            del first, second
+            checksum = len(nodes)
+            """)
+    }
+
     // MARK: Running
 
     /// One run of `program` on `implementation`, in this process (what a child does).
@@ -326,6 +417,9 @@ enum ProgramsSuite {
         case (.records, "reclaim"): return recordsOnReclaim(operations: size.operations, window: size.window)
         case (.records, "swift-arc"): return recordsWithARC(operations: size.operations, window: size.window)
         case (.records, "cpython"): return recordsInCPython(operations: size.operations, window: size.window)
+        case (.longLived, "reclaim"): return longLivedOnReclaim(live: size.live, operations: size.operations)
+        case (.longLived, "swift-arc"): return longLivedWithARC(live: size.live, operations: size.operations)
+        case (.longLived, "cpython"): return longLivedInCPython(live: size.live, operations: size.operations)
         default: return nil
         }
     }
@@ -334,7 +428,7 @@ enum ProgramsSuite {
     static func measureInChild(_ program: Program, _ implementation: String, size: Size) -> Figures? {
         if implementation == "cpython" { return measure(program, implementation, size: size) }
         return ChildProcess.run(["programs", "--case", program.rawValue, "--depth", String(size.depth),
-                                 "--operations", String(size.operations), "--window", String(size.window),
+                                 "--operations", String(size.operations), "--window", String(size.window), "--n", String(size.live),
                                  "--impl", implementation, "--child"], decoding: Figures.self)
     }
 

@@ -81,7 +81,7 @@ struct ReclaimBench: ParsableCommand {
                 guard let program = ProgramsSuite.Program(rawValue: name) else { throw ValidationError("unknown program \(name)") }
                 return [program]
             } ?? ProgramsSuite.Program.allCases
-            ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window), runs: runs,
+            ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window, live: n), runs: runs,
                               implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
                               child: child, table: table)
             return
