@@ -7,7 +7,9 @@
 /// `Plain`, `Loud` (its finalizer prints `del NAME`) and `Phoenix` (its
 /// finalizer prints `del NAME` and resurrects the object into the global
 /// list `saved`); object variables `v0`…, lists `L0`…, dicts `D0`…, tuples
-/// `T0`… and weak references `w0`…. Every statement names the variables it
+/// `T0`… and weak references `w0`…, whose callbacks may hold an object
+/// (a lambda's default argument in Python, a capture of a `function` on
+/// Reclaim). Every statement names the variables it
 /// uses and does nothing when one is unbound, so that any statement can be
 /// dropped when a failing program is shrunk.
 public struct Program: Sendable, CustomStringConvertible {
@@ -33,6 +35,8 @@ public struct Program: Sendable, CustomStringConvertible {
         case newTuple(tuple: Int, first: Int, second: Int)
         case deleteTuple(tuple: Int)
         case weakReference(reference: Int, target: Int, callback: Bool)
+        /// A weak reference whose callback holds another object and prints its name.
+        case weakReferenceHolding(reference: Int, target: Int, holder: Int)
         case deleteWeakReference(reference: Int)
         case checkWeakReference(reference: Int)
         case finalize(target: Int, label: String)
@@ -120,6 +124,9 @@ public struct Program: Sendable, CustomStringConvertible {
         case let .weakReference(reference, target, callback):
             let call = callback ? ", lambda r: print('callback w\(reference)')" : ""
             return guarded(["v\(target)"], "w\(reference) = weakref.ref(v\(target)\(call))")
+        case let .weakReferenceHolding(reference, target, holder):
+            return guarded(["v\(target)", "v\(holder)"],
+                           "w\(reference) = weakref.ref(v\(target), lambda r, o=v\(holder): print('callback w\(reference)', o.name))")
         case let .deleteWeakReference(reference):
             return guarded(["w\(reference)"], "del w\(reference)")
         case let .checkWeakReference(reference):

@@ -42,8 +42,10 @@ public struct ProgramGenerator: Sendable {
             case 65..<66: statement = .deleteItem(dict: next(ProgramGenerator.dictVariables), key: next(ProgramGenerator.keys))
             case 66..<68: statement = .newTuple(tuple: next(ProgramGenerator.tupleVariables), first: object(), second: object())
             case 68..<69: statement = .deleteTuple(tuple: next(ProgramGenerator.tupleVariables))
-            case 69..<73:
+            case 69..<72:
                 statement = .weakReference(reference: next(ProgramGenerator.weakVariables), target: object(), callback: next(3) != 0)
+            case 72..<73:
+                statement = .weakReferenceHolding(reference: next(ProgramGenerator.weakVariables), target: object(), holder: object())
             case 73..<74: statement = .deleteWeakReference(reference: next(ProgramGenerator.weakVariables))
             case 74..<76: statement = .checkWeakReference(reference: next(ProgramGenerator.weakVariables))
             case 76..<78:

@@ -143,6 +143,20 @@ public final class ProgramRun {
             }
             rebind(&weakReferences, reference, to: made)
             made.release()
+        case let .weakReferenceHolding(reference, target, holder):
+            guard let target = objects[target], let holder = objects[holder] else { return }
+            let box = self.box
+            var captures = RefArray()
+            captures.append(Ref(retaining: holder, heap: heap))
+            let callback = try heap.function("callback", capturing: captures) { function, _ in
+                box.print("callback w\(reference) \(try function.capture(at: 0).attribute("name").stringValue())")
+                return function.heap.none
+            }
+            let made = try heap.withBorrowed(target) { t in
+                try heap.weakReferences.reference(to: t, callback: callback).takeRaw()
+            }
+            rebind(&weakReferences, reference, to: made)
+            made.release()
         case let .deleteWeakReference(reference):
             rebind(&weakReferences, reference, to: nil)
         case let .checkWeakReference(reference):

@@ -89,4 +89,42 @@ struct DifferentialTests {
         #expect(try ProgramRun.output(of: program)
                 == ["gc", "del n2", "collect0 0", "gc", "collect1 1", "gc", "collect 0", "gc", "collect 0", "--- end"])
     }
+
+    /// Seed 219 of the CI batches once callbacks could hold objects, shrunk:
+    /// a callback object that ran because the collector found its referent
+    /// unreachable was let go at once, freeing the object it held (n1) and
+    /// running n1's own weak reference callback. CPython's collector keeps
+    /// the callback until the weakref dies (`handle_weakrefs`); only a
+    /// death by reference counting lets it go first.
+    @Test("regression, seed 219: a weakref keeps its callback object after the collector calls it")
+    func collectorKeepsCallbackObjects() throws {
+        let program = Program(statements: [
+            .new(variable: 0, of: .plain, name: "n1"),
+            .weakReference(reference: 2, target: 0, callback: true),
+            .new(variable: 5, of: .loud, name: "n2"),
+            .link(target: 5, attribute: .b, source: 5),
+            .weakReferenceHolding(reference: 1, target: 5, holder: 0),
+            .new(variable: 0, of: .phoenix, name: "n8"),
+            .new(variable: 5, of: .loud, name: "n9"),
+            .collect(generation: nil),
+        ])
+        try Differential.check(program, seed: 219)
+        let output = try ProgramRun.output(of: program)
+        #expect(output == ["gc", "callback w1 n1", "del n2", "collect 1", "gc", "collect 0", "--- end"])
+    }
+
+    @Test("a callback object that holds an object is let go when its referent dies by reference counting, as in CPython")
+    func referenceCountingLetsGoOfCallbackObjects() throws {
+        let program = Program(statements: [
+            .new(variable: 0, of: .loud, name: "held"),
+            .new(variable: 1, of: .plain, name: "target"),
+            .weakReferenceHolding(reference: 0, target: 1, holder: 0),
+            .delete(variable: 0),
+            .delete(variable: 1),
+            .checkWeakReference(reference: 0),
+        ])
+        try Differential.check(program, seed: nil)
+        #expect(try ProgramRun.output(of: program)
+                == ["callback w0 held", "del held", "alive w0 False", "gc", "collect 0", "--- end"])
+    }
 }

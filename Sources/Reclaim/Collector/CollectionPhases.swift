@@ -515,7 +515,7 @@ extension Collector {
             pending += heap.weakReferenceTable.pointee.clear(referent: object)
         }
         if !pending.isEmpty { state.pointee.ranUserCode = true }
-        return (heap.runWeakReferenceCallbacks(pending), dropped)
+        return (heap.runWeakReferenceCallbacks(pending, byCollector: true), dropped)
     }
 
     /// Phase 6: runs the finalizers that have not run yet, with the cycles

@@ -14,8 +14,9 @@
 /// so a cycle through a callback is collected, and the collector knows
 /// when a weakref is itself part of the garbage: then its callback does
 /// not run (CPython's `handle_weakrefs` rule). A callback object is let go
-/// when the referent dies, before it is called (as CPython clears
-/// `wr_callback`), or when the weakref is cleared or dies.
+/// when the referent dies by reference counting, before it is called (as
+/// CPython clears `wr_callback`); when the weakref is cleared or dies;
+/// but not when the collector frees the referent, as in CPython.
 extension ObjectType {
     /// `weakref`: a weak reference object (``WeakReferences/reference(to:callback:)-(_,WeakReferenceCallback?)`` makes them).
     public static let weakReference = weakReferenceType(
@@ -45,12 +46,14 @@ extension ObjectType {
 /// What runs when a weak reference's referent dies: it receives the weakref.
 public typealias WeakReferenceCallback = (_ weakReference: borrowing Ref) throws -> Void
 
-/// The callback of every weakref made with a callback object: takes the
-/// object out of the weakref, then calls it with the weakref, and lets it
-/// go after.
+/// The table's callback of every weakref made with a callback object: it
+/// marks the weakref as one with a callback (for sharing, order and the
+/// collector's rules), while `Heap.runWeakReferenceCallbacks` calls the
+/// object itself. Called another way, it calls the object, which the
+/// weakref keeps.
 func callWeakReferenceCallbackObject(_ weak: borrowing Ref) throws {
-    guard let callback = weak.raw.payload.takeReference(at: PayloadLayout.WeakReference.callbackObject) else { return }
-    _ = try callback.call(with: weak.copy())
+    guard let callback = weak.raw.payload.reference(at: PayloadLayout.WeakReference.callbackObject) else { return }
+    _ = try Ref(retaining: callback, heap: weak.heap).call(with: weak.copy())
 }
 
 extension RawRef {

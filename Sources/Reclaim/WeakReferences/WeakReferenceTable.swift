@@ -102,12 +102,24 @@ extension Heap {
     /// to the unraisable hook. Returns how many of the weak references were
     /// freed when their callback was done with them (CPython's collector
     /// counts those among what it collected).
+    ///
+    /// A callback object is called with the weakref. When the referent died
+    /// by reference counting, the weakref lets go of it first, as CPython's
+    /// `PyObject_ClearWeakRefs` does; when the collector found the
+    /// referent unreachable (`byCollector`), the weakref keeps it until the
+    /// weakref itself dies, as CPython's `handle_weakrefs` does.
     @discardableResult
-    func runWeakReferenceCallbacks(_ pending: [(RawRef, WeakReferenceCallback)]) -> Int {
+    func runWeakReferenceCallbacks(_ pending: [(RawRef, WeakReferenceCallback)], byCollector: Bool = false) -> Int {
         var freed = 0
         for (weak, callback) in pending {
             do {
-                try withBorrowed(weak) { try callback($0) }
+                let payload = weak.payload, field = PayloadLayout.WeakReference.callbackObject
+                if let object = payload.reference(at: field) {
+                    let function = byCollector ? Ref(retaining: object, heap: self) : payload.takeReference(at: field)!
+                    try withBorrowed(weak) { _ = try function.call(with: $0.copy()) }
+                } else {
+                    try withBorrowed(weak) { try callback($0) }
+                }
             } catch {
                 unraisableHook(UnraisableError(error: error, context: "weakref callback"))
             }
