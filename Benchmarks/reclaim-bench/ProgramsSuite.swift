@@ -25,8 +25,11 @@ import Reclaim
 /// `long-lived` keeps a heap of `live` objects for the whole program —
 /// node i refers to node i/2, all held by one list — and makes a steady
 /// trickle of cyclic garbage over it: each operation makes a ring of two
-/// nodes and drops it (in Swift one link of the ring is `weak`). The
-/// checksum counts the nodes reachable from the list.
+/// nodes, checks it is one, and drops it (in Swift one link of the ring
+/// is `weak`). The checksum counts the nodes kept and the rings checked.
+///
+/// Every implementation's every run must print the same checksum; the
+/// suite exits 1 when they differ or one could not run.
 enum ProgramsSuite {
     enum Program: String, CaseIterable {
         case binaryTrees = "binary-trees", records, longLived = "long-lived"
@@ -242,9 +245,10 @@ enum ProgramsSuite {
         let tally = CollectorTally(heap)
         let idKey = try! heap.str("id"), itemsKey = try! heap.str("items")
         let started = nowNanoseconds()
-        let slots = try! heap.list(capacity: window)
+        // Lists grow as they are filled, as Python's do.
+        let slots = try! heap.list()
         for index in 0..<operations {
-            let items = try! heap.list(capacity: 3)
+            let items = try! heap.list()
             for offset in 0..<3 {
                 let member = try! heap.instance(of: item)
                 try! member.setAttribute(slot: 0, to: heap.int(index + offset))
@@ -289,7 +293,6 @@ enum ProgramsSuite {
     static func recordsWithARC(operations: Int, window: Int) -> Figures {
         let started = nowNanoseconds()
         var slots: [Record] = []
-        slots.reserveCapacity(window)
         for index in 0..<operations {
             let record = Record(id: index, items: (0..<3).map { Item(value: index + $0) })
             if index % 4 == 0 { for member in record.items { member.owner = record } }
@@ -334,7 +337,7 @@ enum ProgramsSuite {
         let heap = try! Heap()
         let tally = CollectorTally(heap)
         let started = nowNanoseconds()
-        let nodes = try! heap.list(capacity: live)
+        let nodes = try! heap.list()
         for index in 0..<live {
             let node = try! heap.allocateObject(of: longLivedNode)
             if index > 0 {
@@ -343,14 +346,16 @@ enum ProgramsSuite {
             }
             try! nodes.append(Ref(adopting: node, heap: heap))
         }
+        var rings = 0
         for _ in 0..<operations {
             let first = try! heap.allocateObject(of: longLivedNode), second = try! heap.allocateObject(of: longLivedNode)
             first.setSlot(1, to: second)
             second.setSlot(1, to: first)
+            if first.slot(1)!.slot(1)! == first { rings += 1 }
             first.release()
             second.release()
         }
-        let checksum = try! nodes.length()
+        let checksum = try! nodes.length() + rings
         let seconds = Double(nowNanoseconds() - started) / 1e9
         return Figures(program: "long-lived", implementation: "reclaim", seconds: seconds,
                        peakResidentMiB: ChildProcess.peakResidentMiB(),
@@ -367,18 +372,19 @@ enum ProgramsSuite {
     static func longLivedWithARC(live: Int, operations: Int) -> Figures {
         let started = nowNanoseconds()
         var nodes: [LongLivedNode] = []
-        nodes.reserveCapacity(live)
         for index in 0..<live {
             let node = LongLivedNode()
             if index > 0 { node.up = nodes[index / 2] }
             nodes.append(node)
         }
+        var rings = 0
         for _ in 0..<operations {
             let first = LongLivedNode(), second = LongLivedNode()
             first.other = second
             second.back = first
+            if first.other!.back === first { rings += 1 }
         }
-        let checksum = nodes.count
+        let checksum = nodes.count + rings
         let seconds = Double(nowNanoseconds() - started) / 1e9
         return Figures(program: "long-lived", implementation: "swift-arc", seconds: seconds,
                        peakResidentMiB: ChildProcess.peakResidentMiB(),
@@ -397,12 +403,15 @@ enum ProgramsSuite {
                 if index > 0:
                     node.up = nodes[index // 2]
                 nodes.append(node)
+            rings = 0
             for _ in range(operations):
                 first = Node(); second = Node()
                 first.other = second
                 second.other = first
+                if first.other.other is first:
+                    rings += 1
             del first, second
-            checksum = len(nodes)
+            checksum = len(nodes) + rings
             """)
     }
 
@@ -436,6 +445,13 @@ enum ProgramsSuite {
     /// implementation once in turn (so that the machine's drift falls on
     /// all alike), then each one's median, spread and ratios.
     static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], child: Bool, table: Bool) {
+        var failures: [String] = []
+        defer {
+            if !failures.isEmpty {
+                FileHandle.standardError.write(Data(failures.map { "reclaim-bench: \($0)\n" }.joined().utf8))
+                exit(1)
+            }
+        }
         if child, let program = programs.first, let implementation = chosen.first,
            let figures = measure(program, implementation, size: size) {
             print(ChildProcess.json(figures))
@@ -449,7 +465,7 @@ enum ProgramsSuite {
             for _ in 0..<runs {
                 for implementation in chosen {
                     guard let figures = measureInChild(program, implementation, size: size) else {
-                        FileHandle.standardError.write(Data("reclaim-bench: \(program.rawValue) on \(implementation) failed\n".utf8))
+                        failures.append("\(program.rawValue) on \(implementation) did not run")
                         continue
                     }
                     results[implementation, default: []].append(figures)
@@ -457,6 +473,8 @@ enum ProgramsSuite {
                 }
             }
             if table { printTable(program, size: size, results: results, order: chosen) }
+            let checksums = Set(results.values.joined().map(\.checksum))
+            if checksums.count > 1 { failures.append("\(program.rawValue): the checksums differ: \(checksums.sorted())") }
         }
     }
 

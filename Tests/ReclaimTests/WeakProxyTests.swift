@@ -65,6 +65,7 @@ struct WeakProxyTests {
         #expect(printed == python.map { $0.replacingOccurrences(of: "weakref.ProxyType", with: "ProxyType") })
         let isProxy = p.isWeakProxy && !r.isWeakProxy
         #expect(isProxy)
+        #expect(throws: ObjectError.typeError("referent: expected weakref, got ProxyType")) { _ = try p.referent() }
     }
 
     @Test("a proxy's callable callback runs with the proxy when the referent dies")

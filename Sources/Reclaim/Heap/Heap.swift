@@ -233,6 +233,7 @@ public final class Heap: @unchecked Sendable {
         // A class with a class object may be freed before a stale reference
         // reads the name: such blocks name a stand-in.
         object?.storeTypeReference(type.hasClassObject ? .freedClassInstance : type)
+        guard rounded <= Quarantine.maximumBlockSize else { return reuse(block, rounded) }
         guard let (oldest, size) = core.pointee.quarantine.admit(block, rounded) else { return }
         reuse(oldest, size)
         #else

@@ -10,9 +10,13 @@
 /// past its object's end, such as the `raw` of a temporary `Ref` — then
 /// finds a poisoned header, and its next retain, release or access stops
 /// with "was already freed", instead of quietly reaching whatever object
-/// took the block next. Holds the last `capacity` frees.
+/// took the block next. Holds the last `capacity` frees of blocks of at
+/// most `maximumBlockSize` bytes.
 struct Quarantine: ~Copyable {
     static let capacity = 4096
+    /// Larger blocks (a container's grown storage) are poisoned but not
+    /// held, so that holding 4096 of them cannot keep gigabytes resident.
+    static let maximumBlockSize = 4096
 
     private let blocks = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: Quarantine.capacity)
     private let sizes = UnsafeMutablePointer<Int>.allocate(capacity: Quarantine.capacity)

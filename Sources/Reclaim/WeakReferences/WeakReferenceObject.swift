@@ -70,8 +70,12 @@ extension RawRef {
 extension Ref {
     /// The referent of a weak reference, strongly referenced, or nil once
     /// it has died (calling a `weakref.ref`).
+    ///
+    /// - Throws: ``ObjectError/typeError(_:)`` when this is not a `weakref`
+    ///   (a proxy, as in CPython, is not called to get its referent).
     public func referent() throws(ObjectError) -> Ref? {
         try requireKind(.weakReference, "referent")
+        if isWeakProxy { throw .typeError("referent: expected weakref, got \(raw.type.name)") }
         guard let target = raw.liveReferent else { return nil }
         return Ref(retaining: target, heap: heap)
     }

@@ -43,6 +43,13 @@ public struct WeakReferences: Sendable {
         } catch {
             throw .memoryError(error)
         }
+        // That collection's finalizers or callbacks may have made the
+        // shared one meanwhile: it is the one to return, as CPython's
+        // `PyWeakref_NewRef` looks again after allocating.
+        if callback == nil, let shared = heap.weakReferenceTable.pointee.sharedReference(to: referent, type: type) {
+            weak.release()
+            return Ref(retaining: shared, heap: heap)
+        }
         heap.weakReferenceTable.pointee.add(weak, to: referent, callback: callback)
         return Ref(adopting: weak, heap: heap)
     }
