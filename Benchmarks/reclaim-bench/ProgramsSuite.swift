@@ -67,6 +67,17 @@ enum ProgramsSuite {
         var checksum: Int
     }
 
+    /// A collector tally and this process's figures since `started`
+    /// (on the monotonic clock): what each program in Swift returns.
+    /// No tally, for Swift ARC, is no collections.
+    static func figures(_ program: Program, _ implementation: String, started: UInt64, tally: CollectorTally?,
+                        checksum: Int) -> Figures {
+        Figures(program: program.rawValue, implementation: implementation,
+                seconds: Double(nowNanoseconds() - started) / 1e9, peakResidentMiB: ChildProcess.peakResidentMiB(),
+                collections: tally?.collections ?? 0, collectorSeconds: tally?.seconds ?? 0,
+                secondsByGeneration: tally?.secondsByGeneration ?? [0, 0, 0], checksum: checksum)
+    }
+
     static let implementations = ["reclaim", "swift-arc", "cpython"]
 
     // MARK: Reclaim
@@ -129,10 +140,7 @@ enum ProgramsSuite {
         }
         checksum += check(longLived)
         longLived.release()
-        let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "binary-trees", implementation: "reclaim", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
-                       collections: tally.collections, collectorSeconds: tally.seconds, secondsByGeneration: tally.secondsByGeneration,
-                       checksum: checksum)
+        return figures(.binaryTrees, "reclaim", started: started, tally: tally, checksum: checksum)
     }
 
     // MARK: Swift ARC
@@ -169,9 +177,7 @@ enum ProgramsSuite {
             }
         }
         checksum += check(longLived)
-        let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "binary-trees", implementation: "swift-arc", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
-                       collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
+        return figures(.binaryTrees, "swift-arc", started: started, tally: nil, checksum: checksum)
     }
 
     // MARK: CPython
@@ -267,10 +273,7 @@ enum ProgramsSuite {
             let items = try! record.value(forKey: itemsKey)!
             checksum += try! items.length() + items.item(at: 0).attribute("value").intValue()
         }
-        let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "records", implementation: "reclaim", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
-                       collections: tally.collections, collectorSeconds: tally.seconds, secondsByGeneration: tally.secondsByGeneration,
-                       checksum: checksum)
+        return figures(.records, "reclaim", started: started, tally: tally, checksum: checksum)
     }
 
     final class Item {
@@ -299,9 +302,7 @@ enum ProgramsSuite {
             if index < window { slots.append(record) } else { slots[index % window] = record }
         }
         let checksum = slots.reduce(0) { $0 + $1.items.count + $1.items[0].value }
-        let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "records", implementation: "swift-arc", seconds: seconds, peakResidentMiB: ChildProcess.peakResidentMiB(),
-                       collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
+        return figures(.records, "swift-arc", started: started, tally: nil, checksum: checksum)
     }
 
     static func recordsInCPython(operations: Int, window: Int) -> Figures? {
@@ -356,11 +357,7 @@ enum ProgramsSuite {
             second.release()
         }
         let checksum = try! nodes.length() + rings
-        let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "long-lived", implementation: "reclaim", seconds: seconds,
-                       peakResidentMiB: ChildProcess.peakResidentMiB(),
-                       collections: tally.collections, collectorSeconds: tally.seconds, secondsByGeneration: tally.secondsByGeneration,
-                       checksum: checksum)
+        return figures(.longLived, "reclaim", started: started, tally: tally, checksum: checksum)
     }
 
     final class LongLivedNode {
@@ -385,10 +382,7 @@ enum ProgramsSuite {
             if first.other!.back === first { rings += 1 }
         }
         let checksum = nodes.count + rings
-        let seconds = Double(nowNanoseconds() - started) / 1e9
-        return Figures(program: "long-lived", implementation: "swift-arc", seconds: seconds,
-                       peakResidentMiB: ChildProcess.peakResidentMiB(),
-                       collections: 0, collectorSeconds: 0, secondsByGeneration: [0, 0, 0], checksum: checksum)
+        return figures(.longLived, "swift-arc", started: started, tally: nil, checksum: checksum)
     }
 
     static func longLivedInCPython(live: Int, operations: Int) -> Figures? {
