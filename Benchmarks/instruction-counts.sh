@@ -4,6 +4,12 @@
 # alone at two sizes; the difference divided by the extra operations cancels
 # start-up. Usage: Benchmarks/instruction-counts.sh SUITE CASE IMPL... (after
 # `swift build -c release --product reclaim-bench`).
+#
+# For the gc suite (Benchmarks/instruction-counts.sh gc CASE, e.g.
+# tree-garbage-rootfirst-settled) it counts Reclaim's timed collection at
+# N (default 100000) nodes: the inclusive instructions of the collector's
+# collectGenerations. A settled case runs two collections, the untimed one
+# being exactly the live-first case's; that count is subtracted.
 set -euo pipefail
 suite=$1 case=$2
 shift 2
@@ -13,6 +19,23 @@ bench=$(mktemp)
 trap 'rm -f "$bench"' EXIT
 objcopy --strip-debug .build/release/reclaim-bench "$bench"
 n1=${N1:-200000} n2=${N2:-400000}
+if [ "$suite" = gc ]; then
+    out=$(mktemp)
+    trap 'rm -f "$bench" "$out"' EXIT
+    nodes=${N:-100000}
+    collected() {  # case -> inclusive instructions of every collection it runs
+        valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" gc --case "$1" --n "$nodes" \
+            --rounds 1 --impl reclaim >/dev/null 2>&1
+        callgrind_annotate --inclusive=yes "$out" | sed -n 's/^ *\([0-9,]*\) .*CollectorV18collectGenerations.*/\1/p' | tr -d ,
+    }
+    total=$(collected "$case")
+    if [[ $case == *-settled ]]; then
+        shape=${case%%-*} rest=${case#*-*-} order=${rest%%-*}
+        total=$((total - $(collected "$shape-live-$order-first")))
+    fi
+    printf '%-8s %-34s %14s instructions  %8.1f per node\n' gc "$case" "$total" "$(python3 -c "print($total / $nodes)")"
+    exit 0
+fi
 count() {  # impl n -> instructions
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$suite" --case "$case" \
         --impl "$1" --n "$2" --rounds 1 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'

@@ -3,18 +3,41 @@ import Reclaim
 
 /// Suite `gc`: one full collection over graphs of N tracked containers,
 /// Reclaim against CPython (python3, run by this command on the same
-/// graphs). Only the collection is timed, never the building.
+/// graphs, built in the same order). Only the collection is timed, never
+/// the building.
 ///
-/// Shapes: `rings` (rings of 10 nodes, 1 slot each), `tree` (a complete
-/// binary tree, slots left/right/parent), `random` (2 slots each pointing at
-/// uniformly random nodes from a fixed-seed generator both sides share, all
-/// nodes held by one list). States: `live` (a root is held during the
-/// collection) and `garbage` (the root is dropped first, so reference
-/// counting frees what it can, then one collection reclaims the rest,
-/// freeing included).
+/// Shapes: `rings` (rings of 10 nodes, 1 slot each, held by a list), `tree`
+/// (a complete binary tree, slots left/right/parent), `random` (2 slots each
+/// pointing at uniformly random nodes from a fixed-seed generator both sides
+/// share, all nodes held by one list). States: `live` (the root is held
+/// during the collection) and `garbage` (the root is dropped first, so
+/// reference counting frees what it can, then one collection reclaims the
+/// rest, freeing included).
+///
+/// Orders: `rootfirst` allocates the holder (or the tree's root) first and
+/// links each structure as it is made, the natural order of a program that
+/// appends what it makes to a list; `rootlast` allocates every node first
+/// and the holder (or the root) last, the slowest order for a collector
+/// that walks candidates in allocation order. Collections: `first` times
+/// the first collection after building, which promotes everything it keeps;
+/// `settled` times a collection after an untimed one, on both sides.
 enum GCSuite {
     enum Shape: String, CaseIterable { case rings, tree, random }
     enum State: String, CaseIterable { case live, garbage }
+    enum Order: String, CaseIterable { case rootfirst, rootlast }
+    enum Collection: String, CaseIterable { case first, settled }
+
+    /// One measured case: `shape-state-order-collection`.
+    struct Case: Equatable {
+        var shape: Shape, state: State, order: Order, collection: Collection
+        var name: String { "\(shape.rawValue)-\(state.rawValue)-\(order.rawValue)-\(collection.rawValue)" }
+
+        /// Every combination of the given choices, in a stable order.
+        static func all(shapes: [Shape], states: [State], orders: [Order], collections: [Collection]) -> [Case] {
+            shapes.flatMap { shape in states.flatMap { state in orders.flatMap { order in
+                collections.map { Case(shape: shape, state: state, order: order, collection: $0) } } } }
+        }
+    }
 
     /// The generator both sides use: 64-bit LCG, high bits.
     struct Generator {
@@ -31,58 +54,96 @@ enum GCSuite {
     }
 
     static let node = ObjectType.makeClass("Node", attributes: ["a", "b", "c"])
+    static let ringLength = 10
 
-    /// Builds the shape on a fresh heap; returns the heap and the root.
-    static func build(_ shape: Shape, n: Int) -> (Heap, RawRef) {
+    /// Builds the shape on a fresh heap in `order`; returns the heap and the
+    /// root, which holds every node.
+    static func build(_ shape: Shape, n: Int, order: Order = .rootlast) -> (Heap, RawRef) {
         let heap = try! Heap()
         heap.collector.isEnabled = false
+        func makeNode() -> RawRef { try! heap.allocateObject(of: node) }
+        func makeHolder(_ capacity: Int) -> RawRef { try! heap.list(capacity: capacity).takeRaw() }
+        func hold(_ holder: RawRef, _ object: RawRef) {
+            heap.withBorrowed(holder) { try! $0.append(Ref(retaining: object, heap: heap)) }
+        }
         var nodes: [RawRef] = []
         nodes.reserveCapacity(n)
-        for _ in 0..<n { nodes.append(try! heap.allocateObject(of: node)) }
         let root: RawRef
-        switch shape {
-        case .rings:
-            for start in stride(from: 0, to: n, by: 10) {
-                let end = min(start + 10, n)
+        switch (shape, order) {
+        case (.rings, _):
+            let ringCount = (n + ringLength - 1) / ringLength
+            var holder = order == .rootfirst ? makeHolder(ringCount) : nil
+            for start in stride(from: 0, to: n, by: ringLength) {
+                let end = min(start + ringLength, n)
+                for _ in start..<end { nodes.append(makeNode()) }
                 for index in start..<end { nodes[index].setSlot(0, to: nodes[index + 1 < end ? index + 1 : start]) }
+                if let holder { hold(holder, nodes[start]) }
             }
-            let holder = try! heap.list(capacity: (n + 9) / 10).takeRaw()
-            for start in stride(from: 0, to: n, by: 10) { try! heap.withBorrowed(holder) { try! $0.append(Ref(retaining: nodes[start], heap: heap)) } }
-            root = holder
-        case .tree:
-            for index in 1..<n {
+            if holder == nil {
+                holder = makeHolder(ringCount)
+                for start in stride(from: 0, to: n, by: ringLength) { hold(holder!, nodes[start]) }
+            }
+            root = holder!
+        case (.tree, .rootfirst):
+            // Breadth-first: each node is linked to its parent, made before it.
+            for index in 0..<n {
+                nodes.append(makeNode())
+                guard index > 0 else { continue }
                 let parent = (index - 1) / 2
                 nodes[parent].setSlot(index % 2 == 1 ? 0 : 1, to: nodes[index])
                 nodes[index].setSlot(2, to: nodes[parent])
             }
             nodes[0].retain()
             root = nodes[0]
-        case .random:
+        case (.tree, .rootlast):
+            // Reverse breadth-first: each node is linked to its children, made before it.
+            var made = [RawRef?](repeating: nil, count: n)
+            for index in stride(from: n - 1, through: 0, by: -1) {
+                let object = makeNode()
+                made[index] = object
+                for (slot, child) in [(0, 2 * index + 1), (1, 2 * index + 2)] where child < n {
+                    object.setSlot(slot, to: made[child]!)
+                    made[child]!.setSlot(2, to: object)
+                }
+            }
+            nodes = made.map { $0! }
+            nodes[0].retain()
+            root = nodes[0]
+        case (.random, _):
+            let holder = order == .rootfirst ? makeHolder(n) : nil
+            for _ in 0..<n {
+                nodes.append(makeNode())
+                if let holder { hold(holder, nodes[nodes.count - 1]) }
+            }
             var generator = Generator()
             for index in 0..<n {
                 nodes[index].setSlot(0, to: nodes[generator.next(below: n)])
                 nodes[index].setSlot(1, to: nodes[generator.next(below: n)])
             }
-            let holder = try! heap.list(capacity: n).takeRaw()
-            for object in nodes { try! heap.withBorrowed(holder) { try! $0.append(Ref(retaining: object, heap: heap)) } }
-            root = holder
+            if let holder {
+                root = holder
+            } else {
+                root = makeHolder(n)
+                for object in nodes { hold(root, object) }
+            }
         }
         for object in nodes { object.release() }   // the nodes now live through the graph
         return (heap, root)
     }
 
-    static func measureReclaim(_ shape: Shape, _ state: State, n: Int) -> Result {
-        let (heap, root) = build(shape, n: n)
-        if state == .garbage { root.release() }
+    static func measureReclaim(_ measured: Case, n: Int) -> Result {
+        let (heap, root) = build(measured.shape, n: n, order: measured.order)
+        if measured.collection == .settled { heap.collector.collect() }
+        if measured.state == .garbage { root.release() }
         let start = nowNanoseconds()
         let found = heap.collector.collect()
         let elapsed = Double(nowNanoseconds() - start)
-        if state == .live { root.release() }
+        if measured.state == .live { root.release() }
         heap.destroy()
         return Result(nanosecondsPerObject: elapsed / Double(n), found: found)
     }
 
-    static func measureCPython(_ shape: Shape, _ state: State, n: Int) -> Result {
+    static func measureCPython(_ measured: Case, n: Int) -> Result {
         let script = """
             import gc, time
             gc.disable()
@@ -94,92 +155,119 @@ enum GCSuite {
                 state = (state * 6364136223846793005 + 1442695040888963407) % (1 << 64)
                 return (state >> 33) % bound
             n = \(n)
-            nodes = [Node() for _ in range(n)]
-            shape = "\(shape.rawValue)"
+            shape, order = "\(measured.shape.rawValue)", "\(measured.order.rawValue)"
+            ring = \(ringLength)
             if shape == "rings":
-                for start in range(0, n, 10):
-                    end = min(start + 10, n)
-                    for i in range(start, end):
-                        nodes[i].a = nodes[i + 1 if i + 1 < end else start]
-                root = [nodes[s] for s in range(0, n, 10)]
+                root = [] if order == "rootfirst" else None
+                firsts = []
+                for start in range(0, n, ring):
+                    made = [Node() for _ in range(start, min(start + ring, n))]
+                    for i in range(len(made)):
+                        made[i].a = made[(i + 1) % len(made)]
+                    (root if root is not None else firsts).append(made[0])
+                if root is None:
+                    root = list(firsts)
+                del firsts, made
             elif shape == "tree":
-                for i in range(1, n):
-                    p = (i - 1) // 2
-                    if i % 2 == 1:
-                        nodes[p].a = nodes[i]
-                    else:
-                        nodes[p].b = nodes[i]
-                    nodes[i].c = nodes[p]
+                nodes = [None] * n
+                p = None
+                if order == "rootfirst":
+                    for i in range(n):
+                        nodes[i] = node = Node()
+                        if i:
+                            p = nodes[(i - 1) // 2]
+                            if i % 2 == 1:
+                                p.a = node
+                            else:
+                                p.b = node
+                            node.c = p
+                else:
+                    for i in range(n - 1, -1, -1):
+                        nodes[i] = node = Node()
+                        if 2 * i + 1 < n:
+                            node.a = nodes[2 * i + 1]
+                            node.a.c = node
+                        if 2 * i + 2 < n:
+                            node.b = nodes[2 * i + 2]
+                            node.b.c = node
                 root = nodes[0]
+                del nodes, node, p
             else:
+                if order == "rootfirst":
+                    root = []
+                    for _ in range(n):
+                        root.append(Node())
+                    nodes = root
+                else:
+                    nodes = [Node() for _ in range(n)]
                 for i in range(n):
                     nodes[i].a = nodes[next_below(n)]
                     nodes[i].b = nodes[next_below(n)]
-                root = list(nodes)
-            del nodes
-            gc.collect()  # not timed: settles the generations of the build
-            if "\(state.rawValue)" == "garbage":
+                if order == "rootlast":
+                    root = list(nodes)
+                del nodes
+            if "\(measured.collection.rawValue)" == "settled":
+                gc.collect()  # not timed, as on Reclaim's side
+            if "\(measured.state.rawValue)" == "garbage":
                 del root
             t0 = time.perf_counter_ns()
             found = gc.collect()
             t1 = time.perf_counter_ns()
             print((t1 - t0) / n, found)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return Result(nanosecondsPerObject: .nan, found: -1) }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard fields.count >= 2, let ns = Double(fields[0]), let found = Int(fields[1]) else {
-            return Result(nanosecondsPerObject: .nan, found: -1)
-        }
-        return Result(nanosecondsPerObject: ns, found: found)
+        let numbers = CPython.numbers(printedBy: script)
+        guard numbers.count >= 2 else { return Result(nanosecondsPerObject: .nan, found: -1) }
+        return Result(nanosecondsPerObject: numbers[0], found: Int(numbers[1]))
     }
 
-    /// Runs every requested case, `rounds` times each side, and prints the medians.
-    /// With `reclaimOnly`, CPython is not run (for profilers and instruction counts).
-    static func run(n: Int, shapes: [Shape], states: [State], rounds: Int, table: Bool, reclaimOnly: Bool = false) {
+    /// Runs every case, `rounds` times each side (interleaved), and prints
+    /// the medians with the spread of the rounds. With `reclaimOnly`, CPython
+    /// is not run (for profilers and instruction counts). Returns false when
+    /// the two sides found different counts.
+    @discardableResult
+    static func run(n: Int, cases: [Case], rounds: Int, table: Bool, reclaimOnly: Bool = false) -> Bool {
         if reclaimOnly {
-            for shape in shapes {
-                for state in states {
-                    let result = median((0..<rounds).map { _ in measureReclaim(shape, state, n: n) })
-                    print("{\"suite\":\"gc\",\"case\":\"\(shape.rawValue)-\(state.rawValue)\",\"impl\":\"reclaim\",\"n\":\(n),"
+            for measured in cases {
+                let result = median((0..<rounds).map { _ in measureReclaim(measured, n: n) })
+                print("{\"suite\":\"gc\",\"case\":\"\(measured.name)\",\"impl\":\"reclaim\",\"n\":\(n),"
+                      + "\"ns_per_obj\":\(rounded(result.nanosecondsPerObject)),\"found\":\(result.found)}")
+            }
+            return true
+        }
+        var agree = true
+        if table { print("case                              n        cpython ns/obj   reclaim ns/obj      found   vs cpython") }
+        for measured in cases {
+            var ours: [Result] = [], theirs: [Result] = []
+            for _ in 0..<rounds {
+                ours.append(measureReclaim(measured, n: n))
+                theirs.append(measureCPython(measured, n: n))
+            }
+            let a = median(ours), b = median(theirs)
+            if a.found != b.found { agree = false }
+            if table {
+                let found = a.found == b.found ? String(a.found) : "\(a.found)≠\(b.found)"
+                print(pad(measured.name, 34) + pad(String(n), 9) + leftPad(spread(theirs), 15) + leftPad(spread(ours), 17)
+                      + leftPad(found, 11) + "   " + rounded(a.nanosecondsPerObject / b.nanosecondsPerObject, places: 3) + "×")
+            } else {
+                for (impl, result) in [("cpython", b), ("reclaim", a)] {
+                    print("{\"suite\":\"gc\",\"case\":\"\(measured.name)\",\"impl\":\"\(impl)\",\"n\":\(n),"
                           + "\"ns_per_obj\":\(rounded(result.nanosecondsPerObject)),\"found\":\(result.found)}")
                 }
             }
-            return
         }
-        if table { print("case            impl         n          ns/obj      found   vs cpython") }
-        for shape in shapes {
-            for state in states {
-                var ours: [Result] = [], theirs: [Result] = []
-                for _ in 0..<rounds {
-                    ours.append(measureReclaim(shape, state, n: n))
-                    theirs.append(measureCPython(shape, state, n: n))
-                }
-                let a = median(ours), b = median(theirs)
-                let name = "\(shape.rawValue)-\(state.rawValue)"
-                if table {
-                    print(pad(name, 16) + pad("cpython", 13) + pad(String(n), 11) + leftPad(rounded(b.nanosecondsPerObject), 10)
-                          + leftPad(String(b.found), 11))
-                    print(pad(name, 16) + pad("reclaim", 13) + pad(String(n), 11) + leftPad(rounded(a.nanosecondsPerObject), 10)
-                          + leftPad(String(a.found), 11) + "   " + rounded(a.nanosecondsPerObject / b.nanosecondsPerObject, places: 3) + "×")
-                } else {
-                    for (impl, result) in [("cpython", b), ("reclaim", a)] {
-                        print("{\"suite\":\"gc\",\"case\":\"\(name)\",\"impl\":\"\(impl)\",\"n\":\(n),"
-                              + "\"ns_per_obj\":\(rounded(result.nanosecondsPerObject)),\"found\":\(result.found)}")
-                    }
-                }
-            }
-        }
+        return agree
     }
 
     static func median(_ results: [Result]) -> Result {
         results.sorted { $0.nanosecondsPerObject < $1.nanosecondsPerObject }[results.count / 2]
+    }
+
+    /// The median, and with several rounds the lowest and highest: `m (lo–hi)`.
+    static func spread(_ results: [Result]) -> String {
+        let sorted = results.map(\.nanosecondsPerObject).sorted()
+        let middle = rounded(sorted[sorted.count / 2], places: 1)
+        guard sorted.count > 1 else { return middle }
+        return "\(middle) (\(rounded(sorted.first!, places: 0))–\(rounded(sorted.last!, places: 0)))"
     }
 }
 

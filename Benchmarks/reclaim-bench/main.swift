@@ -36,6 +36,12 @@ struct ReclaimBench: ParsableCommand {
     @Option(help: "gc suite: live or garbage (default both).")
     var state: String?
 
+    @Option(help: "gc suite: rootfirst or rootlast, the order the graph is built in (default both).")
+    var order: String?
+
+    @Option(help: "gc suite: first or settled, the collection timed (default both).")
+    var collection: String?
+
     @Flag(help: "gc suite: measure generation-0 pauses under churn over a live heap of --n objects instead.")
     var pauses = false
 
@@ -100,17 +106,24 @@ struct ReclaimBench: ParsableCommand {
             return
         }
         if suite == .gc {
-            let shapes = try shape.map { name in
-                guard let shape = GCSuite.Shape(rawValue: name) else { throw ValidationError("unknown shape \(name)") }
-                return [shape]
-            } ?? GCSuite.Shape.allCases
-            let states = try state.map { name in
-                guard let state = GCSuite.State(rawValue: name) else { throw ValidationError("unknown state \(name)") }
-                return [state]
-            } ?? GCSuite.State.allCases
-            GCSuite.run(n: n == 1_000_000 && CommandLine.arguments.contains("--n") == false ? 100_000 : n,
-                        shapes: shapes, states: states, rounds: min(rounds, 3), table: table,
-                        reclaimOnly: implementation == "reclaim")
+            func choices<Choice: RawRepresentable & CaseIterable>(_ name: String?, _ option: String) throws -> [Choice]
+            where Choice.RawValue == String {
+                guard let name else { return Array(Choice.allCases) }
+                guard let choice = Choice(rawValue: name) else {
+                    let known = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ValidationError("unknown --\(option) \(name) (\(known))")
+                }
+                return [choice]
+            }
+            var cases = GCSuite.Case.all(shapes: try choices(shape, "shape"), states: try choices(state, "state"),
+                                         orders: try choices(order, "order"), collections: try choices(collection, "collection"))
+            if let caseName {
+                cases = cases.filter { $0.name == caseName }
+                guard !cases.isEmpty else { throw ValidationError("unknown gc case \(caseName) (shape-state-order-collection)") }
+            }
+            let agree = GCSuite.run(n: n == 1_000_000 && CommandLine.arguments.contains("--n") == false ? 100_000 : n,
+                                    cases: cases, rounds: min(rounds, 3), table: table, reclaimOnly: implementation == "reclaim")
+            if !agree { throw ExitCode(1) }
             return
         }
         #if DEBUG
@@ -153,6 +166,23 @@ struct ReclaimBench: ParsableCommand {
 
 /// `{"suite":…,"case":…,"impl":…,"n":…,"ns_per_op":…}`, plus the reference
 /// and ratio for all but the reference.
+extension ReclaimBench {
+    /// Parses and runs; usage errors exit with status 2, as memstat's do,
+    /// not ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
 func jsonLine(_ figure: Figure) -> String {
     var fields = [
         "\"suite\":\"\(figure.suite)\"", "\"case\":\"\(figure.name)\"", "\"impl\":\"\(figure.implementation)\"",
