@@ -1,9 +1,9 @@
-// What freeing a million 48-byte blocks costs in jemalloc itself, in
+// What freeing N (default a million) 48-byte blocks costs in jemalloc itself, in
 // allocation order: through an explicit arena and thread cache (as a Reclaim
 // heap frees), through the same arena with no thread cache, and through the
 // default thread cache.
 //
-//   clang -O2 -o /tmp/jemalloc-free Benchmarks/jemalloc-free.c -ljemalloc && /tmp/jemalloc-free
+//   clang -O2 -o /tmp/jemalloc-free Benchmarks/jemalloc-free.c -ljemalloc && /tmp/jemalloc-free [N]
 #include <jemalloc/jemalloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +26,9 @@ static double free_all(void **blocks, size_t n, int allocate_flags, int free_fla
     return (now() - start) / n;
 }
 
-int main(void) {
-    const size_t n = 1000000;
+int main(int argc, char **argv) {
+    const size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+    if (n == 0) return 2;
     void **blocks = malloc(n * sizeof *blocks);
     unsigned arena, tcache;
     size_t size = sizeof(unsigned);

@@ -1,7 +1,8 @@
-// What one pass over a million 48-byte blocks costs on this machine: the
-// floor under each collector phase, which touches every candidate's header.
+// What one pass over N (default a million) 48-byte blocks costs on this
+// machine: the floor under each collector phase, which touches every
+// candidate's header.
 //
-//   clang -O2 -o /tmp/memory-passes Benchmarks/memory-passes.c && /tmp/memory-passes
+//   clang -O2 -o /tmp/memory-passes Benchmarks/memory-passes.c && /tmp/memory-passes [N]
 //
 // Prints ns per block for: a read of each block; a read-modify-write of
 // each; and a read-modify-write of each plus of its two children in a
@@ -18,8 +19,9 @@ static double now(void) {
     return t.tv_sec * 1e9 + t.tv_nsec;
 }
 
-int main(void) {
-    const size_t n = 1000000, size = 48;
+int main(int argc, char **argv) {
+    const size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000, size = 48;
+    if (n < 3) return 2;
     char *blocks = malloc(n * size);
     if (!blocks) return 1;
     memset(blocks, 1, n * size);
