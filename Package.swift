@@ -47,11 +47,14 @@ let package = Package(
         .target(name: "ReclaimDifferential", dependencies: ["Reclaim"]),
         .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
         .target(name: "ReclaimFuzzing", dependencies: ["Reclaim", "ReclaimModelCheck", "MemstatKit"]),
+        // What memstat and reclaim-bench share of ArgumentParser: usage errors exit 2.
+        .target(name: "UsageExit", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "memstat",
             dependencies: [
                 "MemstatKit",
                 "Reclaim",
+                "UsageExit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +64,7 @@ let package = Package(
                 "Jemalloc",
                 "Reclaim",
                 "CJemalloc",  // the raw-jemalloc reference runs beside the wrapper
+                "UsageExit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/reclaim-bench"

@@ -1,5 +1,6 @@
 import Reclaim
 import ArgumentParser
+import UsageExit
 import Foundation
 
 /// `reclaim-bench`: measures Reclaim side by side with its references in one
@@ -166,23 +167,6 @@ struct ReclaimBench: ParsableCommand {
 
 /// `{"suite":…,"case":…,"impl":…,"n":…,"ns_per_op":…}`, plus the reference
 /// and ratio for all but the reference.
-extension ReclaimBench {
-    /// Parses and runs; usage errors exit with status 2, as memstat's do,
-    /// not ArgumentParser's 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
-}
-
 func jsonLine(_ figure: Figure) -> String {
     var fields = [
         "\"suite\":\"\(figure.suite)\"", "\"case\":\"\(figure.name)\"", "\"impl\":\"\(figure.implementation)\"",
@@ -211,4 +195,4 @@ func renderTable(_ figures: [Figure]) -> String {
 func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
 func leftPad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-ReclaimBench.main()
+ReclaimBench.mainExitingTwoOnUsageError()

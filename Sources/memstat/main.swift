@@ -1,4 +1,5 @@
 import ArgumentParser
+import UsageExit
 import Foundation
 import Jemalloc
 import MemstatKit
@@ -40,21 +41,6 @@ struct Memstat: ParsableCommand {
             """,
         subcommands: [Summary.self, Arenas.self, Bins.self, Config.self, Run.self, DemoCommand.self, Diff.self, Attach.self, Top.self, StressCommand.self],
         defaultSubcommand: Summary.self)
-
-    /// Parses and runs; usage errors exit with status 2 (as the shell's
-    /// builtins and most Unix tools do), not ArgumentParser's 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
 }
 
 struct Summary: ParsableCommand {
@@ -411,4 +397,4 @@ struct Run: ParsableCommand {
     }
 }
 
-Memstat.main()
+Memstat.mainExitingTwoOnUsageError()

@@ -50,7 +50,7 @@ extension Collector {
         state.pointee.ranUserCode = false
         state.pointee.survivorGeneration = 2
 
-        var closure = chooseIncrementCandidates(limit: limit, workLimit: workLimit, deadline: deadline)
+        let closure = chooseIncrementCandidates(limit: limit, workLimit: workLimit, deadline: deadline)
         let examined = closure.count, work = closure.work
         let found: Int, uncollectable: Int
         do {
