@@ -21,17 +21,26 @@ objcopy --strip-debug .build/release/reclaim-bench "$bench"
 n1=${N1:-200000} n2=${N2:-400000}
 if [ "$suite" = gc ]; then
     out=$(mktemp)
-    trap 'rm -f "$bench" "$out"' EXIT
+    trap 'rm -f "$bench" "$out" "$out.log"' EXIT
     nodes=${N:-100000}
     collected() {  # case -> inclusive instructions of every collection it runs
-        valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" gc --case "$1" --n "$nodes" \
-            --rounds 1 --impl reclaim >/dev/null 2>&1
-        callgrind_annotate --inclusive=yes "$out" | sed -n 's/^ *\([0-9,]*\) .*CollectorV18collectGenerations.*/\1/p' | tr -d ,
+        if ! valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" gc --case "$1" --n "$nodes" \
+            --rounds 1 --impl reclaim >/dev/null 2>"$out.log"; then
+            cat "$out.log" >&2; exit 1
+        fi
+        local counts
+        counts=$(callgrind_annotate --inclusive=yes "$out" \
+            | sed -n 's/^ *\([0-9,]*\) .*CollectorV18collectGenerations7through.*/\1/p' | tr -d ,)
+        if [ "$(printf '%s\n' "$counts" | grep -c .)" -ne 1 ]; then
+            echo "instruction-counts.sh: expected one collectGenerations line for $1, found: $counts" >&2; exit 1
+        fi
+        echo "$counts"
     }
     total=$(collected "$case")
     if [[ $case == *-settled ]]; then
         shape=${case%%-*} rest=${case#*-*-} order=${rest%%-*}
-        total=$((total - $(collected "$shape-live-$order-first")))
+        untimed=$(collected "$shape-live-$order-first")
+        total=$((total - untimed))
     fi
     printf '%-8s %-34s %14s instructions  %8.1f per node\n' gc "$case" "$total" "$(python3 -c "print($total / $nodes)")"
     exit 0

@@ -19,11 +19,14 @@ struct ReclaimBench: ParsableCommand {
     @Argument(help: "The suite to run: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
     var suite: Suite = .all
 
-    @Option(help: "Operations per timed round.")
-    var n: Int = 1_000_000
+    @Option(help: "Operations per timed round (default 1,000,000); for the gc suite, nodes in each graph (default 100,000).")
+    var n: Int?
 
-    @Option(help: "Timed rounds per contender; the median is reported.")
-    var rounds: Int = 21
+    @Option(help: "Timed rounds per contender; the median is reported (default 21; 3 for the gc suite).")
+    var rounds: Int?
+
+    /// `--n`, or the default of every suite but `gc`.
+    var size: Int { n ?? 1_000_000 }
 
     @Option(name: .customLong("case"), help: "Run only the case of this name.")
     var caseName: String?
@@ -74,21 +77,27 @@ struct ReclaimBench: ParsableCommand {
     var table = false
 
     func validate() throws {
-        guard n > 0, rounds > 0 else { throw ValidationError("--n and --rounds must be positive") }
+        guard (n ?? 1) > 0, (rounds ?? 1) > 0 else { throw ValidationError("--n and --rounds must be positive") }
         guard operations > 0, window > 0 else { throw ValidationError("--operations and --window must be positive") }
         guard (4...24).contains(depth), runs > 0 else { throw ValidationError("--depth must be 4…24 and --runs positive") }
         if let implementation, suite == .programs, !ProgramsSuite.implementations.contains(implementation) {
             throw ValidationError("unknown implementation \(implementation) (\(ProgramsSuite.implementations.joined(separator: ", ")))")
         }
+        if let implementation, suite == .gc, implementation != "reclaim" {
+            throw ValidationError("the gc suite runs --impl reclaim alone, or both sides without --impl")
+        }
     }
 
     func run() throws {
+        #if DEBUG
+        FileHandle.standardError.write(Data("reclaim-bench: this is a debug build; figures mean little (use -c release)\n".utf8))
+        #endif
         if suite == .programs {
             let programs = try caseName.map { name in
                 guard let program = ProgramsSuite.Program(rawValue: name) else { throw ValidationError("unknown program \(name)") }
                 return [program]
             } ?? ProgramsSuite.Program.allCases
-            ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window, live: n), runs: runs,
+            ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window, live: size), runs: runs,
                               implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
                               child: child, table: table)
             return
@@ -98,12 +107,12 @@ struct ReclaimBench: ParsableCommand {
                 guard let mode = CollectionMode(rawValue: name) else { throw ValidationError("unknown mode \(name)") }
                 return [mode]
             } ?? [.generational, .incremental]
-            ChurnSuite.run(live: n, operations: operations, window: window, modes: modes, child: child, table: table,
+            ChurnSuite.run(live: size, operations: operations, window: window, modes: modes, child: child, table: table,
                            cpython: !noCPython && !child, passGrowth: passGrowth)
             return
         }
         if suite == .gc && pauses {
-            print(GCSuite.pauses(live: n, churn: max(100_000, n)))
+            print(GCSuite.pauses(live: size, churn: max(100_000, size)))
             return
         }
         if suite == .gc {
@@ -122,18 +131,15 @@ struct ReclaimBench: ParsableCommand {
                 cases = cases.filter { $0.name == caseName }
                 guard !cases.isEmpty else { throw ValidationError("unknown gc case \(caseName) (shape-state-order-collection)") }
             }
-            let agree = GCSuite.run(n: n == 1_000_000 && CommandLine.arguments.contains("--n") == false ? 100_000 : n,
-                                    cases: cases, rounds: min(rounds, 3), table: table, reclaimOnly: implementation == "reclaim")
+            let agree = GCSuite.run(n: n ?? 100_000, cases: cases, rounds: rounds ?? 3, table: table,
+                                    reclaimOnly: implementation == "reclaim")
             if !agree { throw ExitCode(1) }
             return
         }
-        #if DEBUG
-        FileHandle.standardError.write(Data("reclaim-bench: this is a debug build; figures mean little (use -c release)\n".utf8))
-        #endif
         var cases: [BenchmarkCase] = []
-        if suite == .alloc || suite == .all { cases += AllocSuite.cases(n: n) }
-        if suite == .stats || suite == .all { cases += StatsSuite.cases(n: n) }
-        if suite == .objects || suite == .all { cases += ObjectsSuite.cases(n: n) }
+        if suite == .alloc || suite == .all { cases += AllocSuite.cases(n: size) }
+        if suite == .stats || suite == .all { cases += StatsSuite.cases(n: size) }
+        if suite == .objects || suite == .all { cases += ObjectsSuite.cases(n: size) }
         if let caseName { cases = cases.filter { $0.name == caseName } }
         if let implementation {
             for index in cases.indices {
@@ -143,7 +149,7 @@ struct ReclaimBench: ParsableCommand {
         cases.removeAll { $0.contenders.isEmpty }
         var figures: [Figure] = []
         for benchmark in cases {
-            let measured = measure(benchmark, rounds: rounds)
+            let measured = measure(benchmark, rounds: rounds ?? 21)
             if !table { measured.forEach { print(jsonLine($0)) } }
             figures += measured
         }
