@@ -37,11 +37,6 @@ import Glibc
 extension Heap {
     static let maximumNesting = 48
 
-    /// Entry point from ``RawRef/release()`` when the count is 1.
-    @usableFromInline
-    static func releaseLastReference(_ object: RawRef) {
-        HeapRegistry.withHeap(id: object.heapID) { $0.destroyObject(object) }
-    }
 
     func destroyObject(_ object: RawRef) {
         object.refcount = 0
@@ -198,16 +193,26 @@ extension Heap {
     func free(_ object: RawRef, type: ObjectType) {
         if type.needsHeldCollection { collectorState.pointee.heldCollectionObjects &-= 1 }
         guard type.itemSize == 0 else {
-            counters(of: type).pointee.count -= 1
+            countersOfAllocated(type).pointee.count &-= 1
             freeBlock(object.blockStart, byteCount: objectBlockByteCount(object, type: type), for: type, object: object)
             return
         }
         // Fixed-size types: sizes come precomputed from the type.
         let block = object.blockStart(isContainer: type.isContainer)
         giveBack(block, type.fixedBlockSize, type: type, object: object)
-        let counters = self.counters(of: type)
+        let counters = countersOfAllocated(type)
         counters.pointee.bytes &-= type.fixedRealSize
         counters.pointee.count &-= 1
         core.pointee.tracedBytes &-= type.fixedRealSize
+    }
+}
+
+extension RawRef {
+    /// Entry point from ``release()`` when the count is 1: the owning heap
+    /// destroys the object. A method of the struct, not a static one of
+    /// the `Heap` class, so the call needs no class metadata.
+    @usableFromInline
+    func releaseLastReference() {
+        HeapRegistry.withHeap(id: heapID) { $0.destroyObject(self) }
     }
 }

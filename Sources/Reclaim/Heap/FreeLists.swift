@@ -13,32 +13,47 @@ struct FreeLists: ~Copyable {
     static let maximumCount = 1024
     static let classes = maximumSize / 8 + 1
 
-    let heads = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: FreeLists.classes)
-    let counts = UnsafeMutablePointer<Int>.allocate(capacity: FreeLists.classes)
+    /// One size's list: its first block and how many it holds. Head and
+    /// count sit side by side, so a push or a pop touches one line.
+    struct List {
+        var head: UnsafeMutableRawPointer?
+        var count: Int
+    }
+
+    let lists = UnsafeMutablePointer<List>.allocate(capacity: FreeLists.classes)
 
     init() {
-        heads.initialize(repeating: nil, count: FreeLists.classes)
-        counts.initialize(repeating: 0, count: FreeLists.classes)
+        lists.initialize(repeating: List(head: nil, count: 0), count: FreeLists.classes)
+    }
+
+    /// The list of blocks of `rounded` bytes (a multiple of 8, at most `maximumSize`).
+    @inline(__always)
+    private func list(_ rounded: Int) -> UnsafeMutablePointer<List> {
+        #if DEBUG
+        precondition(rounded > 0 && rounded <= FreeLists.maximumSize && rounded & 7 == 0,
+                     "FreeLists: \(rounded) bytes is not a listed size")
+        #endif
+        return lists + (rounded &>> 3)
     }
 
     /// A kept block of `rounded` bytes (a multiple of 8, at most `maximumSize`), if any.
     @inline(__always)
     func pop(_ rounded: Int) -> UnsafeMutableRawPointer? {
-        let index = rounded >> 3
-        guard let block = heads[index] else { return nil }
-        heads[index] = block.load(as: UnsafeMutableRawPointer?.self)
-        counts[index] -= 1
+        let list = self.list(rounded)
+        guard let block = list.pointee.head else { return nil }
+        list.pointee.head = block.load(as: UnsafeMutableRawPointer?.self)
+        list.pointee.count &-= 1
         return block
     }
 
     /// Keeps `block` of `rounded` bytes; false when the list is full.
     @inline(__always)
     func push(_ block: UnsafeMutableRawPointer, _ rounded: Int) -> Bool {
-        let index = rounded >> 3
-        guard counts[index] < FreeLists.maximumCount else { return false }
-        block.storeBytes(of: heads[index], as: UnsafeMutableRawPointer?.self)
-        heads[index] = block
-        counts[index] += 1
+        let list = self.list(rounded)
+        guard list.pointee.count < FreeLists.maximumCount else { return false }
+        block.storeBytes(of: list.pointee.head, as: UnsafeMutableRawPointer?.self)
+        list.pointee.head = block
+        list.pointee.count &+= 1
         return true
     }
 
@@ -51,12 +66,8 @@ struct FreeLists: ~Copyable {
 
     /// Forgets every kept block (their arena is gone).
     func forget() {
-        heads.update(repeating: nil, count: FreeLists.classes)
-        counts.update(repeating: 0, count: FreeLists.classes)
+        lists.update(repeating: List(head: nil, count: 0), count: FreeLists.classes)
     }
 
-    deinit {
-        heads.deallocate()
-        counts.deallocate()
-    }
+    deinit { lists.deallocate() }
 }

@@ -39,39 +39,53 @@ struct GrowableBuffer<Element: BitwiseCopyable>: ~Copyable {
         }
     }
 
+    /// The element at `index`, one of the first `count`. A valid index
+    /// means the storage exists (count > 0), so release builds read it
+    /// unchecked; debug builds check the index.
     @inline(__always)
     subscript(index: Int) -> Element {
         get {
             checkIndex(index)
-            return storage![index]
+            return storage.unsafelyUnwrapped[index]
         }
         set {
             checkIndex(index)
-            storage![index] = newValue
+            storage.unsafelyUnwrapped[index] = newValue
         }
     }
 
     /// In debug builds, stops when `index` is not one of the first `count` slots.
     @inline(__always)
-    func checkIndex(_ index: Int) {
+    func checkIndex(_ index: Int) { checkIndex(index, below: count) }
+
+    /// In debug builds, stops when `index` is outside `0..<end`.
+    @inline(__always)
+    func checkIndex(_ index: Int, below end: Int) {
         #if DEBUG
-        precondition(index >= 0 && index < count, "GrowableBuffer: index \(index) is outside 0..<\(count)")
+        precondition(index >= 0 && index < end, "GrowableBuffer: index \(index) is outside 0..<\(end)")
         #endif
     }
 
     var isEmpty: Bool { count == 0 }
 
+    /// Appends `element`, growing when full. After the growth there is
+    /// storage with room (count < capacity), and count stays below
+    /// capacity, so the store and the increment need no checks.
     @inline(__always)
     mutating func append(_ element: Element) {
         if count == capacity { grow(to: max(16, capacity * 2)) }
-        (storage! + count).initialize(to: element)
-        count += 1
+        checkIndex(count, below: capacity)
+        (storage.unsafelyUnwrapped + count).initialize(to: element)
+        count &+= 1
     }
 
+    /// Removes and returns the last element; the buffer must not be empty
+    /// (checked in debug builds), so there is storage and count stays ≥ 0.
     @inline(__always)
     mutating func removeLast() -> Element {
-        count -= 1
-        return storage![count]
+        checkIndex(count - 1)
+        count &-= 1
+        return storage.unsafelyUnwrapped[count]
     }
 
     mutating func popLast() -> Element? { count == 0 ? nil : removeLast() }

@@ -256,7 +256,7 @@ public final class Heap: @unchecked Sendable {
         let rounded = (byteCount + 7) & ~7
         giveBack(block, rounded, type: type, object: object)
         let size = sizeClass(rounded)
-        counters(of: type).pointee.bytes -= size
+        countersOfAllocated(type).pointee.bytes &-= size
         core.pointee.tracedBytes &-= size
     }
 
@@ -275,6 +275,19 @@ public final class Heap: @unchecked Sendable {
             core.pointee.typeCounters.resize(to: max(64, (index + 1) * 2), filling: TypeCounters())
         }
         return core.pointee.typeCounters.storage! + index
+    }
+
+    /// ``counters(of:)`` on the freeing side: `type` has counted an
+    /// allocation in this heap, so its entry exists (the table only grows)
+    /// and release builds skip the check.
+    @inline(__always)
+    func countersOfAllocated(_ type: ObjectType) -> UnsafeMutablePointer<TypeCounters> {
+        let index = type.index
+        #if DEBUG
+        precondition(index < core.pointee.typeCounters.count,
+                     "Heap: freeing a \(type.name) block the heap never counted an allocation of")
+        #endif
+        return core.pointee.typeCounters.storage.unsafelyUnwrapped + index
     }
 
     /// Live objects and bytes of the type with index `index`.

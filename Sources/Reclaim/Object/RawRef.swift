@@ -38,7 +38,7 @@ public struct RawRef: Hashable, @unchecked Sendable, BitwiseCopyable, CustomStri
         #endif
         let count = refcount
         if count == 1 {
-            Heap.releaseLastReference(self)
+            releaseLastReference()
         } else if count != .max {
             refcount = count &- 1
         }
