@@ -30,8 +30,14 @@ extension Collector {
 
         state.pointee.ranUserCode = false
         // A whole collection of the old generation rewrites its table: an
-        // incremental pass starts afresh after it.
-        if generation == 2 { state.pointee.schedule.cursor = 0 }
+        // incremental pass starts afresh after it. It also gives back the
+        // freed blocks the last one left in the free lists that nothing
+        // has taken since, in its own time, and keeps its own garbage's.
+        let isFull = generation == 2
+        if isFull {
+            state.pointee.schedule.cursor = 0
+            heap.trimFreeLists()
+        }
         state.pointee.survivorGeneration = min(generation + 1, 2)
         let olderTable = state.pointee.generations + min(generation + 1, 2)
         let olderCount = olderTable.pointee.count, oldestCount = state.pointee.generations[2].count
@@ -49,7 +55,8 @@ extension Collector {
             let weakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
             let garbage = removeResurrected(unreachable.objects)
-            uncollectable = setAside + disposeOfGarbage(garbage, generation: generation)
+            let dispose = { self.disposeOfGarbage(garbage, generation: generation) }
+            uncollectable = setAside + (isFull ? heap.keepingFreedBlocks(dispose) : dispose())
             withExtendedLifetime(weakReferences.dropped) {}
             // As CPython counts: what is still unreachable once resurrected
             // objects are removed, the weak references their callbacks
@@ -61,7 +68,8 @@ extension Collector {
             checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: garbage, held: false)
             state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             uncollectable = clearUnheldGarbage(garbage, generation: generation)
-            freeClearedGarbage(garbage)
+            let free = { self.freeClearedGarbage(garbage) }
+            if isFull { heap.keepingFreedBlocks(free) } else { free() }
             found = garbage.count
         }
 
