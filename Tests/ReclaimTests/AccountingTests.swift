@@ -148,57 +148,6 @@ struct AccountingTests {
         for (_, figures) in all { #expect(figures.arena == figures.live) }
     }
 
-    @Test("a full collection keeps its garbage's blocks for the allocations that follow; the next one gives back what none took")
-    func fullCollectionKeepsGarbageBlocks() throws {
-        let heap = try Heap()
-        heap.collector.isEnabled = false
-        let node = ObjectType.makeClass("Node", attributes: ["me"])
-        let blockBytes = try heap.introspection.sizeOf(heap.instance(of: node)).real
-        // Debug builds hold the last 4,096 frees in a quarantine before any
-        // list takes them; the usual cap is 1,024 blocks of a size.
-        let waiting = 4_096, cap = 1_024, count = 20_000
-        func makeGarbage() throws {
-            for _ in 0..<count {
-                let instance = try heap.instance(of: node)
-                try instance.setAttribute("me", to: instance)
-            }
-        }
-        try heap.flushCache()
-        #expect(heap.keptBlockBytes == 0)
-
-        // A young collection's garbage goes to the lists only up to the cap.
-        try makeGarbage()
-        #expect(try heap.collector.collect(generation: 0) == count)
-        #expect(heap.keptBlockBytes <= cap * blockBytes)
-        try heap.flushCache()
-
-        // A full collection's garbage is kept, beyond the cap.
-        try makeGarbage()
-        #expect(heap.collector.collect() == count)
-        let kept = heap.keptBlockBytes
-        #expect(kept >= (count - waiting) * blockBytes)
-
-        // New objects of that size take the kept blocks back.
-        var made: [RawRef] = []
-        for _ in 0..<count { made.append(try heap.instance(of: node).takeRaw()) }
-        #expect(heap.keptBlockBytes <= kept - (count - waiting) * blockBytes)
-        for raw in made { raw.release() }
-
-        // What the last full collection left and nothing took goes back at
-        // the next one, which finds nothing: down to the cap again.
-        try makeGarbage()
-        #expect(heap.collector.collect() == count)
-        #expect(heap.keptBlockBytes > cap * blockBytes)
-        #expect(heap.collector.collect() == 0)
-        #expect(heap.keptBlockBytes <= cap * blockBytes)
-
-        // And the arena counts the kept blocks as allocated until flushed.
-        try heap.flushCache()
-        #expect(heap.keptBlockBytes == 0)
-        let arena = try heap.arena.stats()
-        #expect(arena.small.allocated + arena.large.allocated == heap.liveBlockBytes)
-    }
-
     @Test("destroying a heap frees objects still referenced and its arena; refs that outlive it do nothing")
     func destroyHeap() throws {
         let heap = try Heap()

@@ -30,14 +30,8 @@ extension Collector {
 
         state.pointee.ranUserCode = false
         // A whole collection of the old generation rewrites its table: an
-        // incremental pass starts afresh after it. It also gives back the
-        // freed blocks the last one left in the free lists that nothing
-        // has taken since, in its own time, and keeps its own garbage's.
-        let isFull = generation == 2
-        if isFull {
-            state.pointee.schedule.cursor = 0
-            heap.trimFreeLists()
-        }
+        // incremental pass starts afresh after it.
+        if generation == 2 { state.pointee.schedule.cursor = 0 }
         state.pointee.survivorGeneration = min(generation + 1, 2)
         let olderTable = state.pointee.generations + min(generation + 1, 2)
         let olderCount = olderTable.pointee.count, oldestCount = state.pointee.generations[2].count
@@ -55,8 +49,7 @@ extension Collector {
             let weakReferences = handleWeakReferences(unreachable)
             finalizeUnreachable(unreachable)
             let garbage = removeResurrected(unreachable.objects)
-            let dispose = { self.disposeOfGarbage(garbage, generation: generation) }
-            uncollectable = setAside + (isFull ? heap.keepingFreedBlocks(dispose) : dispose())
+            uncollectable = setAside + disposeOfGarbage(garbage, generation: generation)
             withExtendedLifetime(weakReferences.dropped) {}
             // As CPython counts: what is still unreachable once resurrected
             // objects are removed, the weak references their callbacks
@@ -68,8 +61,7 @@ extension Collector {
             checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: garbage, held: false)
             state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             uncollectable = clearUnheldGarbage(garbage, generation: generation)
-            let free = { self.freeClearedGarbage(garbage) }
-            if isFull { heap.keepingFreedBlocks(free) } else { free() }
+            freeClearedGarbage(garbage)
             found = garbage.count
         }
 

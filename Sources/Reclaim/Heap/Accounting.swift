@@ -9,16 +9,6 @@ extension Heap {
         (0..<core.pointee.typeCounters.count).reduce(0) { $0 + core.pointee.typeCounters[$1].bytes }
     }
 
-    /// Bytes of freed blocks the heap keeps in its free lists for the
-    /// allocations that follow (size-class rounded), not counted in
-    /// ``liveBlockBytes`` but still allocated in the arena. Up to 1,024
-    /// blocks of each small size, plus what the last full collection freed
-    /// and nothing has taken since; the next full collection gives that
-    /// excess back, and ``flushCache()`` gives back all of it.
-    public var keptBlockBytes: Int {
-        core.pointee.freeLists.keptBytes { sizeClass($0) }
-    }
-
     /// Live objects in the heap, immortal ones included.
     public var liveObjectCount: Int {
         (0..<core.pointee.typeCounters.count).reduce(0) { $0 + core.pointee.typeCounters[$1].count }

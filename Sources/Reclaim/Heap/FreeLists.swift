@@ -4,15 +4,6 @@
 /// out again by the next allocation of that size without a call into
 /// jemalloc. `Heap.flushCache()` returns them all to the arena.
 ///
-/// While a full collection frees its garbage the lists take every block
-/// (``pushLimit`` is lifted), as pymalloc keeps a collection's garbage in
-/// its pools: freeing is then a push instead of a call into jemalloc, and
-/// the allocations that follow take the blocks back. What is still kept
-/// above `maximumCount` at the next full collection has not been needed
-/// since, and goes back to the arena then (``trim(to:_:)``), in that
-/// collection's time. So the excess is at most one full collection's
-/// garbage, memory the heap held as live objects just before.
-///
 /// Invariants: a listed block is a block of this heap's arena of exactly
 /// `index × 8` requested bytes, no longer part of any object; its first 8
 /// bytes hold the next block of the list. Blocks here are not counted as
@@ -30,10 +21,6 @@ struct FreeLists: ~Copyable {
     }
 
     let lists = UnsafeMutablePointer<List>.allocate(capacity: FreeLists.classes)
-
-    /// How many blocks a list takes before frees go to the arena:
-    /// `maximumCount`, or `Int.max` while a full collection frees garbage.
-    var pushLimit = FreeLists.maximumCount
 
     init() {
         lists.initialize(repeating: List(head: nil, count: 0), count: FreeLists.classes)
@@ -63,7 +50,7 @@ struct FreeLists: ~Copyable {
     @inline(__always)
     func push(_ block: UnsafeMutableRawPointer, _ rounded: Int) -> Bool {
         let list = self.list(rounded)
-        guard list.pointee.count < pushLimit else { return false }
+        guard list.pointee.count < FreeLists.maximumCount else { return false }
         block.storeBytes(of: list.pointee.head, as: UnsafeMutableRawPointer?.self)
         list.pointee.head = block
         list.pointee.count &+= 1
@@ -71,26 +58,10 @@ struct FreeLists: ~Copyable {
     }
 
     /// Takes every kept block out, calling `body` with it and its size.
-    func drain(_ body: (UnsafeMutableRawPointer, Int) -> Void) { trim(to: 0, body) }
-
-    /// Takes out the blocks each list keeps beyond `count`, calling `body`
-    /// with each block and its size; returns how many it took.
-    @discardableResult
-    func trim(to count: Int, _ body: (UnsafeMutableRawPointer, Int) -> Void) -> Int {
-        var taken = 0
-        for index in 1..<FreeLists.classes where lists[index].count > count {
-            while lists[index].count > count, let block = pop(index << 3) {
-                body(block, index << 3)
-                taken += 1
-            }
+    func drain(_ body: (UnsafeMutableRawPointer, Int) -> Void) {
+        for index in 1..<FreeLists.classes {
+            while let block = pop(index << 3) { body(block, index << 3) }
         }
-        return taken
-    }
-
-    /// Bytes of the blocks kept, each counted as `blockBytes` of its
-    /// listed size says (the heap passes its size-class rounding).
-    func keptBytes(_ blockBytes: (Int) -> Int) -> Int {
-        (1..<FreeLists.classes).reduce(0) { $0 + lists[$1].count * blockBytes($1 << 3) }
     }
 
     /// Forgets every kept block (their arena is gone).

@@ -250,24 +250,6 @@ public final class Heap: @unchecked Sendable {
         }
     }
 
-    /// Runs `body`, a full collection's freeing of its garbage, with the
-    /// free lists taking every freed block (see ``FreeLists``).
-    func keepingFreedBlocks<R>(_ body: () -> R) -> R {
-        core.pointee.freeLists.pushLimit = .max
-        defer { core.pointee.freeLists.pushLimit = FreeLists.maximumCount }
-        return body()
-    }
-
-    /// Gives back to the arena the blocks each free list keeps beyond its
-    /// usual `FreeLists.maximumCount`: what the last full collection freed
-    /// and nothing has needed since. Returns how many blocks went back.
-    @discardableResult
-    func trimFreeLists() -> Int {
-        core.pointee.freeLists.trim(to: FreeLists.maximumCount) { block, byteCount in
-            Allocator.deallocate(block, byteCount: byteCount, options: options)
-        }
-    }
-
     /// Frees a block allocated by ``allocateBlock(byteCount:for:)`` with the same byte count.
     @inline(__always)
     func freeBlock(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType, object: RawRef? = nil) {
