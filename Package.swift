@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Jemalloc", targets: ["Jemalloc"]),
         .library(name: "Reclaim", targets: ["Reclaim"]),
+        .library(name: "ReclaimJSON", targets: ["ReclaimJSON"]),
         .executable(name: "memstat", targets: ["memstat"]),
         .executable(name: "reclaim-bench", targets: ["reclaim-bench"]),
         .executable(name: "reclaim-stress", targets: ["reclaim-stress"]),
@@ -43,10 +44,12 @@ let package = Package(
         .target(name: "CReclaimPublishing"),
         .target(name: "CReclaimIntrinsics"),
         .target(name: "Reclaim", dependencies: ["Jemalloc", "CReclaimRegistry", "CReclaimPublishing", "CReclaimIntrinsics"]),
-        .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc"]),
+        // Reports as JSON: the libraries' only use of Foundation.
+        .target(name: "ReclaimJSON", dependencies: ["Reclaim", "Jemalloc"]),
+        .target(name: "ReclaimModelCheck", dependencies: ["Reclaim", "Jemalloc", "ReclaimJSON"]),
         .target(name: "ReclaimDifferential", dependencies: ["Reclaim"]),
-        .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc"]),
-        .target(name: "ReclaimFuzzing", dependencies: ["Reclaim", "ReclaimModelCheck", "MemstatKit"]),
+        .target(name: "MemstatKit", dependencies: ["Reclaim", "Jemalloc", "ReclaimJSON"]),
+        .target(name: "ReclaimFuzzing", dependencies: ["Reclaim", "ReclaimModelCheck", "MemstatKit", "ReclaimJSON"]),
         // What memstat and reclaim-bench share of ArgumentParser: usage errors exit 2.
         .target(name: "UsageExit", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
@@ -63,6 +66,7 @@ let package = Package(
             dependencies: [
                 "Jemalloc",
                 "Reclaim",
+                "ReclaimJSON",
                 "CJemalloc",  // the raw-jemalloc reference runs beside the wrapper
                 "UsageExit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,11 +79,11 @@ let package = Package(
         // The example runtime: a tiny Lisp on Reclaim's public API only.
         .target(name: "TinyLisp", dependencies: ["Reclaim"], path: "Examples/TinyLisp"),
         .executableTarget(name: "tiny-lisp", dependencies: ["TinyLisp"], path: "Examples/tiny-lisp"),
-        .testTarget(name: "JemallocTests", dependencies: ["Jemalloc"]),
-        .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "Reclaim", "memstat"]),
+        .testTarget(name: "JemallocTests", dependencies: ["Jemalloc", "ReclaimJSON"]),
+        .testTarget(name: "MemstatTests", dependencies: ["MemstatKit", "Reclaim", "ReclaimJSON", "memstat"]),
         .testTarget(name: "ReclaimTests",
-                    dependencies: ["Reclaim", "Jemalloc", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing",
-                                   "TinyLisp"]),
+                    dependencies: ["Reclaim", "Jemalloc", "ReclaimJSON", "ReclaimModelCheck", "ReclaimDifferential",
+                                   "ReclaimFuzzing", "TinyLisp"]),
     ]
 )
 

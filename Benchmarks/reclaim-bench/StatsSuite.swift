@@ -1,5 +1,6 @@
 import CJemalloc
 import Jemalloc
+import ReclaimJSON
 
 /// Suite `stats`: one statistic read by cached MIB against by name (and the
 /// raw `mallctlbymib` call under both), and one full snapshot (epoch and every

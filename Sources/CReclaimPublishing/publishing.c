@@ -14,12 +14,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 static void segment_name(pid_t pid, char *name, size_t size) {
     snprintf(name, size, "/reclaim.%ld", (long)pid);
+}
+
+void reclaim_published_name_this_thread(const char *name) {
+    prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
 }
 
 uint64_t reclaim_published_now_ns(void) {

@@ -1,6 +1,7 @@
 import Foundation
 import Jemalloc
 import Reclaim
+import ReclaimJSON
 
 /// One input of `memstat diff`: a heap snapshot or an allocator report.
 public enum ComparableDocument {

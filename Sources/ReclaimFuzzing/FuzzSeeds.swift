@@ -2,6 +2,7 @@ import Foundation
 import Jemalloc
 import MemstatKit
 import Reclaim
+import ReclaimJSON
 
 extension FuzzTarget {
     /// Inputs to start fuzzing from, by file name: for the heap fuzzer,

@@ -1,5 +1,6 @@
 import Jemalloc
 import Reclaim
+import ReclaimJSON
 
 /// A model-based check of the heap and its collector: random create / link
 /// / unlink / drop / collect steps, weak references (with and without

@@ -1,5 +1,6 @@
 import Foundation
 import Jemalloc
+import ReclaimJSON
 import Testing
 
 @Suite("statistics dump and snapshots")

@@ -2,6 +2,7 @@ import Foundation
 import Jemalloc
 import MemstatKit
 import Reclaim
+import ReclaimJSON
 import Testing
 
 /// `memstat diff` reads files people hand it: a damaged document is refused

@@ -2,6 +2,7 @@ import Foundation
 import Jemalloc
 import MemstatKit
 import Reclaim
+import ReclaimJSON
 import Testing
 
 @Suite("memstat diff")

@@ -1,5 +1,6 @@
 import Foundation
 import Reclaim
+import ReclaimJSON
 import Testing
 
 /// Snapshots, growth, traced memory and backreference chains: the library

@@ -113,4 +113,8 @@ int reclaim_published_read(const reclaim_published_slot *slot, reclaim_collector
 
 uint64_t reclaim_published_now_ns(void);
 
+// Names the calling thread (at most 15 bytes are kept), as tools such as
+// top -H show it.
+void reclaim_published_name_this_thread(const char *name);
+
 #endif

@@ -8,11 +8,6 @@ import CJemalloc
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// jemalloc's full statistics report (`malloc_stats_print`), captured
 /// through its write callback into Swift rather than written to stderr.
@@ -56,25 +51,9 @@ public enum StatsDump {
         text(options: "J" + letters)
     }
 
-    /// Captures the report of this process and decodes it.
-    public static func capture() throws -> StatsDocument {
-        try JSONDecoder().decode(StatsDocument.self, from: Data(json().utf8))
-    }
-
-    /// Decodes every report in `text`, which may hold several written one
-    /// after another (as `stats_interval` and the exit report do).
-    ///
-    /// - Throws: `DecodingError` when a report is not jemalloc's JSON.
-    public static func decodeAll(_ text: String) throws -> [StatsDocument] {
-        let decoder = JSONDecoder()
-        return try splitDocuments(Array(text.utf8)).map {
-            try decoder.decode(StatsDocument.self, from: Data($0))
-        }
-    }
-
     /// Splits concatenated JSON objects at their top-level closing braces,
     /// skipping braces inside strings.
-    static func splitDocuments(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    public static func splitDocuments(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var documents: [ArraySlice<UInt8>] = []
         var depth = 0, start: Int? = nil, inString = false, escaped = false
         for (offset, byte) in bytes.enumerated() {

@@ -1,12 +1,17 @@
-import Foundation
 import Jemalloc
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A heap's figures at one moment: live objects and bytes per type, the
 /// collector's state and the arena's statistics (tracemalloc's snapshot,
 /// by type rather than by allocation site).
 ///
 /// Snapshots are plain values: keep them, compare two with
-/// ``compared(to:)``, or write them as JSON (`memstat diff` reads them).
+/// ``compared(to:)``, or write them as JSON (`memstat diff` reads them)
+/// with the `ReclaimJSON` module's `encoded()` and `decode(from:)`, or
+/// with any `Encoder`: a snapshot is `Codable`.
 public struct HeapSnapshot: Codable, Equatable, Sendable {
     /// The value of ``schema`` in snapshots of this version.
     public static let schemaName = "reclaim.heap-snapshot/1"
@@ -63,23 +68,6 @@ public struct HeapSnapshot: Codable, Equatable, Sendable {
     public func statistics(of typeName: String) -> TypeStatistics? {
         types.first { $0.typeName == typeName }
     }
-
-    /// Reads a snapshot written as JSON; the schema must be this version's.
-    public static func decode(from data: Data) throws -> HeapSnapshot {
-        let snapshot = try JSONDecoder().decode(HeapSnapshot.self, from: data)
-        guard snapshot.schema == schemaName else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: [], debugDescription: "schema is \(snapshot.schema), not \(schemaName)"))
-        }
-        return snapshot
-    }
-
-    /// The snapshot as pretty-printed JSON with sorted keys.
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
 }
 
 extension Introspection {
@@ -104,8 +92,17 @@ extension Introspection {
             resident: stats.resident, mapped: stats.mapped)
         let traced = heap.tracedMemory
         return HeapSnapshot(
-            schema: HeapSnapshot.schemaName, label: label, takenAt: Date().timeIntervalSince1970,
+            schema: HeapSnapshot.schemaName, label: label, takenAt: HeapSnapshot.wallClockSeconds(),
             liveObjects: heap.liveObjectCount, liveBytes: traced.current, peakBytes: traced.peak,
             types: typeStatistics(), collector: figures, arena: arena)
+    }
+}
+
+extension HeapSnapshot {
+    /// Seconds since 1970 on the wall clock, for ``takenAt``.
+    static func wallClockSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

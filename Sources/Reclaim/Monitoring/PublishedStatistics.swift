@@ -4,7 +4,10 @@
 // trusted; the segment is unmapped before `read` returns.
 
 import CReclaimPublishing
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The heap figures another process publishes (see ``StatisticsPublisher``),
 /// read from outside it: what `memstat attach` and `memstat top` show.

@@ -4,9 +4,12 @@
 // through the seqlock functions of CReclaimPublishing.
 
 import CReclaimPublishing
-import Foundation
 import Jemalloc
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Publishes this process's heap figures in a small shared-memory segment,
 /// `/dev/shm/reclaim.<pid>`, for `memstat attach PID` and `memstat top PID`
@@ -81,9 +84,7 @@ public enum StatisticsPublisher {
             let address = Int(bitPattern: created)
             segmentAddress.store(address, ordering: .releasing)
             atexit { reclaim_published_unlink() }
-            let thread = Thread { runTimer(UnsafeMutablePointer(bitPattern: address)!, milliseconds: milliseconds) }
-            thread.name = "reclaim-publisher"
-            thread.start()
+            startTimer(segmentAddress: address, milliseconds: milliseconds)
             return .success(())
         }
         try result.get()
@@ -97,25 +98,53 @@ public enum StatisticsPublisher {
         return min(86_400_000, max(10, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)))
     }
 
+    /// Starts the timer thread, detached, named `reclaim-publish`; it runs
+    /// until the process exits. A POSIX thread rather than Foundation's, so
+    /// the library does not pull Foundation into the programs that use it.
+    private static func startTimer(segmentAddress address: Int, milliseconds: Int) {
+        // The thread's two words, handed over through the start argument
+        // and freed by the thread once it has read them.
+        let context = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        context[0] = address
+        context[1] = milliseconds
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { argument in
+            let context = argument!.assumingMemoryBound(to: Int.self)
+            let (address, milliseconds) = (context[0], context[1])
+            context.deallocate()
+            reclaim_published_name_this_thread("reclaim-publish")
+            StatisticsPublisher.runTimer(UnsafeMutablePointer(bitPattern: address)!, milliseconds: milliseconds)
+        }, context)
+        guard status == 0 else {
+            context.deallocate()
+            var standardError = StandardError()
+            print("Reclaim: the statistics timer thread could not start (\(String(cString: strerror(status)))); "
+                  + "the segment's arena figures will not be refreshed", to: &standardError)
+            return
+        }
+        pthread_detach(thread)
+    }
+
     /// Starts publishing when the environment asks for it; checked once.
     static func startIfRequested() {
         _ = environmentRequest
     }
 
     private static let environmentRequest: Void = {
-        let environment = ProcessInfo.processInfo.environment
-        guard let flag = environment["RECLAIM_PUBLISH"], !["", "0", "no", "false"].contains(flag.lowercased()) else { return }
-        let milliseconds = environment["RECLAIM_PUBLISH_INTERVAL_MS"].flatMap(Int.init) ?? 1000
-        let everyone = environment["RECLAIM_PUBLISH_ACCESS"]?.lowercased() == "everyone"
+        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+        guard let flag = variable("RECLAIM_PUBLISH"), !["", "0", "no", "false"].contains(flag.lowercased()) else { return }
+        let milliseconds = variable("RECLAIM_PUBLISH_INTERVAL_MS").flatMap(Int.init) ?? 1000
+        let everyone = variable("RECLAIM_PUBLISH_ACCESS")?.lowercased() == "everyone"
         do {
             try start(interval: .milliseconds(max(10, milliseconds)), access: everyone ? .everyone : .owner)
         } catch {
-            FileHandle.standardError.write(Data("Reclaim: RECLAIM_PUBLISH is set but \(error)\n".utf8))
+            var standardError = StandardError()
+            print("Reclaim: RECLAIM_PUBLISH is set but \(error)", to: &standardError)
         }
     }()
 
     /// Every interval: each heap's arena figures, then the heartbeat.
-    private static func runTimer(_ segment: UnsafeMutablePointer<reclaim_published_segment>, milliseconds: Int) {
+    private static func runTimer(_ segment: UnsafeMutablePointer<reclaim_published_segment>, milliseconds: Int) -> Never {
         while true {
             lock.withLock { _ in
                 _ = try? Epoch.advance()
