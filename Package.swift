@@ -67,12 +67,20 @@ let package = Package(
                 "Jemalloc",
                 "Reclaim",
                 "ReclaimJSON",
+                "reclaim-programs",  // the programs suite's child, built beside it
+                "BenchmarkSupport",
                 "CJemalloc",  // the raw-jemalloc reference runs beside the wrapper
                 "UsageExit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/reclaim-bench"
         ),
+        // The programs suite's child: whole programs on Reclaim and with
+        // Swift ARC, linking Reclaim alone, as a runtime built on it would.
+        .executableTarget(name: "reclaim-programs", dependencies: ["Reclaim", "BenchmarkSupport"],
+                          path: "Benchmarks/reclaim-programs"),
+        // What reclaim-bench and its children both measure with: the clock and peak resident memory.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(name: "reclaim-stress",
                           dependencies: ["Reclaim", "ReclaimModelCheck", "ReclaimDifferential", "ReclaimFuzzing"],
                           path: "Stress/reclaim-stress"),

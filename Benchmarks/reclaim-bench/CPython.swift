@@ -46,6 +46,19 @@ enum CPython {
         return Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
     }
 
+    /// A python3 function, `peak_resident_mib()`, for a script's prelude:
+    /// the process's peak resident memory in MiB, read as the Swift side
+    /// reads it (`VmHWM`, see `BenchmarkSupport.peakResidentMiB()`), not
+    /// from `ru_maxrss`, which a spawned child inherits from its parent.
+    static let peakResidentFunction = """
+        def peak_resident_mib():
+            with open('/proc/self/status') as status:
+                for line in status:
+                    if line.startswith('VmHWM:'):
+                        return int(line.split()[1]) / 1024
+            return -1
+        """
+
     /// `sys.getsizeof` of each expression, in order.
     static func sizes(setup: String, expressions: [String]) -> [Int] {
         let script = "import sys\n\(setup)\n" + expressions.map { "print(sys.getsizeof(\($0)))" }.joined(separator: "\n")

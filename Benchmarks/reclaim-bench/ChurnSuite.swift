@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Jemalloc
 import Reclaim
@@ -130,7 +131,8 @@ enum ChurnSuite {
     /// from `gc.callbacks`).
     static func measureCPython(live: Int, operations: Int, window: Int) -> Figures? {
         let script = """
-            import gc, time, resource
+            import gc, time
+            \(CPython.peakResidentFunction)
             class Node:
                 __slots__ = ('a', 'b', 'c')
             class Churn:
@@ -182,7 +184,7 @@ enum ChurnSuite {
             pauses.sort()
             def pct(p):
                 return pauses[min(len(pauses) - 1, int(len(pauses) * p))] if pauses else 0.0
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rss = peak_resident_mib()
             print(pct(0.5), pct(0.99), pauses[-1] if pauses else 0.0, len(pauses), total[0], rss, ops / elapsed, total[1])
             """
         let fields = CPython.numbers(printedBy: script)

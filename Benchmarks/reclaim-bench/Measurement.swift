@@ -1,3 +1,5 @@
+import BenchmarkSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,12 +54,6 @@ struct Figure {
 /// so work whose result reaches it is not removed.
 @inline(never) @_optimize(none)
 func blackHole<T>(_ value: T) {}
-
-func nowNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
 
 /// Measures every contender of `benchmark` in alternation, so drift in the
 /// machine's speed reaches all of them alike, and keeps each one's median

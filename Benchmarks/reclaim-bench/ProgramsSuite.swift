@@ -1,32 +1,11 @@
 import Foundation
-import Reclaim
 
 /// Suite `programs`: whole programs, each run the way its platform's
 /// programmer would write it, in a process of its own so that peak
 /// resident memory is the program's — on Reclaim (automatic collection on,
-/// as a runtime runs), in python3, and in Swift with ARC.
-///
-/// `binary-trees` is the Computer Language Benchmarks Game's program with
-/// a parent link in every node: a stretch tree of depth D+1, a long-lived
-/// tree of depth D, then for each depth d = 4, 6, … D, 2^(D−d+4) trees of
-/// depth d, each built, checked (its nodes counted) and dropped. On
-/// Reclaim and in CPython every tree is a cycle (children and parent refer
-/// to each other) that only the collector frees; in Swift the parent link
-/// is `weak`, as a Swift programmer writes it, and ARC frees each tree
-/// when it is dropped. The checksum (all nodes counted) must agree.
-///
-/// `records` is an interpreter's churn: each operation makes a record — a
-/// dict holding an int and a list of three instances, each instance an
-/// int value — and puts it in a sliding window, replacing the record made
-/// a window earlier, which dies. A quarter of the records are cyclic:
-/// their instances refer back to the record (in Swift, weakly). The
-/// checksum sums the values left in the window.
-///
-/// `long-lived` keeps a heap of `live` objects for the whole program —
-/// node i refers to node i/2, all held by one list — and makes a steady
-/// trickle of cyclic garbage over it: each operation makes a ring of two
-/// nodes, checks it is one, and drops it (in Swift one link of the ring
-/// is `weak`). The checksum counts the nodes kept and the rings checked.
+/// as a runtime runs) and in Swift with ARC by `reclaim-programs` (see
+/// `Benchmarks/reclaim-programs`, which says what each program does), and
+/// the same programs in python3, written here.
 ///
 /// Every implementation's every run must print the same checksum; the
 /// suite exits 1 when they differ or one could not run.
@@ -67,118 +46,7 @@ enum ProgramsSuite {
         var checksum: Int
     }
 
-    /// A collector tally and this process's figures since `started`
-    /// (on the monotonic clock): what each program in Swift returns.
-    /// No tally, for Swift ARC, is no collections.
-    static func figures(_ program: Program, _ implementation: String, started: UInt64, tally: CollectorTally?,
-                        checksum: Int) -> Figures {
-        Figures(program: program.rawValue, implementation: implementation,
-                seconds: Double(nowNanoseconds() - started) / 1e9, peakResidentMiB: ChildProcess.peakResidentMiB(),
-                collections: tally?.collections ?? 0, collectorSeconds: tally?.seconds ?? 0,
-                secondsByGeneration: tally?.secondsByGeneration ?? [0, 0, 0], checksum: checksum)
-    }
-
     static let implementations = ["reclaim", "swift-arc", "cpython"]
-
-    // MARK: Reclaim
-
-    static let treeNode = ObjectType.makeClass("TreeNode", attributes: ["left", "right", "parent"])
-
-    /// A tree of `depth` under `parent`, returned owned (the unsafe layer,
-    /// as an interpreter's inner loop uses it).
-    static func makeTree(_ heap: Heap, depth: Int, parent: RawRef?) -> RawRef {
-        let node = try! heap.allocateObject(of: treeNode)
-        if let parent { node.setSlot(2, to: parent) }
-        if depth > 0 {
-            let left = makeTree(heap, depth: depth - 1, parent: node)
-            node.setSlot(0, to: left)
-            left.release()
-            let right = makeTree(heap, depth: depth - 1, parent: node)
-            node.setSlot(1, to: right)
-            right.release()
-        }
-        return node
-    }
-
-    static func check(_ node: RawRef) -> Int {
-        guard let left = node.slot(0), let right = node.slot(1) else { return 1 }
-        return 1 + check(left) + check(right)
-    }
-
-    /// Collections a heap ran and the time they took, by generation, from
-    /// a collection callback.
-    final class CollectorTally {
-        var collections = 0
-        var seconds = 0.0
-        var secondsByGeneration = [0.0, 0.0, 0.0]
-
-        init(_ heap: Heap) {
-            heap.collector.callbacks.append { [unowned self] phase, info in
-                guard phase == .stop else { return }
-                collections += 1
-                seconds += info.duration
-                secondsByGeneration[info.generation] += info.duration
-            }
-        }
-    }
-
-    static func binaryTreesOnReclaim(depth maxDepth: Int) -> Figures {
-        let heap = try! Heap()
-        let tally = CollectorTally(heap)
-        let started = nowNanoseconds()
-        var checksum = 0
-        let stretch = makeTree(heap, depth: maxDepth + 1, parent: nil)
-        checksum += check(stretch)
-        stretch.release()
-        let longLived = makeTree(heap, depth: maxDepth, parent: nil)
-        for depth in stride(from: 4, through: maxDepth, by: 2) {
-            for _ in 0..<(1 << (maxDepth - depth + 4)) {
-                let tree = makeTree(heap, depth: depth, parent: nil)
-                checksum += check(tree)
-                tree.release()
-            }
-        }
-        checksum += check(longLived)
-        longLived.release()
-        return figures(.binaryTrees, "reclaim", started: started, tally: tally, checksum: checksum)
-    }
-
-    // MARK: Swift ARC
-
-    final class Node {
-        var left: Node?
-        var right: Node?
-        weak var parent: Node?
-
-        init(parent: Node?) { self.parent = parent }
-    }
-
-    static func makeTree(depth: Int, parent: Node?) -> Node {
-        let node = Node(parent: parent)
-        if depth > 0 {
-            node.left = makeTree(depth: depth - 1, parent: node)
-            node.right = makeTree(depth: depth - 1, parent: node)
-        }
-        return node
-    }
-
-    static func check(_ node: Node) -> Int {
-        guard let left = node.left, let right = node.right else { return 1 }
-        return 1 + check(left) + check(right)
-    }
-
-    static func binaryTreesWithARC(depth maxDepth: Int) -> Figures {
-        let started = nowNanoseconds()
-        var checksum = check(makeTree(depth: maxDepth + 1, parent: nil))
-        let longLived = makeTree(depth: maxDepth, parent: nil)
-        for depth in stride(from: 4, through: maxDepth, by: 2) {
-            for _ in 0..<(1 << (maxDepth - depth + 4)) {
-                checksum += check(makeTree(depth: depth, parent: nil))
-            }
-        }
-        checksum += check(longLived)
-        return figures(.binaryTrees, "swift-arc", started: started, tally: nil, checksum: checksum)
-    }
 
     // MARK: CPython
 
@@ -187,8 +55,9 @@ enum ProgramsSuite {
     /// collections counted and timed by generation through `gc.callbacks`.
     static func runInCPython(_ program: Program, prelude: String, body: String) -> Figures? {
         let script = """
-            import gc, resource, sys, time
+            import gc, sys, time
             sys.setrecursionlimit(10000)
+            \(CPython.peakResidentFunction)
             \(prelude)
             totals = [0, 0.0, 0.0]
             by_generation = [0.0, 0.0, 0.0]
@@ -205,7 +74,7 @@ enum ProgramsSuite {
             \(body)
             seconds = time.perf_counter() - t0
             gc.callbacks.remove(callback)
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rss = peak_resident_mib()
             print(seconds, rss, totals[0], totals[1], checksum, *by_generation)
             """
         let fields = CPython.numbers(printedBy: script)
@@ -244,67 +113,6 @@ enum ProgramsSuite {
 
     // MARK: records
 
-    static let item = ObjectType.makeClass("Item", attributes: ["value", "owner"])
-
-    static func recordsOnReclaim(operations: Int, window: Int) -> Figures {
-        let heap = try! Heap()
-        let tally = CollectorTally(heap)
-        let idKey = try! heap.str("id"), itemsKey = try! heap.str("items")
-        let started = nowNanoseconds()
-        // Lists grow as they are filled, as Python's do.
-        let slots = try! heap.list()
-        for index in 0..<operations {
-            let items = try! heap.list()
-            for offset in 0..<3 {
-                let member = try! heap.instance(of: item)
-                try! member.setAttribute(slot: 0, to: heap.int(index + offset))
-                try! items.append(member)
-            }
-            let record = try! heap.dict()
-            try! record.setValue(heap.int(index), forKey: idKey)
-            try! record.setValue(items, forKey: itemsKey)
-            if index % 4 == 0 {
-                for offset in 0..<3 { try! items.item(at: offset).setAttribute(slot: 1, to: record) }
-            }
-            if index < window { try! slots.append(record) } else { try! slots.setItem(at: index % window, to: record) }
-        }
-        var checksum = 0
-        try! slots.forEach { record in
-            let items = try! record.value(forKey: itemsKey)!
-            checksum += try! items.length() + items.item(at: 0).attribute("value").intValue()
-        }
-        return figures(.records, "reclaim", started: started, tally: tally, checksum: checksum)
-    }
-
-    final class Item {
-        var value: Int
-        weak var owner: Record?
-
-        init(value: Int) { self.value = value }
-    }
-
-    final class Record {
-        let id: Int
-        var items: [Item]
-
-        init(id: Int, items: [Item]) {
-            self.id = id
-            self.items = items
-        }
-    }
-
-    static func recordsWithARC(operations: Int, window: Int) -> Figures {
-        let started = nowNanoseconds()
-        var slots: [Record] = []
-        for index in 0..<operations {
-            let record = Record(id: index, items: (0..<3).map { Item(value: index + $0) })
-            if index % 4 == 0 { for member in record.items { member.owner = record } }
-            if index < window { slots.append(record) } else { slots[index % window] = record }
-        }
-        let checksum = slots.reduce(0) { $0 + $1.items.count + $1.items[0].value }
-        return figures(.records, "swift-arc", started: started, tally: nil, checksum: checksum)
-    }
-
     static func recordsInCPython(operations: Int, window: Int) -> Figures? {
         runInCPython(.records, prelude: """
             class Item:
@@ -332,59 +140,6 @@ enum ProgramsSuite {
 
     // MARK: long-lived
 
-    static let longLivedNode = ObjectType.makeClass("LongLivedNode", attributes: ["up", "other"])
-
-    static func longLivedOnReclaim(live: Int, operations: Int) -> Figures {
-        let heap = try! Heap()
-        let tally = CollectorTally(heap)
-        let started = nowNanoseconds()
-        let nodes = try! heap.list()
-        for index in 0..<live {
-            let node = try! heap.allocateObject(of: longLivedNode)
-            if index > 0 {
-                let up = try! nodes.item(at: index / 2)
-                node.setSlot(0, to: up.raw)
-            }
-            try! nodes.append(Ref(adopting: node, heap: heap))
-        }
-        var rings = 0
-        for _ in 0..<operations {
-            let first = try! heap.allocateObject(of: longLivedNode), second = try! heap.allocateObject(of: longLivedNode)
-            first.setSlot(1, to: second)
-            second.setSlot(1, to: first)
-            if first.slot(1)!.slot(1)! == first { rings += 1 }
-            first.release()
-            second.release()
-        }
-        let checksum = try! nodes.length() + rings
-        return figures(.longLived, "reclaim", started: started, tally: tally, checksum: checksum)
-    }
-
-    final class LongLivedNode {
-        var up: LongLivedNode?
-        var other: LongLivedNode?
-        weak var back: LongLivedNode?
-    }
-
-    static func longLivedWithARC(live: Int, operations: Int) -> Figures {
-        let started = nowNanoseconds()
-        var nodes: [LongLivedNode] = []
-        for index in 0..<live {
-            let node = LongLivedNode()
-            if index > 0 { node.up = nodes[index / 2] }
-            nodes.append(node)
-        }
-        var rings = 0
-        for _ in 0..<operations {
-            let first = LongLivedNode(), second = LongLivedNode()
-            first.other = second
-            second.back = first
-            if first.other!.back === first { rings += 1 }
-        }
-        let checksum = nodes.count + rings
-        return figures(.longLived, "swift-arc", started: started, tally: nil, checksum: checksum)
-    }
-
     static func longLivedInCPython(live: Int, operations: Int) -> Figures? {
         runInCPython(.longLived, prelude: """
             class Node:
@@ -411,34 +166,32 @@ enum ProgramsSuite {
 
     // MARK: Running
 
-    /// One run of `program` on `implementation`, in this process (what a child does).
-    static func measure(_ program: Program, _ implementation: String, size: Size) -> Figures? {
-        switch (program, implementation) {
-        case (.binaryTrees, "reclaim"): return binaryTreesOnReclaim(depth: size.depth)
-        case (.binaryTrees, "swift-arc"): return binaryTreesWithARC(depth: size.depth)
-        case (.binaryTrees, "cpython"): return binaryTreesInCPython(depth: size.depth)
-        case (.records, "reclaim"): return recordsOnReclaim(operations: size.operations, window: size.window)
-        case (.records, "swift-arc"): return recordsWithARC(operations: size.operations, window: size.window)
-        case (.records, "cpython"): return recordsInCPython(operations: size.operations, window: size.window)
-        case (.longLived, "reclaim"): return longLivedOnReclaim(live: size.live, operations: size.operations)
-        case (.longLived, "swift-arc"): return longLivedWithARC(live: size.live, operations: size.operations)
-        case (.longLived, "cpython"): return longLivedInCPython(live: size.live, operations: size.operations)
-        default: return nil
-        }
-    }
+    /// The child that runs the programs on Reclaim and in Swift with ARC,
+    /// built beside this benchmark (`swift build -c release --product reclaim-programs`).
+    static let childName = "reclaim-programs"
 
-    /// One run in a child process of this benchmark (python3 is a child process of its own).
+    /// One run of `program` on `implementation`, each in a process of its
+    /// own: `reclaim-programs` for Reclaim and Swift ARC, python3 for CPython.
     static func measureInChild(_ program: Program, _ implementation: String, size: Size) -> Figures? {
-        if implementation == "cpython" { return measure(program, implementation, size: size) }
-        return ChildProcess.run(["programs", "--case", program.rawValue, "--depth", String(size.depth),
-                                 "--operations", String(size.operations), "--window", String(size.window), "--n", String(size.live),
-                                 "--impl", implementation, "--child"], decoding: Figures.self)
+        switch (program, implementation) {
+        case (.binaryTrees, "cpython"): return binaryTreesInCPython(depth: size.depth)
+        case (.records, "cpython"): return recordsInCPython(operations: size.operations, window: size.window)
+        case (.longLived, "cpython"): return longLivedInCPython(live: size.live, operations: size.operations)
+        default:
+            guard let child = ChildProcess.sibling(childName) else { return nil }
+            let sizes: [String] = switch program {
+            case .binaryTrees: ["--depth", String(size.depth)]
+            case .records: ["--operations", String(size.operations), "--window", String(size.window)]
+            case .longLived: ["--live", String(size.live), "--operations", String(size.operations)]
+            }
+            return ChildProcess.run([program.rawValue, implementation] + sizes, executable: child, decoding: Figures.self)
+        }
     }
 
     /// The suite: for each program, `runs` rounds, each running every
     /// implementation once in turn (so that the machine's drift falls on
     /// all alike), then each one's median, spread and ratios.
-    static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], child: Bool, table: Bool) {
+    static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], table: Bool) {
         var failures: [String] = []
         defer {
             if !failures.isEmpty {
@@ -446,9 +199,8 @@ enum ProgramsSuite {
                 exit(1)
             }
         }
-        if child, let program = programs.first, let implementation = chosen.first,
-           let figures = measure(program, implementation, size: size) {
-            print(ChildProcess.json(figures))
+        guard chosen == ["cpython"] || ChildProcess.sibling(childName) != nil else {
+            failures.append("\(childName) is not built beside reclaim-bench: swift build -c release --product \(childName)")
             return
         }
         if table {
@@ -482,7 +234,7 @@ enum ProgramsSuite {
             let versus = { (reference: String) in medians[reference].map { rounded(seconds / $0, places: 3) + "×" } ?? "-" }
             print(pad(program.rawValue, 14) + pad(implementation, 11) + pad(size.describe(program), 27) + pad(spread, 36)
                   + leftPad(versus("cpython"), 10) + leftPad(versus("swift-arc"), 14)
-                  + leftPad(rounded(median(runs.map(\.peakResidentMiB)), places: 0), 14)
+                  + leftPad(rounded(median(runs.map(\.peakResidentMiB)), places: 1), 14)
                   + leftPad(String(runs[0].collections), 13) + leftPad(rounded(median(runs.map(\.collectorSeconds)), places: 3), 8)
                   + " (" + (0..<3).map { generation in rounded(median(runs.map { $0.secondsByGeneration[generation] }), places: 3) }
                     .joined(separator: "/") + ")"

@@ -61,7 +61,7 @@ struct ReclaimBench: ParsableCommand {
     @Option(help: "churn suite: incremental pacing's pass growth (default the library's).")
     var passGrowth: Double?
 
-    @Flag(help: "churn and programs suites: run the one --mode or --impl here and print its figures (what the suite runs in its children).")
+    @Flag(help: "churn suite: run the one --mode here and print its figures (what the suite runs in its children).")
     var child = false
 
     @Option(help: "programs suite: the depth of binary-trees' long-lived tree.")
@@ -99,7 +99,7 @@ struct ReclaimBench: ParsableCommand {
             } ?? ProgramsSuite.Program.allCases
             ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window, live: size), runs: runs,
                               implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
-                              child: child, table: table)
+                              table: table)
             return
         }
         if suite == .churn {
