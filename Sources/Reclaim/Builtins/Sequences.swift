@@ -39,7 +39,8 @@ extension ObjectType {
         },
         equalityFamily: "tuple", attributeNames: [], supportsWeakReferences: false)
 
-    /// `list`: a container whose items live in a growable block of the heap's arena; unhashable.
+    /// `list`: a container whose items live in a growable storage block
+    /// (in the heap's arena, or mapped from a megabyte on); unhashable.
     public static let list = ObjectType(
         name: "list", kind: .list, basicSize: PayloadLayout.List.size, itemSize: 0,
         traverse: { object, visit in object.listItems.forEach(visit) },
@@ -109,15 +110,18 @@ extension Heap {
         return list
     }
 
+    /// Gives a list room for `capacity` items, keeping its items: a new
+    /// item block, or the old one resized (a mapped one without a copy,
+    /// see `MappedStorage`).
     func resizeList(_ list: RawRef, capacity: Int) throws(ObjectAllocationError) {
-        let old = list.listStorage, oldCapacity = list[PayloadLayout.List.capacity]
-        let block = RawRef.listItemBlock(
-            try allocateBlock(byteCount: Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list), for: .list))
-        if let old {
-            block.update(from: old, count: list.itemCount)
-            freeBlock(RawRef.listItemBlock(old), byteCount: oldCapacity * PayloadLayout.wordSize, for: .list)
+        let byteCount = try Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list)
+        let block = if let old = list.listStorage {
+            try resizeStorage(RawRef.listItemBlock(old), from: list[PayloadLayout.List.capacity] * PayloadLayout.wordSize,
+                              to: byteCount, keeping: list.itemCount * PayloadLayout.wordSize, for: .list)
+        } else {
+            try allocateStorage(byteCount: byteCount, for: .list)
         }
-        list.listStorage = block
+        list.listStorage = RawRef.listItemBlock(block)
         list[PayloadLayout.List.capacity] = capacity
     }
 
@@ -144,7 +148,7 @@ extension Heap {
         list[PayloadLayout.List.capacity] = 0
         // Last item first, as CPython's list_dealloc and list_clear.
         for index in stride(from: count - 1, through: 0, by: -1) { storage[index].release() }
-        freeBlock(RawRef.listItemBlock(storage), byteCount: capacity * PayloadLayout.wordSize, for: .list)
+        freeStorage(RawRef.listItemBlock(storage), byteCount: capacity * PayloadLayout.wordSize, for: .list)
     }
 
     /// Replaces every item of a tuple by None, releasing them.

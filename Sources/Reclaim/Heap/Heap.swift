@@ -16,7 +16,9 @@ import Glibc
 /// Every block of the heap's objects — headers, inline payloads and the
 /// out-of-line storage of lists, dicts and sets — comes from the heap's
 /// arena through a thread cache created for it, so the arena's statistics
-/// are the heap's real footprint (after ``flushCache()``).
+/// are the heap's real footprint (after ``flushCache()``), but for a list's
+/// item block of a megabyte or more, which is a page mapping of its own so
+/// that it grows without a copy (``mappedStorageBytes``).
 ///
 /// A heap is used by one thread at a time; different heaps run on different
 /// threads in parallel without sharing a lock on any hot path. The thread
@@ -135,6 +137,7 @@ public final class Heap: @unchecked Sendable {
         HeapRegistry.unregister(identity.id)
         try? cache.destroy()
         try? arena.destroy()
+        core.pointee.mappedStorage.unmapAll()
         core.pointee.freeLists.forget()
         #if DEBUG
         core.pointee.quarantine.forget()

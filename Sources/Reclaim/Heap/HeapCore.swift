@@ -34,6 +34,8 @@ struct HeapCore: ~Copyable {
     var sizeClassCache = GrowableBuffer<Int>()
     /// Where finalizer errors go (`Heap.unraisableHook`).
     var unraisableHook: (UnraisableError) -> Void = UnraisableError.printToStandardError
+    /// Storage blocks of a megabyte or more, mapped outside the arena (see `MappedStorage`).
+    var mappedStorage = MappedStorage()
     /// Free lists of small blocks, by size / 8 (see `FreeLists`).
     var freeLists = FreeLists()
     #if DEBUG

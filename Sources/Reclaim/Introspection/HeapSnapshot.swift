@@ -57,6 +57,10 @@ public struct HeapSnapshot: Codable, Equatable, Sendable {
     public var liveBytes: Int
     /// The most live bytes since the heap was made or its peak reset.
     public var peakBytes: Int
+    /// Bytes of list storage mapped outside the arena (``Heap/mappedStorageBytes``):
+    /// with ``arena``'s `allocated`, they add up to ``liveBytes``. Nil in
+    /// snapshots written before the heap mapped storage.
+    public var mappedStorageBytes: Int?
     /// Live objects and bytes per type, most bytes first.
     public var types: [TypeStatistics]
     /// The collector's state.
@@ -94,6 +98,7 @@ extension Introspection {
         return HeapSnapshot(
             schema: HeapSnapshot.schemaName, label: label, takenAt: HeapSnapshot.wallClockSeconds(),
             liveObjects: heap.liveObjectCount, liveBytes: traced.current, peakBytes: traced.peak,
+            mappedStorageBytes: heap.mappedStorageBytes,
             types: typeStatistics(), collector: figures, arena: arena)
     }
 }

@@ -1,0 +1,82 @@
+// Unsafe code here: storage blocks, in the arena or mapped.
+// Invariants: a storage block of n bytes is a page mapping (in
+// `HeapCore.mappedStorage`) exactly when `MappedStorage.isMapped(n)`, and an
+// arena block otherwise, so the byte count its owner keeps tells which; it
+// is resized and freed with that same byte count, by the functions here.
+
+import Jemalloc
+
+/// Out-of-line storage — a list's item block — in the heap: a block of
+/// the arena below `MappedStorage.threshold` bytes, a page mapping of its
+/// own from there on (see `MappedStorage`). Counted against the owning
+/// type either way, at the size it really takes.
+extension Heap {
+    /// A storage block of `byteCount` bytes for a `type` object.
+    ///
+    /// - Throws: ``ObjectAllocationError`` naming the type when there is no memory.
+    func allocateStorage(byteCount: Int, for type: ObjectType) throws(ObjectAllocationError) -> UnsafeMutableRawPointer {
+        guard MappedStorage.isMapped(byteCount) else { return try allocateBlock(byteCount: byteCount, for: type) }
+        guard byteCount <= Heap.maximumBlockSize else {
+            throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: byteCount))
+        }
+        guard let block = core.pointee.mappedStorage.map(byteCount) else {
+            throw ObjectAllocationError(typeName: type.name, reason: .outOfMemory(byteCount: byteCount))
+        }
+        countMappedBytes(MappedStorage.mappedSize(byteCount), for: type)
+        return block
+    }
+
+    /// `block`, a storage block of `oldByteCount` bytes, resized to
+    /// `newByteCount` bytes, the first `keptByteCount` kept. A mapped block
+    /// that stays mapped is remapped (no copy); otherwise the bytes are
+    /// copied to a new block and the old one freed. On a throw, `block` is
+    /// unchanged and still owned by the caller.
+    ///
+    /// - Throws: ``ObjectAllocationError`` naming the type when there is no memory.
+    func resizeStorage(_ block: UnsafeMutableRawPointer, from oldByteCount: Int, to newByteCount: Int,
+                       keeping keptByteCount: Int, for type: ObjectType) throws(ObjectAllocationError) -> UnsafeMutableRawPointer {
+        precondition(keptByteCount <= min(oldByteCount, newByteCount),
+                     "Heap.resizeStorage: keeping \(keptByteCount) bytes of a \(type.name) block resized \(oldByteCount) → \(newByteCount)")
+        if MappedStorage.isMapped(oldByteCount) && MappedStorage.isMapped(newByteCount) {
+            let before = core.pointee.mappedStorage.length(of: block)
+            guard newByteCount <= Heap.maximumBlockSize else {
+                throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: newByteCount))
+            }
+            guard let moved = core.pointee.mappedStorage.remap(block, to: newByteCount) else {
+                throw ObjectAllocationError(typeName: type.name, reason: .outOfMemory(byteCount: newByteCount))
+            }
+            countMappedBytes(MappedStorage.mappedSize(newByteCount) - before, for: type)
+            return moved
+        }
+        let grown = try allocateStorage(byteCount: newByteCount, for: type)
+        grown.copyMemory(from: block, byteCount: keptByteCount)
+        freeStorage(block, byteCount: oldByteCount, for: type)
+        return grown
+    }
+
+    /// Frees a storage block of `byteCount` bytes made by ``allocateStorage(byteCount:for:)``.
+    func freeStorage(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType) {
+        guard MappedStorage.isMapped(byteCount) else { return freeBlock(block, byteCount: byteCount, for: type) }
+        let size = core.pointee.mappedStorage.length(of: block)
+        core.pointee.mappedStorage.unmap(block)
+        countMappedBytes(-size, for: type)
+    }
+
+    /// The bytes a storage block of `byteCount` bytes really takes: its
+    /// mapping's length, or jemalloc's size of its arena block.
+    func realStorageSize(_ block: UnsafeRawPointer, byteCount: Int) -> Int {
+        guard MappedStorage.isMapped(byteCount) else { return Allocator.realSize(of: block, options: options) }
+        return core.pointee.mappedStorage.length(of: UnsafeMutableRawPointer(mutating: block))
+    }
+
+    /// Bytes of storage the heap keeps in mappings of its own, outside its
+    /// arena: after ``flushCache()``, the arena's allocated bytes and these
+    /// add up to ``liveBlockBytes``.
+    public var mappedStorageBytes: Int { core.pointee.mappedStorage.totalBytes }
+
+    /// Adds `delta` mapped bytes to `type`'s bytes and the traced total.
+    private func countMappedBytes(_ delta: Int, for type: ObjectType) {
+        counters(of: type).pointee.bytes += delta
+        if delta > 0 { countAllocatedBytes(delta) } else { core.pointee.tracedBytes += delta }
+    }
+}
