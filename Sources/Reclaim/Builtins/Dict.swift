@@ -27,7 +27,7 @@ extension DictLayout {
         let mask = indexCapacity - 1
         var slot = hash & mask, perturb = UInt(bitPattern: hash), firstDeleted: Int? = nil
         while true {
-            let number = Int(indices[slot])
+            let number = index(at: slot)
             if number == -1 { return (firstDeleted ?? slot, nil) }
             if number == -2 {
                 if firstDeleted == nil { firstDeleted = slot }
@@ -70,8 +70,11 @@ extension RawRef {
 
     /// The hash of a dict key or set member; throws for unhashable types.
     func hashValueForKey() throws -> Int {
-        guard let hash = type.hash else { throw ObjectError.typeError("unhashable type: '\(type.name)'") }
-        return try hash(self)
+        // Through `withType`: the type is not retained for the call.
+        try withType { type in
+            guard let hash = type.hash else { throw ObjectError.typeError("unhashable type: '\(type.name)'") }
+            return try hash(self)
+        }
     }
 }
 
@@ -92,7 +95,9 @@ extension Heap {
         return Ref(adopting: object, heap: self)
     }
 
-    /// Rebuilds a dict's storage with room for `minimumEntries`, dropping deleted entries.
+    /// Rebuilds a dict's storage with room for `minimumEntries`, dropping
+    /// deleted entries: the live entries are copied in order into a new
+    /// block, indexed there, and the old block is freed.
     func resizeDict(_ dict: RawRef, minimumEntries: Int) throws(ObjectAllocationError) {
         let layout = dict.dictLayout
         var indexCapacity = 8
@@ -100,27 +105,29 @@ extension Heap {
         let entryCapacity = indexCapacity * 2 / 3
         let byteCount = DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity)
         let block = try allocateBlock(byteCount: byteCount, for: .dict)
-        let oldStorage = layout.storage, oldBytes = layout.storageByteCount, oldUsed = layout.used
-        let oldEntries = oldStorage.map { _ in (0..<oldUsed).map { layout.entry($0) } } ?? []
-        let fresh = DictLayout(object: dict)
-        // Write the new table into the block before publishing it.
-        block.initializeMemory(as: Int32.self, repeating: -1, count: indexCapacity)
+        // Write the new table into the block before publishing it; `layout`
+        // reads the old storage until then.
+        let oldStorage = layout.storage, oldBytes = layout.storageByteCount
+        DictLayout.emptyIndices(block, capacity: indexCapacity)
         let entriesStart = block + DictLayout.indexBytes(indexCapacity)
         var used = 0
-        for entry in oldEntries {
-            guard let key = DictLayout.key(entry) else { continue }
-            let target = entriesStart + used * DictLayout.entrySize
-            DictLayout.set(target, hash: DictLayout.hash(entry), key: key, value: DictLayout.value(entry))
-            used += 1
+        if oldStorage != nil {
+            for number in 0..<layout.used {
+                let entry = layout.entry(number)
+                guard let key = DictLayout.key(entry) else { continue }
+                let target = entriesStart + used * DictLayout.entrySize
+                DictLayout.set(target, hash: DictLayout.hash(entry), key: key, value: DictLayout.value(entry))
+                used += 1
+            }
         }
-        fresh.storage = block
-        fresh.indexCapacity = indexCapacity
-        fresh.entryCapacity = entryCapacity
-        fresh.used = used
+        layout.storage = block
+        layout.indexCapacity = indexCapacity
+        layout.entryCapacity = entryCapacity
+        layout.used = used
         for number in 0..<used {
-            let entry = fresh.entry(number)
-            let (slot, _) = fresh.find(DictLayout.key(entry)!, hash: DictLayout.hash(entry))
-            fresh.indices[slot] = Int32(number)
+            let entry = layout.entry(number)
+            let (slot, _) = layout.find(DictLayout.key(entry)!, hash: DictLayout.hash(entry))
+            layout.setIndex(number, at: slot)
         }
         if let oldStorage { freeBlock(oldStorage, byteCount: oldBytes, for: .dict) }
     }
@@ -151,7 +158,7 @@ extension Heap {
         key.retain()
         value.retain()
         DictLayout.set(layout.entry(layout.used), hash: hash, key: key, value: value)
-        layout.indices[slot] = Int32(layout.used)
+        layout.setIndex(layout.used, at: slot)
         layout.used += 1
         layout.count += 1
     }
@@ -174,29 +181,33 @@ extension Heap {
         let entry = layout.entry(number)
         let oldKey = DictLayout.key(entry)!, value = DictLayout.value(entry)
         DictLayout.set(entry, hash: 0, key: nil, value: nil)
-        layout.indices[slot] = -2
+        layout.setIndex(-2, at: slot)
         layout.count -= 1
         oldKey.release()
         return value
     }
 
     /// Releases every key and value and frees the storage: the dict is empty.
+    /// The storage is detached first — releasing can run code that looks at
+    /// the dict — and its entries are released from the detached block,
+    /// which is the caller's alone until it is freed last.
     func clearDict(_ dict: RawRef) {
         let layout = dict.dictLayout
         guard let storage = layout.storage else { return }
-        var entries: [(RawRef, RawRef)] = []
-        dict.forEachDictEntry { entries.append(($0, $1)) }
-        let bytes = layout.storageByteCount
+        let bytes = layout.storageByteCount, used = layout.used
+        let entries = storage + DictLayout.indexBytes(layout.indexCapacity)
         layout.storage = nil
         layout.count = 0
         layout.used = 0
         layout.entryCapacity = 0
         layout.indexCapacity = 0
-        freeBlock(storage, byteCount: bytes, for: .dict)
-        for (key, value) in entries {
+        for number in 0..<used {
+            let entry = entries + number * DictLayout.entrySize
+            guard let key = DictLayout.key(entry) else { continue }
             key.release()
-            value.release()
+            DictLayout.value(entry).release()
         }
+        freeBlock(storage, byteCount: bytes, for: .dict)
     }
 }
 
@@ -204,19 +215,25 @@ extension Ref {
     /// `dict.get(key)`: the value, or nil when the key is absent.
     public func value(forKey key: borrowing Ref) throws -> Ref? {
         try requireKind(.dict, "value(forKey:)")
-        return try heap.dictGet(raw, key: key.raw).map { Ref(retaining: $0, heap: heap) }
+        let object = raw, keyObject = key.raw
+        guard let found = try withOwningHeap({ heap in try heap.dictGet(object, key: keyObject) }) else { return nil }
+        found.retain()
+        return sibling(adopting: found)
     }
 
     /// `dict[key] = value`.
     public func setValue(_ value: borrowing Ref, forKey key: borrowing Ref) throws {
         try requireKind(.dict, "setValue(_:forKey:)")
-        try heap.dictSet(raw, key: key.raw, value: value.raw)
+        let object = raw, keyObject = key.raw, valueObject = value.raw
+        try withOwningHeap { heap in try heap.dictSet(object, key: keyObject, value: valueObject) }
     }
 
     /// `dict.pop(key, None)`: removes the key, returning its value or nil.
     public func removeValue(forKey key: borrowing Ref) throws -> Ref? {
         try requireKind(.dict, "removeValue(forKey:)")
-        return try heap.dictRemove(raw, key: key.raw).map { Ref(adopting: $0, heap: heap) }
+        let object = raw, keyObject = key.raw
+        guard let removed = try withOwningHeap({ heap in try heap.dictRemove(object, key: keyObject) }) else { return nil }
+        return sibling(adopting: removed)
     }
 
     /// Sets every key of `other`, a dict, to its value there, in its order

@@ -195,11 +195,16 @@ extension Ref {
     ///   ``ObjectError/memoryError(_:)`` when its storage cannot grow.
     public func append(_ item: borrowing Ref) throws(ObjectError) {
         try requireKind(.list, "append")
-        do {
-            try heap.listAppend(raw, item.raw)
-        } catch {
-            throw .memoryError(error)
+        let object = raw, itemObject = item.raw
+        let failure = withOwningHeap { heap -> ObjectAllocationError? in
+            do throws(ObjectAllocationError) {
+                try heap.listAppend(object, itemObject)
+                return nil
+            } catch {
+                return error
+            }
         }
+        if let failure { throw .memoryError(failure) }
     }
 
     /// `len()` of a str (bytes of UTF-8), bytes, tuple, list, dict or set.
@@ -236,7 +241,9 @@ extension Ref {
         guard position >= 0 && position < count else {
             throw .indexError("\(raw.type.name) index \(index) out of range for length \(count)")
         }
-        return Ref(retaining: try sequenceItem(at: position, "item(at:)"), heap: heap)
+        let item = try sequenceItem(at: position, "item(at:)")
+        item.retain()
+        return sibling(adopting: item)
     }
 
     /// Replaces item `index` of a list.
@@ -247,7 +254,8 @@ extension Ref {
         guard position >= 0 && position < count else {
             throw .indexError("list assignment index \(index) out of range for length \(count)")
         }
-        heap.checkOwnership(value.raw, "list.setItem")
+        let valueObject = value.raw
+        withOwningHeap { heap in heap.checkOwnership(valueObject, "list.setItem") }
         value.raw.retain()
         let old = raw.listStorage![position]
         raw.listStorage![position] = value.raw

@@ -250,8 +250,12 @@ enum PayloadLayout {
         static let indexCapacity = PayloadField<Int>(offset: 24)
         static let storage = PayloadField<UnsafeMutableRawPointer?>(offset: 32)
         static let size = 40
-        /// An index table slot's bytes and marks.
-        static let indexSize = 4
+        /// An index table slot's bytes: 1 up to 128 slots, 2 up to 2^15,
+        /// 4 beyond (as CPython's `DK_IXSIZE`), so a small dict's table
+        /// of 8 slots and 5 entries is 128 bytes, a size class of its own.
+        /// Entry numbers stay below 2/3 of the slots, so each fits, as do
+        /// the marks -1 (empty) and -2 (deleted).
+        static func indexSize(capacity: Int) -> Int { capacity <= 128 ? 1 : capacity <= 1 << 15 ? 2 : 4 }
         /// An entry: its bytes, and where its hash, key and value are.
         static let entrySize = 24
         static let entryHash = 0
@@ -430,14 +434,51 @@ struct DictLayout {
     /// The storage block, as `ObjectType.storageBlocks` lists it.
     var storageBlock: UnsafeRawPointer? { storage.map(UnsafeRawPointer.init) }
 
-    static func indexBytes(_ indexCapacity: Int) -> Int { (indexCapacity * PayloadLayout.Dict.indexSize + PayloadLayout.wordSize - 1) & ~(PayloadLayout.wordSize - 1) }
+    static func indexBytes(_ indexCapacity: Int) -> Int {
+        (indexCapacity * PayloadLayout.Dict.indexSize(capacity: indexCapacity) + PayloadLayout.wordSize - 1) & ~(PayloadLayout.wordSize - 1)
+    }
     static let entrySize = PayloadLayout.Dict.entrySize
     static func storageByteCount(indexCapacity: Int, entryCapacity: Int) -> Int {
         indexBytes(indexCapacity) + entryCapacity * entrySize
     }
     var storageByteCount: Int { DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity) }
 
-    var indices: UnsafeMutablePointer<Int32> { storage!.assumingMemoryBound(to: Int32.self) }
+    /// Index slot `slot`: an entry number, -1 (empty) or -2 (deleted).
+    @inline(__always)
+    func index(at slot: Int) -> Int {
+        let capacity = indexCapacity, table = storage.unsafelyUnwrapped
+        checkSlot(slot, capacity)
+        switch PayloadLayout.Dict.indexSize(capacity: capacity) {
+        case 1: return Int(table.load(fromByteOffset: slot, as: Int8.self))
+        case 2: return Int(table.load(fromByteOffset: slot &* 2, as: Int16.self))
+        default: return Int(table.load(fromByteOffset: slot &* 4, as: Int32.self))
+        }
+    }
+
+    /// Sets index slot `slot` to `value`: an entry number, -1 or -2.
+    @inline(__always)
+    func setIndex(_ value: Int, at slot: Int) {
+        let capacity = indexCapacity, table = storage.unsafelyUnwrapped
+        checkSlot(slot, capacity)
+        switch PayloadLayout.Dict.indexSize(capacity: capacity) {
+        case 1: table.storeBytes(of: Int8(value), toByteOffset: slot, as: Int8.self)
+        case 2: table.storeBytes(of: Int16(value), toByteOffset: slot &* 2, as: Int16.self)
+        default: table.storeBytes(of: Int32(value), toByteOffset: slot &* 4, as: Int32.self)
+        }
+    }
+
+    /// Marks every index slot of a new table of `capacity` slots at `table` empty (-1).
+    static func emptyIndices(_ table: UnsafeMutableRawPointer, capacity: Int) {
+        table.initializeMemory(as: UInt8.self, repeating: 0xFF, count: capacity * PayloadLayout.Dict.indexSize(capacity: capacity))
+    }
+
+    /// In debug builds, stops when `slot` is outside the table.
+    @inline(__always)
+    func checkSlot(_ slot: Int, _ capacity: Int) {
+        #if DEBUG
+        precondition(storage != nil && slot >= 0 && slot < capacity, "DictLayout: index slot \(slot) outside 0..<\(capacity)")
+        #endif
+    }
     func entry(_ number: Int) -> UnsafeMutableRawPointer {
         storage! + DictLayout.indexBytes(indexCapacity) + number * DictLayout.entrySize
     }

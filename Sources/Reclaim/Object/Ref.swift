@@ -57,6 +57,25 @@ public struct Ref: ~Copyable, @unchecked Sendable {
 
     /// The heap that owns the object.
     public var heap: Heap { HeapRegistry.heap(id: heapID) }
+
+    /// An owned reference to `raw`, an object of the same heap, taking
+    /// over one reference the caller holds (no `Heap` needed).
+    @inline(__always)
+    func sibling(adopting raw: RawRef) -> Ref {
+        Ref(raw: raw, heapID: heapID, heapGeneration: heapGeneration)
+    }
+
+    /// Calls `body` with the heap that owns the object, without retaining
+    /// the `Heap`: ``heap`` returns a strong reference, an atomic increment
+    /// and decrement around every call of the safe layer's hot operations.
+    /// The heap stays alive while the caller holds it, as a running heap's
+    /// code already assumes (dropping the last reference to a heap from its
+    /// own finalizer or callback stops with a message, see ``Heap/destroy()``).
+    @inline(__always)
+    func withOwningHeap<Value>(_ body: (Heap) throws -> Value) rethrows -> Value {
+        try HeapRegistry.withHeap(id: heapID, body)
+    }
+
     /// The object's type.
     public var type: ObjectType { raw.type }
     /// The object's reference count (`UInt32.max` when immortal).
