@@ -100,4 +100,18 @@ struct MappedStorageTests {
         #expect(heap.mappedStorageBytes == 0)
         _ = consume list
     }
+
+    @Test("a dict's table of a megabyte or more stays in the arena, and getsizeof reads it there")
+    func bigDictInArena() throws {
+        let heap = try Heap()
+        let dict = try heap.dict()
+        for key in 0..<50_000 { try dict.setValue(heap.none, forKey: heap.int(key)) }
+        let layout = dict.raw.dictLayout
+        #expect(layout.storageByteCount >= MappedStorage.threshold)
+        #expect(heap.mappedStorageBytes == 0)
+        let size = heap.introspection.sizeOf(dict)
+        #expect(size.real == Allocator.realSize(of: dict.raw.blockStart, options: heap.options)
+                + Allocator.realSize(of: layout.storageBlock!, options: heap.options))
+        try Self.expectExactAccounting(heap)
+    }
 }

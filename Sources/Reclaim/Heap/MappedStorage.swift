@@ -85,6 +85,10 @@ struct MappedStorage: ~Copyable {
         totalBytes = 0
     }
 
+    /// The length of the mapping at `block`, or nil when `block` is not
+    /// one of these (an arena block).
+    func lengthIfMapped(_ block: UnsafeMutableRawPointer) -> Int? { blocks[block] }
+
     /// The length of the mapping at `block`, which must be one of these
     /// (a stale or foreign block stops the process rather than unmapping
     /// memory that is not the heap's).

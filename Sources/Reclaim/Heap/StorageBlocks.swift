@@ -1,8 +1,10 @@
 // Unsafe code here: storage blocks, in the arena or mapped.
-// Invariants: a storage block of n bytes is a page mapping (in
+// Invariants: a storage block of n bytes made here is a page mapping (in
 // `HeapCore.mappedStorage`) exactly when `MappedStorage.isMapped(n)`, and an
 // arena block otherwise, so the byte count its owner keeps tells which; it
 // is resized and freed with that same byte count, by the functions here.
+// (Dicts and sets make their tables with `allocateBlock`, in the arena at
+// any size; `realStorageSize` looks a block up rather than assume.)
 
 import Jemalloc
 
@@ -62,11 +64,14 @@ extension Heap {
         countMappedBytes(-size, for: type)
     }
 
-    /// The bytes a storage block of `byteCount` bytes really takes: its
-    /// mapping's length, or jemalloc's size of its arena block.
-    func realStorageSize(_ block: UnsafeRawPointer, byteCount: Int) -> Int {
-        guard MappedStorage.isMapped(byteCount) else { return Allocator.realSize(of: block, options: options) }
-        return core.pointee.mappedStorage.length(of: UnsafeMutableRawPointer(mutating: block))
+    /// The bytes a storage block really takes: its mapping's length, or
+    /// jemalloc's size of its arena block. Looked up by address, not
+    /// decided by size: a dict's or set's table of a megabyte or more is an
+    /// arena block (they are rebuilt, not resized, so a mapping would not
+    /// save the copy).
+    func realStorageSize(_ block: UnsafeRawPointer) -> Int {
+        core.pointee.mappedStorage.lengthIfMapped(UnsafeMutableRawPointer(mutating: block))
+            ?? Allocator.realSize(of: block, options: options)
     }
 
     /// Bytes of storage the heap keeps in mappings of its own, outside its

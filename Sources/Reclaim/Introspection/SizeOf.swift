@@ -12,7 +12,7 @@ extension Introspection {
         var real = Allocator.realSize(of: object.blockStart, options: heap.options)
         for (block, byteCount) in type.storageBlocks?(object) ?? [] {
             logical += byteCount
-            real += heap.realStorageSize(block, byteCount: byteCount)
+            real += heap.realStorageSize(block)
         }
         return ObjectSize(logical: logical, real: real)
     }
