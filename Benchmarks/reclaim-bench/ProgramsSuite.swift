@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// Suite `programs`: whole programs, each run the way its platform's
@@ -30,21 +31,8 @@ enum ProgramsSuite {
         }
     }
 
-    /// What one run of one program measured.
-    struct Figures: Codable {
-        var program: String
-        var implementation: String
-        /// Wall time of the program, start-up excluded.
-        var seconds: Double
-        /// The process's peak resident memory, MiB.
-        var peakResidentMiB: Double
-        /// Collections and the time they took (0 for Swift ARC).
-        var collections: Int
-        var collectorSeconds: Double
-        /// Collector seconds by generation collected (young, middle, old).
-        var secondsByGeneration: [Double]
-        var checksum: Int
-    }
+    /// What one run of one program measured (`BenchmarkSupport`, shared with the child).
+    typealias Figures = ProgramFigures
 
     static let implementations = ["reclaim", "swift-arc", "cpython"]
 
