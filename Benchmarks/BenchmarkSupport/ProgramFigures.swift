@@ -8,6 +8,10 @@ public struct ProgramFigures: Codable, Sendable {
     public var seconds: Double
     /// The process's peak resident memory, MiB (-1 when the system does not say).
     public var peakResidentMiB: Double
+    /// The peak of the program's own live data, MiB, where it is counted:
+    /// Reclaim's traced bytes (`Heap.tracedMemory`, size classes included),
+    /// python3's `tracemalloc` peak when asked for; nil otherwise.
+    public var dataPeakMiB: Double?
     /// Collections and the time they took (0 for Swift ARC).
     public var collections: Int
     public var collectorSeconds: Double
@@ -15,12 +19,13 @@ public struct ProgramFigures: Codable, Sendable {
     public var secondsByGeneration: [Double]
     public var checksum: Int
 
-    public init(program: String, implementation: String, seconds: Double, peakResidentMiB: Double, collections: Int,
-                collectorSeconds: Double, secondsByGeneration: [Double], checksum: Int) {
+    public init(program: String, implementation: String, seconds: Double, peakResidentMiB: Double, dataPeakMiB: Double?,
+                collections: Int, collectorSeconds: Double, secondsByGeneration: [Double], checksum: Int) {
         self.program = program
         self.implementation = implementation
         self.seconds = seconds
         self.peakResidentMiB = peakResidentMiB
+        self.dataPeakMiB = dataPeakMiB
         self.collections = collections
         self.collectorSeconds = collectorSeconds
         self.secondsByGeneration = secondsByGeneration
@@ -33,7 +38,8 @@ public struct ProgramFigures: Codable, Sendable {
     /// description is a JSON number for every finite value.
     public var json: String {
         let generations = secondsByGeneration.map { "\($0)" }.joined(separator: ",")
-        return "{\"checksum\":\(checksum),\"collections\":\(collections),\"collectorSeconds\":\(collectorSeconds),"
+        let dataPeak = dataPeakMiB.map { ",\"dataPeakMiB\":\($0)" } ?? ""
+        return "{\"checksum\":\(checksum),\"collections\":\(collections),\"collectorSeconds\":\(collectorSeconds)\(dataPeak),"
             + "\"implementation\":\"\(implementation)\",\"peakResidentMiB\":\(peakResidentMiB),"
             + "\"program\":\"\(program)\",\"seconds\":\(seconds),\"secondsByGeneration\":[\(generations)]}"
     }

@@ -41,6 +41,11 @@ enum ProgramsSuite {
     /// What python3 scripts time and print, in the same way: `body`
     /// (which sets `checksum`) between two clock reads, with the
     /// collections counted and timed by generation through `gc.callbacks`.
+    /// Whether python3 runs with `tracemalloc` on, to report the peak of
+    /// its traced memory (`--trace-cpython`): its time and resident memory
+    /// are then not comparable, as tracing costs both.
+    nonisolated(unsafe) static var tracesCPython = false
+
     static func runInCPython(_ program: Program, prelude: String, body: String) -> Figures? {
         let script = """
             import gc, sys, time
@@ -58,16 +63,19 @@ enum ProgramsSuite {
                     totals[1] += elapsed
                     by_generation[info['generation']] += elapsed
             gc.callbacks.append(callback)
+            \(tracesCPython ? "import tracemalloc; tracemalloc.start()" : "")
             t0 = time.perf_counter()
             \(body)
             seconds = time.perf_counter() - t0
             gc.callbacks.remove(callback)
             rss = peak_resident_mib()
-            print(seconds, rss, totals[0], totals[1], checksum, *by_generation)
+            traced = tracemalloc.get_traced_memory()[1] / 1048576 if \(tracesCPython ? "True" : "False") else -1
+            print(seconds, rss, totals[0], totals[1], checksum, *by_generation, traced)
             """
         let fields = CPython.numbers(printedBy: script)
-        guard fields.count == 8 else { return nil }
+        guard fields.count == 9 else { return nil }
         return Figures(program: program.rawValue, implementation: "cpython", seconds: fields[0], peakResidentMiB: fields[1],
+                       dataPeakMiB: fields[8] >= 0 ? fields[8] : nil,
                        collections: Int(fields[2]), collectorSeconds: fields[3], secondsByGeneration: Array(fields[5...7]),
                        checksum: Int(fields[4]))
     }
@@ -192,7 +200,7 @@ enum ProgramsSuite {
             return
         }
         if table {
-            print("program       impl       size                       seconds (median, min–max of \(runs))   vs cpython  vs swift-arc  peak RSS MiB  collections  gc s (young/middle/old)      checksum")
+            print("program       impl       size                       seconds (median, min–max of \(runs))   vs cpython  vs swift-arc  peak RSS MiB  data MiB  collections  gc s (young/middle/old)      checksum")
         }
         for program in programs {
             var results: [String: [Figures]] = [:]
@@ -223,6 +231,7 @@ enum ProgramsSuite {
             print(pad(program.rawValue, 14) + pad(implementation, 11) + pad(size.describe(program), 27) + pad(spread, 36)
                   + leftPad(versus("cpython"), 10) + leftPad(versus("swift-arc"), 14)
                   + leftPad(rounded(median(runs.map(\.peakResidentMiB)), places: 1), 14)
+                  + leftPad(runs.allSatisfy { $0.dataPeakMiB != nil } ? rounded(median(runs.map { $0.dataPeakMiB! }), places: 1) : "-", 10)
                   + leftPad(String(runs[0].collections), 13) + leftPad(rounded(median(runs.map(\.collectorSeconds)), places: 3), 8)
                   + " (" + (0..<3).map { generation in rounded(median(runs.map { $0.secondsByGeneration[generation] }), places: 3) }
                     .joined(separator: "/") + ")"

@@ -70,6 +70,9 @@ struct ReclaimBench: ParsableCommand {
     @Option(help: "programs suite: rounds, each running every implementation once.")
     var runs: Int = 3
 
+    @Flag(name: .customLong("trace-cpython"), help: "programs suite: run python3 with tracemalloc, for the peak of its traced memory (its time and resident memory then mean little).")
+    var traceCPython = false
+
     @Flag(help: "churn suite: leave out python3.")
     var noCPython = false
 
@@ -97,6 +100,7 @@ struct ReclaimBench: ParsableCommand {
                 guard let program = ProgramsSuite.Program(rawValue: name) else { throw ValidationError("unknown program \(name)") }
                 return [program]
             } ?? ProgramsSuite.Program.allCases
+            ProgramsSuite.tracesCPython = traceCPython
             ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window, live: size), runs: runs,
                               implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
                               table: table)
