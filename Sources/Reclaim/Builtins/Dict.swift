@@ -215,8 +215,9 @@ extension Ref {
     /// `dict.get(key)`: the value, or nil when the key is absent.
     public func value(forKey key: borrowing Ref) throws -> Ref? {
         try requireKind(.dict, "value(forKey:)")
-        let object = raw, keyObject = key.raw
-        guard let found = try withOwningHeap({ heap in try heap.dictGet(object, key: keyObject) }) else { return nil }
+        // Through `heap`, retained: hashing and comparing keys can run a
+        // class's own code, which must not be able to free the heap mid-call.
+        guard let found = try heap.dictGet(raw, key: key.raw) else { return nil }
         found.retain()
         return sibling(adopting: found)
     }
@@ -224,15 +225,15 @@ extension Ref {
     /// `dict[key] = value`.
     public func setValue(_ value: borrowing Ref, forKey key: borrowing Ref) throws {
         try requireKind(.dict, "setValue(_:forKey:)")
-        let object = raw, keyObject = key.raw, valueObject = value.raw
-        try withOwningHeap { heap in try heap.dictSet(object, key: keyObject, value: valueObject) }
+        // Retained, as in `value(forKey:)`; replacing a value can run a finalizer too.
+        try heap.dictSet(raw, key: key.raw, value: value.raw)
     }
 
     /// `dict.pop(key, None)`: removes the key, returning its value or nil.
     public func removeValue(forKey key: borrowing Ref) throws -> Ref? {
         try requireKind(.dict, "removeValue(forKey:)")
-        let object = raw, keyObject = key.raw
-        guard let removed = try withOwningHeap({ heap in try heap.dictRemove(object, key: keyObject) }) else { return nil }
+        // Retained, as in `value(forKey:)`.
+        guard let removed = try heap.dictRemove(raw, key: key.raw) else { return nil }
         return sibling(adopting: removed)
     }
 

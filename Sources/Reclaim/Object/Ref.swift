@@ -68,9 +68,12 @@ public struct Ref: ~Copyable, @unchecked Sendable {
     /// Calls `body` with the heap that owns the object, without retaining
     /// the `Heap`: ``heap`` returns a strong reference, an atomic increment
     /// and decrement around every call of the safe layer's hot operations.
-    /// The heap stays alive while the caller holds it, as a running heap's
-    /// code already assumes (dropping the last reference to a heap from its
-    /// own finalizer or callback stops with a message, see ``Heap/destroy()``).
+    ///
+    /// Only for a `body` that runs no code of the program's: no finalizer,
+    /// callback, or class's `__hash__` or `__eq__`. Such code could drop the
+    /// last strong reference to the `Heap` and free it under `body`; an
+    /// operation that may run it goes through ``heap``, which holds the
+    /// heap for the call.
     @inline(__always)
     func withOwningHeap<Value>(_ body: (Heap) throws -> Value) rethrows -> Value {
         try HeapRegistry.withHeap(id: heapID, body)
