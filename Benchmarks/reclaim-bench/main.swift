@@ -86,6 +86,10 @@ struct ReclaimBench: ParsableCommand {
         if let implementation, suite == .programs, !ProgramsSuite.implementations.contains(implementation) {
             throw ValidationError("unknown implementation \(implementation) (\(ProgramsSuite.implementations.joined(separator: ", ")))")
         }
+        if child && suite != .churn {
+            throw ValidationError("--child is the churn suite's; the programs suite's child is reclaim-programs")
+        }
+        if traceCPython && suite != .programs { throw ValidationError("--trace-cpython is the programs suite's") }
         if let implementation, suite == .gc, implementation != "reclaim" {
             throw ValidationError("the gc suite runs --impl reclaim alone, or both sides without --impl")
         }
