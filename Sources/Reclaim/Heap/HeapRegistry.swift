@@ -48,11 +48,11 @@ enum HeapRegistry {
 
     /// Calls `body` with the live heap `id`, without retaining it.
     @inline(__always)
-    static func withHeap<R>(id: UInt16, _ body: (Heap) throws -> R) rethrows -> R {
+    static func withHeap<R>(id: UInt16, _ body: (Heap) -> R) -> R {
         guard let heap = reclaim_heap_object(id) else {
             preconditionFailure("Heap: object refers to heap \(id), which has been destroyed")
         }
-        return try Unmanaged<Heap>.fromOpaque(heap)._withUnsafeGuaranteedRef(body)
+        return Unmanaged<Heap>.fromOpaque(heap)._withUnsafeGuaranteedRef(body)
     }
 
     /// Whether the heap `id` of `generation` is still alive.

@@ -75,8 +75,8 @@ public struct Ref: ~Copyable, @unchecked Sendable {
     /// operation that may run it goes through ``heap``, which holds the
     /// heap for the call.
     @inline(__always)
-    func withOwningHeap<Value>(_ body: (Heap) throws -> Value) rethrows -> Value {
-        try HeapRegistry.withHeap(id: heapID, body)
+    func withOwningHeap<Value>(_ body: (Heap) -> Value) -> Value {
+        HeapRegistry.withHeap(id: heapID, body)
     }
 
     /// The object's type.
