@@ -41,41 +41,45 @@ struct MappedStorage: ~Copyable {
     @inline(__always)
     static func isMapped(_ byteCount: Int) -> Bool { byteCount >= threshold }
 
+    /// The system's page size.
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
     /// `byteCount` rounded up to whole pages: what a mapping of it takes.
     static func mappedSize(_ byteCount: Int) -> Int {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        return (byteCount + page - 1) / page * page
+        (byteCount + pageSize - 1) / pageSize * pageSize
     }
 
-    /// A new mapping of at least `byteCount` bytes (zero-filled), or nil
-    /// when the system refuses it.
-    mutating func map(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    /// A new mapping of at least `byteCount` bytes (zero-filled) and its
+    /// length, or nil when the system refuses it.
+    mutating func map(_ byteCount: Int) -> (block: UnsafeMutableRawPointer, length: Int)? {
         let size = MappedStorage.mappedSize(byteCount)
         guard let block = reclaim_map_pages(size) else { return nil }
         blocks[block] = size
         totalBytes += size
-        return block
+        return (block, size)
     }
 
     /// The mapping `block` grown or shrunk to at least `byteCount` bytes,
-    /// its contents kept up to the smaller length; it may move. Nil, with
-    /// `block` unchanged, when the system refuses.
-    mutating func remap(_ block: UnsafeMutableRawPointer, to byteCount: Int) -> UnsafeMutableRawPointer? {
+    /// its contents kept up to the smaller length; it may move. Returns it
+    /// with the change in length; nil, with `block` unchanged, when the
+    /// system refuses.
+    mutating func remap(_ block: UnsafeMutableRawPointer, to byteCount: Int) -> (block: UnsafeMutableRawPointer, growth: Int)? {
         let old = length(of: block)
         let size = MappedStorage.mappedSize(byteCount)
         guard let moved = reclaim_remap_pages(block, old, size) else { return nil }
         blocks[block] = nil
         blocks[moved] = size
         totalBytes += size - old
-        return moved
+        return (moved, size - old)
     }
 
-    /// Unmaps `block`.
-    mutating func unmap(_ block: UnsafeMutableRawPointer) {
+    /// Unmaps `block`; returns the length it had.
+    mutating func unmap(_ block: UnsafeMutableRawPointer) -> Int {
         let size = length(of: block)
         blocks[block] = nil
         totalBytes -= size
         reclaim_unmap_pages(block, size)
+        return size
     }
 
     /// Unmaps every block (when the heap is destroyed).

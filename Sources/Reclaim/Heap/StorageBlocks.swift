@@ -21,10 +21,10 @@ extension Heap {
         guard byteCount <= Heap.maximumBlockSize else {
             throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: byteCount))
         }
-        guard let block = core.pointee.mappedStorage.map(byteCount) else {
+        guard let (block, length) = core.pointee.mappedStorage.map(byteCount) else {
             throw ObjectAllocationError(typeName: type.name, reason: .outOfMemory(byteCount: byteCount))
         }
-        countMappedBytes(MappedStorage.mappedSize(byteCount), for: type)
+        countMappedBytes(length, for: type)
         return block
     }
 
@@ -40,14 +40,13 @@ extension Heap {
         precondition(keptByteCount <= min(oldByteCount, newByteCount),
                      "Heap.resizeStorage: keeping \(keptByteCount) bytes of a \(type.name) block resized \(oldByteCount) → \(newByteCount)")
         if MappedStorage.isMapped(oldByteCount) && MappedStorage.isMapped(newByteCount) {
-            let before = core.pointee.mappedStorage.length(of: block)
             guard newByteCount <= Heap.maximumBlockSize else {
                 throw ObjectAllocationError(typeName: type.name, reason: .tooLarge(byteCount: newByteCount))
             }
-            guard let moved = core.pointee.mappedStorage.remap(block, to: newByteCount) else {
+            guard let (moved, growth) = core.pointee.mappedStorage.remap(block, to: newByteCount) else {
                 throw ObjectAllocationError(typeName: type.name, reason: .outOfMemory(byteCount: newByteCount))
             }
-            countMappedBytes(MappedStorage.mappedSize(newByteCount) - before, for: type)
+            countMappedBytes(growth, for: type)
             return moved
         }
         let grown = try allocateStorage(byteCount: newByteCount, for: type)
@@ -59,9 +58,7 @@ extension Heap {
     /// Frees a storage block of `byteCount` bytes made by ``allocateStorage(byteCount:for:)``.
     func freeStorage(_ block: UnsafeMutableRawPointer, byteCount: Int, for type: ObjectType) {
         guard MappedStorage.isMapped(byteCount) else { return freeBlock(block, byteCount: byteCount, for: type) }
-        let size = core.pointee.mappedStorage.length(of: block)
-        core.pointee.mappedStorage.unmap(block)
-        countMappedBytes(-size, for: type)
+        countMappedBytes(-core.pointee.mappedStorage.unmap(block), for: type)
     }
 
     /// The bytes a storage block really takes: its mapping's length, or
