@@ -41,12 +41,10 @@ enum ProgramsSuite {
     /// What python3 scripts time and print, in the same way: `body`
     /// (which sets `checksum`) between two clock reads, with the
     /// collections counted and timed by generation through `gc.callbacks`.
-    /// Whether python3 runs with `tracemalloc` on, to report the peak of
+    /// `tracing` runs python3 with `tracemalloc` on, to report the peak of
     /// its traced memory (`--trace-cpython`): its time and resident memory
     /// are then not comparable, as tracing costs both.
-    nonisolated(unsafe) static var tracesCPython = false
-
-    static func runInCPython(_ program: Program, prelude: String, body: String) -> Figures? {
+    static func runInCPython(_ program: Program, prelude: String, body: String, tracing: Bool) -> Figures? {
         let script = """
             import gc, sys, time
             sys.setrecursionlimit(10000)
@@ -63,13 +61,13 @@ enum ProgramsSuite {
                     totals[1] += elapsed
                     by_generation[info['generation']] += elapsed
             gc.callbacks.append(callback)
-            \(tracesCPython ? "import tracemalloc; tracemalloc.start()" : "")
+            \(tracing ? "import tracemalloc; tracemalloc.start()" : "")
             t0 = time.perf_counter()
             \(body)
             seconds = time.perf_counter() - t0
             gc.callbacks.remove(callback)
             rss = peak_resident_mib()
-            traced = tracemalloc.get_traced_memory()[1] / 1048576 if \(tracesCPython ? "True" : "False") else -1
+            traced = tracemalloc.get_traced_memory()[1] / 1048576 if \(tracing ? "True" : "False") else -1
             print(seconds, rss, totals[0], totals[1], checksum, *by_generation, traced)
             """
         let fields = CPython.numbers(printedBy: script)
@@ -80,8 +78,8 @@ enum ProgramsSuite {
                        checksum: Int(fields[4]))
     }
 
-    static func binaryTreesInCPython(depth maxDepth: Int) -> Figures? {
-        runInCPython(.binaryTrees, prelude: """
+    static func binaryTreesScript(depth maxDepth: Int) -> (prelude: String, body: String) {
+        (prelude: """
             class Node:
                 __slots__ = ('left', 'right', 'parent')
                 def __init__(self, parent):
@@ -109,8 +107,8 @@ enum ProgramsSuite {
 
     // MARK: records
 
-    static func recordsInCPython(operations: Int, window: Int) -> Figures? {
-        runInCPython(.records, prelude: """
+    static func recordsScript(operations: Int, window: Int) -> (prelude: String, body: String) {
+        (prelude: """
             class Item:
                 __slots__ = ('value', 'owner')
             operations, window = \(operations), \(window)
@@ -136,8 +134,8 @@ enum ProgramsSuite {
 
     // MARK: long-lived
 
-    static func longLivedInCPython(live: Int, operations: Int) -> Figures? {
-        runInCPython(.longLived, prelude: """
+    static func longLivedScript(live: Int, operations: Int) -> (prelude: String, body: String) {
+        (prelude: """
             class Node:
                 __slots__ = ('up', 'other')
             live, operations = \(live), \(operations)
@@ -168,26 +166,29 @@ enum ProgramsSuite {
 
     /// One run of `program` on `implementation`, each in a process of its
     /// own: `reclaim-programs` for Reclaim and Swift ARC, python3 for CPython.
-    static func measureInChild(_ program: Program, _ implementation: String, size: Size) -> Figures? {
-        switch (program, implementation) {
-        case (.binaryTrees, "cpython"): return binaryTreesInCPython(depth: size.depth)
-        case (.records, "cpython"): return recordsInCPython(operations: size.operations, window: size.window)
-        case (.longLived, "cpython"): return longLivedInCPython(live: size.live, operations: size.operations)
-        default:
-            guard let child = ChildProcess.sibling(childName) else { return nil }
-            let sizes: [String] = switch program {
-            case .binaryTrees: ["--depth", String(size.depth)]
-            case .records: ["--operations", String(size.operations), "--window", String(size.window)]
-            case .longLived: ["--live", String(size.live), "--operations", String(size.operations)]
+    static func measureInChild(_ program: Program, _ implementation: String, size: Size, tracingCPython: Bool) -> Figures? {
+        if implementation == "cpython" {
+            let script = switch program {
+            case .binaryTrees: binaryTreesScript(depth: size.depth)
+            case .records: recordsScript(operations: size.operations, window: size.window)
+            case .longLived: longLivedScript(live: size.live, operations: size.operations)
             }
-            return ChildProcess.run([program.rawValue, implementation] + sizes, executable: child, decoding: Figures.self)
+            return runInCPython(program, prelude: script.prelude, body: script.body, tracing: tracingCPython)
         }
+        guard let child = ChildProcess.sibling(childName) else { return nil }
+        let sizes: [String] = switch program {
+        case .binaryTrees: ["--depth", String(size.depth)]
+        case .records: ["--operations", String(size.operations), "--window", String(size.window)]
+        case .longLived: ["--live", String(size.live), "--operations", String(size.operations)]
+        }
+        return ChildProcess.run([program.rawValue, implementation] + sizes, executable: child, decoding: Figures.self)
     }
 
     /// The suite: for each program, `runs` rounds, each running every
     /// implementation once in turn (so that the machine's drift falls on
     /// all alike), then each one's median, spread and ratios.
-    static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], table: Bool) {
+    static func run(programs: [Program], size: Size, runs: Int, implementations chosen: [String], tracingCPython: Bool,
+                    table: Bool) {
         var failures: [String] = []
         defer {
             if !failures.isEmpty {
@@ -206,7 +207,7 @@ enum ProgramsSuite {
             var results: [String: [Figures]] = [:]
             for _ in 0..<runs {
                 for implementation in chosen {
-                    guard let figures = measureInChild(program, implementation, size: size) else {
+                    guard let figures = measureInChild(program, implementation, size: size, tracingCPython: tracingCPython) else {
                         failures.append("\(program.rawValue) on \(implementation) did not run")
                         continue
                     }

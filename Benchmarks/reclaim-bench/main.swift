@@ -104,10 +104,9 @@ struct ReclaimBench: ParsableCommand {
                 guard let program = ProgramsSuite.Program(rawValue: name) else { throw ValidationError("unknown program \(name)") }
                 return [program]
             } ?? ProgramsSuite.Program.allCases
-            ProgramsSuite.tracesCPython = traceCPython
             ProgramsSuite.run(programs: programs, size: .init(depth: depth, operations: operations, window: window, live: size), runs: runs,
                               implementations: implementation.map { [$0] } ?? ProgramsSuite.implementations,
-                              table: table)
+                              tracingCPython: traceCPython, table: table)
             return
         }
         if suite == .churn {
