@@ -35,15 +35,18 @@ extension Collector {
         state.pointee.survivorGeneration = min(generation + 1, 2)
         let olderTable = state.pointee.generations + min(generation + 1, 2)
         let olderCount = olderTable.pointee.count, oldestCount = state.pointee.generations[2].count
+        // Decided once, before phase 1: nothing in phases 1 to 3 runs user code.
+        let holdsGarbage = canRunUserCode
         var work = gatherCandidates(through: generation)
+        work.keepsLeftoverInTable = !holdsGarbage
         subtractInternalReferences(&work)
         checkScratchCounts(work)
         markAndPromoteReachable(&work, from: generation)
         let found: Int, uncollectable: Int
-        if canRunUserCode {
+        if holdsGarbage {
             var unreachable = promoteSurvivors(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
-            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: unreachable.objects, held: true)
+            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: { unreachable.objects.forEach($0) }, held: true)
             state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             let setAside = setAsideUncollectable(&unreachable, generation: generation)
             let weakReferences = handleWeakReferences(unreachable)
@@ -58,7 +61,7 @@ extension Collector {
         } else {
             let garbage = promoteSurvivorsWithoutHolding(&work, from: generation)
             untrackAtomicDicts(work.survivingDicts)
-            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: garbage, held: false)
+            checkAfterPromotion(collected: generation, olderCount: olderCount, garbage: { garbage.forEach($0) }, held: false)
             state.pointee.updateLongLivedCounts(promoted: olderTable.pointee.count - olderCount, from: generation)
             uncollectable = clearUnheldGarbage(garbage, generation: generation)
             freeClearedGarbage(garbage)
@@ -119,6 +122,8 @@ extension Collector {
         for level in 0...generation { total += state.pointee.generations[level].count }
         let olderTable = state.pointee.generations + older
         olderTable.pointee.reserveCapacity(generation == 2 ? total : olderTable.pointee.count + total)
+        // Phase 3 may keep what it passes at the top of this room (`CollectionWork.tableLeftoverCount`).
+        assert(olderTable.pointee.capacity >= total, "Collector: the survivors' table has no room for every candidate")
         var work = CollectionWork()
         var position = 0
         for level in stride(from: generation, through: 0, by: -1) {
@@ -205,7 +210,17 @@ extension Collector {
         var base = 0
         for (runIndex, run) in work.runs.enumerated() {
             let keepingLeftover = generation != nil && runIndex < work.overwrittenRuns
-            if keepingLeftover { leftover.reserveCapacity(run.count) }
+            // In the table: the run is the older table's own storage
+            // (`slots`). What the scan passes stays in a block right behind
+            // it, slots index - kept ..< index; the promoted fill 0 ..< promoted,
+            // and the places between are free. Each step keeps that so: a
+            // candidate promoted or untracked leaves the place just read,
+            // and the block's first entry moves up into it (before a
+            // promotion writes, as that may be the place it writes to).
+            let inTable = keepingLeftover && work.keepsLeftoverInTable
+            // How many the block holds; 0 unless `inTable`.
+            var kept = 0
+            if keepingLeftover && !inTable { leftover.reserveCapacity(run.count) }
             for index in 0..<run.count {
                 let object = run[index]
                 let position = base &+ index
@@ -213,7 +228,7 @@ extension Collector {
                 if !flags.contains(.reachable) {
                     guard ScratchWord.count(object.gcWord) > 0 else {
                         // Unreachable unless found later.
-                        if keepingLeftover { leftover.append(object) }
+                        if inTable { kept &+= 1 } else if keepingLeftover { leftover.append(object) }
                         continue
                     }
                     object.flags.insert(.reachable)
@@ -234,14 +249,26 @@ extension Collector {
                         object.gcWord = RawRef.untrackedGCWord
                         object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
                         untracked &+= 1
+                        if kept > 0 { slots.unsafelyUnwrapped[index] = slots.unsafelyUnwrapped[index &- kept] }
                         continue
                     }
                     let slot = firstSlot &+ promoted
+                    if kept > 0 { slots.unsafelyUnwrapped[index] = slots.unsafelyUnwrapped[index &- kept] }
                     (slots! + slot).initialize(to: object)
                     object.gcWord = GCWord.make(generation: older, index: slot)
                     object.flags = object.flags.subtracting([.collecting, .reachable]).union(.tracked)
                     promoted &+= 1
                 }
+            }
+            if inTable {
+                // Out of the way of the promotions from the runs after this
+                // one: to the top of the room phase 1 reserved, which they
+                // never reach (they and these together are at most `gathered`).
+                let top = work.gathered &- kept
+                if kept > 0 && top != run.count &- kept {
+                    (slots! + top).update(from: slots! + (run.count &- kept), count: kept)
+                }
+                work.tableLeftoverCount = kept
             }
             base &+= run.count
         }
@@ -381,28 +408,76 @@ extension Collector {
     }
 
     /// Phase 4 when no user code can run: promotes the reachable candidates
-    /// phase 3 left and lists the unreachable ones, without holding them:
+    /// phase 3 left and gathers the unreachable ones, without holding them:
     /// they stay `collecting` until freed.
+    ///
+    /// The garbage is written where the candidates were read
+    /// (``UnheldGarbage``), so the phase allocates nothing:
+    /// - in each run of a younger table, compacted to the run's start (the
+    ///   table is empty now, and nothing is tracked into it before the
+    ///   collection ends);
+    /// - in a full collection, the leftover phase 3 kept at the top of the
+    ///   old table is split in place, reachable below and garbage above;
+    ///   the reachable ones are then appended to the table, each to a slot
+    ///   at or below the one it is read from (the table's count is at most
+    ///   the block's first slot), and the garbage stays above every
+    ///   survivor, since survivors and garbage together are at most the
+    ///   candidates. Their order is lost, which nothing on this path can
+    ///   observe.
     ///
     /// Nothing is cleared in this pass: clearing one garbage object can
     /// free an object outside the candidates (an older container only the
     /// garbage refers to), whose destruction releases candidates — which
     /// must all be promoted by then, or this pass would read or promote
     /// freed ones.
-    func promoteSurvivorsWithoutHolding(_ work: inout CollectionWork, from generation: Int) -> [RawRef] {
+    func promoteSurvivorsWithoutHolding(_ work: inout CollectionWork, from generation: Int) -> UnheldGarbage {
         let older = min(generation + 1, 2)
         var dicts = work.survivingDicts
         defer { work.survivingDicts = dicts }
-        var garbage: [RawRef] = []
-        garbage.reserveCapacity(work.gathered - work.reachableCount)
-        forEachLeftover(work) { object, flags in
-            if flags.contains(.reachable) {
-                promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
-                return
+        var garbage = UnheldGarbage()
+        guard work.promotedCount + work.untrackedCount < work.gathered else { return garbage }
+        let kept = work.tableLeftoverCount
+        if kept > 0 {
+            let block = state.pointee.generations[older].storage.unsafelyUnwrapped + (work.gathered &- kept)
+            var low = 0, high = kept
+            while true {
+                while low < high && block[low].flags.contains(.reachable) { low &+= 1 }
+                while low < high && !block[high &- 1].flags.contains(.reachable) { high &-= 1 }
+                guard low < high else { break }
+                let lower = block[low]
+                block[low] = block[high &- 1]
+                block[high &- 1] = lower
+                low &+= 1
+                high &-= 1
             }
-            object.gcWord = RawRef.untrackedGCWord
-            garbage.append(object)
+            for index in 0..<low {
+                let object = block[index]
+                promoteLeftover(object, flags: object.flags, into: older, from: generation, dicts: &dicts)
+            }
+            for index in low..<kept { block[index].gcWord = RawRef.untrackedGCWord }
+            garbage.append(block + low, count: kept &- low)
         }
+        for run in work.runs.dropFirst(work.overwrittenRuns) {
+            guard let start = run.baseAddress else { continue }
+            let slots = UnsafeMutablePointer(mutating: start)
+            var found = 0
+            for index in 0..<run.count {
+                let object = slots[index]
+                let flags = object.flags
+                guard flags.contains(.collecting) else { continue }
+                if flags.contains(.reachable) {
+                    promoteLeftover(object, flags: flags, into: older, from: generation, dicts: &dicts)
+                    continue
+                }
+                object.gcWord = RawRef.untrackedGCWord
+                slots[found] = object
+                found &+= 1
+            }
+            garbage.append(slots, count: found)
+        }
+        // The leftover of an overwritten run kept outside the table (a
+        // collection that holds its garbage does not come here).
+        assert(work.leftover.isEmpty, "Collector: phase 3 kept its leftover outside the table on the unheld path")
         return garbage
     }
 
@@ -416,9 +491,11 @@ extension Collector {
     /// what that frees is freed by reference counting as usual. An object
     /// whose type has no `clear` is uncollectable and left as it is.
     /// Returns how many were uncollectable.
-    func clearUnheldGarbage(_ garbage: [RawRef], generation: Int) -> Int {
+    func clearUnheldGarbage(_ garbage: UnheldGarbage, generation: Int) -> Int {
         var uncollectable = 0
-        for object in garbage where !clearReferences(of: object) { uncollectable += 1 }
+        garbage.forEach { object in
+            if !clearReferences(of: object) { uncollectable += 1 }
+        }
         state.pointee.statistics[generation].uncollectable += uncollectable
         return uncollectable
     }
@@ -432,13 +509,13 @@ extension Collector {
     /// finalizer (none can run on this path), no weak references and no
     /// references left, so of the destruction protocol only the freeing
     /// and the container count remain.
-    func freeClearedGarbage(_ garbage: [RawRef]) {
-        for object in garbage {
+    func freeClearedGarbage(_ garbage: UnheldGarbage) {
+        garbage.forEach { object in
             let flags = object.flags.subtracting(.collecting)
             object.flags = flags
             guard object.refcount == 0 else {
                 state.pointee.track(object, generation: state.pointee.survivorGeneration)
-                continue
+                return
             }
             let freed = object.withType { type -> Bool in
                 guard type.kind == .instance, !type.hasClassObject, !flags.contains(.hasWeakReferences) else { return false }

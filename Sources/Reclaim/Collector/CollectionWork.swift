@@ -27,12 +27,22 @@ struct CollectionWork: ~Copyable {
     /// How many of the first runs phase 3 overwrites with promoted
     /// candidates (generation 2's own table, when it is collected).
     var overwrittenRuns = 0
+    /// Whether phase 3 keeps what it passes without traversing in the
+    /// overwritten run inside that run's own table, instead of in
+    /// ``leftover``: a collection that holds no garbage (no user code can
+    /// run), where their order does not matter.
+    var keepsLeftoverInTable = false
     /// What phase 3's scan passed without traversing in the overwritten
-    /// runs, for phase 4: unreachable candidates, and reachable ones
-    /// found later from the stack. (In the other runs phase 4 finds
-    /// them still in place, `collecting`.) Freed with the work after
-    /// phase 4.
+    /// runs, for phase 4, when the collection holds its garbage:
+    /// unreachable candidates, and reachable ones found later from the
+    /// stack, in the scan's order. (In the other runs phase 4 finds them
+    /// still in place, `collecting`.) Freed with the work after phase 4.
     var leftover = GrowableBuffer<RawRef>()
+    /// The same, when ``keepsLeftoverInTable``: how many there are. They
+    /// fill the top of the old table's storage, the slots from
+    /// `gathered - tableLeftoverCount` up to `gathered` (its capacity is
+    /// at least `gathered`), above every slot phase 3 promotes into.
+    var tableLeftoverCount = 0
     /// The dicts promoted by a full collection, for
     /// ``untrackAtomicDicts(_:)`` once every survivor is promoted.
     var survivingDicts: [RawRef] = []

@@ -43,7 +43,8 @@ extension Collector {
     /// found unreachable is out of every table, either held (`held`) or,
     /// on the path without user code, still `collecting`.
     @inline(__always)
-    func checkAfterPromotion(collected generation: Int, olderCount: Int, garbage: [RawRef], held: Bool) {
+    func checkAfterPromotion(collected generation: Int, olderCount: Int, garbage forEachGarbage: ((RawRef) -> Void) -> Void,
+                             held: Bool) {
         #if DEBUG
         let older = min(generation + 1, 2)
         for level in 0...generation where level != older && state.pointee.generations[level].count != 0 {
@@ -62,7 +63,7 @@ extension Collector {
             }
         }
         let expected: HeaderFlags = held ? .held : .collecting
-        for object in garbage {
+        forEachGarbage { object in
             let flags = object.flags
             if !flags.isDisjoint(with: [.tracked, .reachable]) || !flags.contains(expected)
                 || object.gcWord != RawRef.untrackedGCWord {
