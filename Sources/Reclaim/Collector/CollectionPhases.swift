@@ -210,17 +210,14 @@ extension Collector {
         var base = 0
         for (runIndex, run) in work.runs.enumerated() {
             let keepingLeftover = generation != nil && runIndex < work.overwrittenRuns
-            // In the table: the run is the older table's own storage
-            // (`slots`). What the scan passes stays in a block right behind
-            // it, slots index - kept ..< index; the promoted fill 0 ..< promoted,
-            // and the places between are free. Each step keeps that so: a
-            // candidate promoted or untracked leaves the place just read,
-            // and the block's first entry moves up into it (before a
-            // promotion writes, as that may be the place it writes to).
-            let inTable = keepingLeftover && work.keepsLeftoverInTable
-            // How many the block holds; 0 unless `inTable`.
-            var kept = 0
-            if keepingLeftover && !inTable { leftover.reserveCapacity(run.count) }
+            if let generation, keepingLeftover && work.keepsLeftoverInTable {
+                work.tableLeftoverCount = scanKeepingLeftoverInTable(
+                    run, from: base, work: &work, generation: generation, slots: slots.unsafelyUnwrapped,
+                    pending: &pending, reachable: &reachable, promoted: &promoted, untracked: &untracked)
+                base &+= run.count
+                continue
+            }
+            if keepingLeftover { leftover.reserveCapacity(run.count) }
             for index in 0..<run.count {
                 let object = run[index]
                 let position = base &+ index
@@ -228,7 +225,7 @@ extension Collector {
                 if !flags.contains(.reachable) {
                     guard ScratchWord.count(object.gcWord) > 0 else {
                         // Unreachable unless found later.
-                        if inTable { kept &+= 1 } else if keepingLeftover { leftover.append(object) }
+                        if keepingLeftover { leftover.append(object) }
                         continue
                     }
                     object.flags.insert(.reachable)
@@ -249,26 +246,14 @@ extension Collector {
                         object.gcWord = RawRef.untrackedGCWord
                         object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
                         untracked &+= 1
-                        if kept > 0 { slots.unsafelyUnwrapped[index] = slots.unsafelyUnwrapped[index &- kept] }
                         continue
                     }
                     let slot = firstSlot &+ promoted
-                    if kept > 0 { slots.unsafelyUnwrapped[index] = slots.unsafelyUnwrapped[index &- kept] }
                     (slots! + slot).initialize(to: object)
                     object.gcWord = GCWord.make(generation: older, index: slot)
                     object.flags = object.flags.subtracting([.collecting, .reachable]).union(.tracked)
                     promoted &+= 1
                 }
-            }
-            if inTable {
-                // Out of the way of the promotions from the runs after this
-                // one: to the top of the room phase 1 reserved, which they
-                // never reach (they and these together are at most `gathered`).
-                let top = work.gathered &- kept
-                if kept > 0 && top != run.count &- kept {
-                    (slots! + top).update(from: slots! + (run.count &- kept), count: kept)
-                }
-                work.tableLeftoverCount = kept
             }
             base &+= run.count
         }
@@ -280,6 +265,90 @@ extension Collector {
         work.promotedCount = promoted
         work.untrackedCount = untracked
         work.leftover = leftover
+    }
+
+    /// Phase 3's scan of the old table's own run in a full collection that
+    /// holds no garbage, keeping what it passes inside the table. Returns
+    /// how many it kept, now at the top of the room phase 1 reserved.
+    ///
+    /// The promoted fill slots 0 ..< promoted, and what the scan passes
+    /// stays in a block right behind it, index - kept ..< index, with free
+    /// places between the two. Each step keeps that so: a candidate
+    /// promoted or untracked leaves the place just read, and the block's
+    /// first entry moves up into it (before a promotion writes, as that may
+    /// be the place it writes to). A loop of its own, so that the other
+    /// runs' scan carries none of this.
+    private func scanKeepingLeftoverInTable(_ run: UnsafeBufferPointer<RawRef>, from base: Int,
+                                            work: inout CollectionWork, generation: Int,
+                                            slots: UnsafeMutablePointer<RawRef>,
+                                            pending: inout GrowableBuffer<RawRef>, reachable: inout Int,
+                                            promoted: inout Int, untracked: inout Int) -> Int {
+        assert(generation == 2 && UnsafePointer(slots) == run.baseAddress,
+               "Collector: only the old table's own run keeps its leftover in place")
+        var kept = 0
+        for index in 0..<run.count {
+            let object = run[index]
+            let flags = object.flags
+            if !flags.contains(.reachable) {
+                guard ScratchWord.count(object.gcWord) > 0 else {
+                    // Unreachable unless found later: it joins the block.
+                    kept &+= 1
+                    continue
+                }
+                object.flags.insert(.reachable)
+                reachable &+= 1
+            }
+            markReachable(from: object, at: base &+ index, pending: &pending, reachable: &reachable)
+            if kept > 0 { slots[index] = slots[index &- kept] }
+            if leavesTables(object, survivingCollectionOf: generation, dicts: &work.survivingDicts) {
+                untrackSurvivor(object)
+                untracked &+= 1
+                continue
+            }
+            slots[promoted] = object
+            promote(object, to: 2, at: promoted)
+            promoted &+= 1
+        }
+        // Out of the way of the promotions from the runs after this one:
+        // to the top of the room phase 1 reserved, which they never reach
+        // (they and the kept together are at most `gathered`).
+        let top = work.gathered &- kept
+        if kept > 0 && top != run.count &- kept {
+            (slots + top).update(from: slots + (run.count &- kept), count: kept)
+        }
+        return kept
+    }
+
+    /// Marks everything `object` (reachable, at `position`) reaches among
+    /// the candidates: those behind the scan at once, depth first, through
+    /// `pending`; those ahead are marked for the scan to traverse.
+    @inline(__always)
+    private func markReachable(from object: RawRef, at position: Int, pending: inout GrowableBuffer<RawRef>,
+                               reachable: inout Int) {
+        var next: RawRef? = object
+        while let current = next {
+            current.traverseReferents { referent in
+                guard referent.isCollecting, !referent.flags.contains(.reachable) else { return }
+                referent.flags.insert(.reachable)
+                reachable &+= 1
+                if ScratchWord.position(referent.gcWord) < position { pending.append(referent) }
+            }
+            next = pending.popLast()
+        }
+    }
+
+    /// A reachable candidate written into slot `slot` of `older`'s table.
+    @inline(__always)
+    private func promote(_ object: RawRef, to older: Int, at slot: Int) {
+        object.gcWord = GCWord.make(generation: older, index: slot)
+        object.flags = object.flags.subtracting([.collecting, .reachable]).union(.tracked)
+    }
+
+    /// A reachable candidate that leaves the tables instead of being promoted.
+    @inline(__always)
+    private func untrackSurvivor(_ object: RawRef) {
+        object.gcWord = RawRef.untrackedGCWord
+        object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
     }
 
     /// Phase 4: the reachable candidates phase 3 left go to the next older
