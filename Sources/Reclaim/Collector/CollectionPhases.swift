@@ -567,7 +567,15 @@ extension Collector {
     /// Returns how many were uncollectable.
     func clearUnheldGarbage(_ garbage: UnheldGarbage, generation: Int) -> Int {
         var uncollectable = 0
-        garbage.forEach { object in
+        // Each step reads what the one before brought into the cache: an
+        // object's header and payload, then its storage block's first line,
+        // then the headers of what it refers to. The garbage of a full
+        // collection is spread over the heap, so without this nearly every
+        // read here waits for memory.
+        garbage.forEachLookingAhead { object, ahead in
+            ahead(12)?.prefetchBlock()
+            ahead(8)?.prefetchStorage()
+            if let next = ahead(4), next.hasStorage { next.prefetchReferents() }
             if !clearReferences(of: object) { uncollectable += 1 }
         }
         state.pointee.statistics[generation].uncollectable += uncollectable
@@ -584,7 +592,8 @@ extension Collector {
     /// references left, so of the destruction protocol only the freeing
     /// and the container count remain.
     func freeClearedGarbage(_ garbage: UnheldGarbage) {
-        garbage.forEach { object in
+        garbage.forEachLookingAhead { object, ahead in
+            ahead(8)?.prefetchBlock()
             let flags = object.flags.subtracting(.collecting)
             object.flags = flags
             guard object.refcount == 0 else {

@@ -37,6 +37,41 @@ extension RawRef {
         traverseReferents { reclaim_prefetch_for_write($0.gcWordAddress) }
     }
 
+    /// Prefetches the start of this object's block: its gc word, header and
+    /// the beginning of its payload (two lines, for the blocks that cross one).
+    @inline(__always)
+    func prefetchBlock() {
+        reclaim_prefetch_for_write(gcWordAddress)
+        reclaim_prefetch_for_write(gcWordAddress + 56)
+    }
+
+    /// Prefetches the first line of this object's out-of-line storage: a
+    /// list's items, a dict's entries. Its payload must be in cache already
+    /// (the storage's address is read from it).
+    @inline(__always)
+    func prefetchStorage() {
+        withType { type in
+            switch type.kind {
+            case .list:
+                if let items = listItems.baseAddress { reclaim_prefetch_for_write(items) }
+            case .dict:
+                let layout = dictLayout
+                if let storage = layout.storage {
+                    reclaim_prefetch_for_write(storage + DictLayout.indexBytes(layout.indexCapacity))
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Whether this object keeps its references in a block of their own
+    /// (a list or a dict), rather than in its own block.
+    @inline(__always)
+    var hasStorage: Bool {
+        withType { type in type.kind == .list || type.kind == .dict }
+    }
+
     /// About how many references a traversal of this object visits: its
     /// cost to a collection, known without traversing (a list's or a
     /// tuple's count, twice a dict's, a set's, an instance's slots; 1 for

@@ -42,4 +42,18 @@ struct UnheldGarbage {
             for index in 0..<segment.count { body(segment[index]) }
         }
     }
+
+    /// ``forEach(_:)``, with a look ahead: `body` gets each object and a
+    /// function giving the object that many places further in the same
+    /// segment, if there is one, to prefetch what it will need.
+    @inline(__always)
+    func forEachLookingAhead(_ body: (RawRef, (Int) -> RawRef?) -> Void) {
+        for segment in segments {
+            for index in 0..<segment.count {
+                body(segment[index]) { distance in
+                    index &+ distance < segment.count ? segment[index &+ distance] : nil
+                }
+            }
+        }
+    }
 }
