@@ -569,9 +569,11 @@ extension Collector {
         var uncollectable = 0
         // Each step reads what the one before brought into the cache: an
         // object's header and payload, then its storage block's first line,
-        // then the headers of what it refers to. The garbage of a full
-        // collection is spread over the heap, so without this nearly every
-        // read here waits for memory.
+        // then, for a list or a dict, the headers of what it refers to. The
+        // garbage of a full collection is spread over the heap, so without
+        // this nearly every read here waits for memory. (An instance's
+        // referents are left alone: prefetching them cost a tree of
+        // instances, laid out in order, 4% more instructions for no time.)
         garbage.forEachLookingAhead { object, ahead in
             ahead(12)?.prefetchBlock()
             ahead(8)?.prefetchStorage()
