@@ -152,9 +152,7 @@ extension Collector {
         for run in work.runs {
             let count = run.count
             for index in 0..<count {
-                if index &+ Collector.prefetchDistance < count {
-                    run[index &+ Collector.prefetchDistance].prefetchReferents()
-                }
+                run.prefetchForTraversal(at: index)
                 let object = run[index]
                 object.traverseReferents { referent in
                     if referent.isCollecting { referent.gcWord &-= 1 }
@@ -776,5 +774,24 @@ extension Collector {
             clear(object, heap)
             return true
         }
+    }
+}
+
+extension UnsafeBufferPointer where Element == RawRef {
+    /// Prefetches for a pass that reads the candidates of this run in
+    /// order and traverses them, at candidate `index`, in three stages,
+    /// each reading what the one before brought into the cache (and each
+    /// inside the run: the position is checked against `count`) — a
+    /// candidate's block `3 × Collector.prefetchDistance` ahead, a list's
+    /// or dict's storage twice the distance ahead, the referents' headers
+    /// once the distance ahead. Reading a candidate's type or storage to
+    /// find its referents would otherwise wait for memory itself wherever
+    /// the candidates are spread over the heap.
+    @inline(__always)
+    func prefetchForTraversal(at index: Int) {
+        let ahead = Collector.prefetchDistance
+        if index &+ 3 &* ahead < count { self[index &+ 3 &* ahead].prefetchBlock() }
+        if index &+ 2 &* ahead < count { self[index &+ 2 &* ahead].prefetchStorage() }
+        if index &+ ahead < count { self[index &+ ahead].prefetchReferents() }
     }
 }
