@@ -61,9 +61,13 @@ extension RawRef {
     @inline(__always)
     func forEachDictEntry(_ body: (RawRef, RawRef) -> Void) {
         let layout = dictLayout
-        guard layout.storage != nil else { return }
-        for number in 0..<layout.used {
-            let entry = layout.entry(number)
+        guard let storage = layout.storage else { return }
+        // Read once: `body` may write to any object (a collection's counts),
+        // so the compiler would otherwise read the layout again for each entry.
+        let used = layout.used
+        let entries = storage + DictLayout.indexBytes(layout.indexCapacity)
+        for number in 0..<used {
+            let entry = entries + number &* DictLayout.entrySize
             if let key = DictLayout.key(entry) { body(key, DictLayout.value(entry)) }
         }
     }
