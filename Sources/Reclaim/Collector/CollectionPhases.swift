@@ -246,15 +246,13 @@ extension Collector {
                 }
                 if let generation {
                     if leavesTables(object, survivingCollectionOf: generation, dicts: &work.survivingDicts) {
-                        object.gcWord = RawRef.untrackedGCWord
-                        object.flags = object.flags.subtracting([.collecting, .reachable, .tracked])
+                        untrackSurvivor(object)
                         untracked &+= 1
                         continue
                     }
                     let slot = firstSlot &+ promoted
                     (slots! + slot).initialize(to: object)
-                    object.gcWord = GCWord.make(generation: older, index: slot)
-                    object.flags = object.flags.subtracting([.collecting, .reachable]).union(.tracked)
+                    promote(object, to: older, at: slot)
                     promoted &+= 1
                 }
             }
