@@ -563,18 +563,11 @@ extension Collector {
     /// Returns how many were uncollectable.
     func clearUnheldGarbage(_ garbage: UnheldGarbage, generation: Int) -> Int {
         var uncollectable = 0
-        // Each step reads what the one before brought into the cache: an
-        // object's header and payload, then its storage block's first line,
-        // then, for a list or a dict, the headers of what it refers to. The
-        // garbage of a full collection is spread over the heap, so without
-        // this nearly every read here waits for memory. (An instance's
-        // referents are left alone: prefetching them cost a tree of
-        // instances, laid out in order, 4% more instructions for no time.)
-        garbage.forEachLookingAhead { object, ahead in
-            ahead(12)?.prefetchBlock()
-            ahead(8)?.prefetchStorage()
-            if let next = ahead(4), next.hasStorage { next.prefetchReferents() }
-            if !clearReferences(of: object) { uncollectable += 1 }
+        garbage.forEachSegment { segment in
+            for index in segment.indices {
+                segment.prefetchForClearing(at: index)
+                if !clearReferences(of: segment[index]) { uncollectable += 1 }
+            }
         }
         state.pointee.statistics[generation].uncollectable += uncollectable
         return uncollectable
@@ -590,22 +583,30 @@ extension Collector {
     /// references left, so of the destruction protocol only the freeing
     /// and the container count remain.
     func freeClearedGarbage(_ garbage: UnheldGarbage) {
-        garbage.forEachLookingAhead { object, ahead in
-            ahead(8)?.prefetchBlock()
-            let flags = object.flags.subtracting(.collecting)
-            object.flags = flags
-            guard object.refcount == 0 else {
-                state.pointee.track(object, generation: state.pointee.survivorGeneration)
-                return
+        garbage.forEachSegment { segment in
+            for index in segment.indices {
+                segment.prefetchBlock(aheadOf: index)
+                freeCleared(segment[index])
             }
-            let freed = object.withType { type -> Bool in
-                guard type.kind == .instance, !type.hasClassObject, !flags.contains(.hasWeakReferences) else { return false }
-                heap.countContainerFreed()
-                heap.free(object, type: type)
-                return true
-            }
-            if !freed { heap.destroyObject(object) }
         }
+    }
+
+    /// ``freeClearedGarbage(_:)`` for one object.
+    @inline(__always)
+    private func freeCleared(_ object: RawRef) {
+        let flags = object.flags.subtracting(.collecting)
+        object.flags = flags
+        guard object.refcount == 0 else {
+            state.pointee.track(object, generation: state.pointee.survivorGeneration)
+            return
+        }
+        let freed = object.withType { type -> Bool in
+            guard type.kind == .instance, !type.hasClassObject, !flags.contains(.hasWeakReferences) else { return false }
+            heap.countContainerFreed()
+            heap.free(object, type: type)
+            return true
+        }
+        if !freed { heap.destroyObject(object) }
     }
 
     /// Phase 4½, on the held path: sets aside the garbage the collector
@@ -738,14 +739,22 @@ extension Collector {
     @discardableResult
     func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         var uncollectable = 0
-        for object in garbage {
-            if !clearReferences(of: object) {
-                trackHeldAmongSurvivors(object)
-                uncollectable += 1
+        garbage.withUnsafeBufferPointer { garbage in
+            for index in garbage.indices {
+                garbage.prefetchForClearing(at: index)
+                let object = garbage[index]
+                if !clearReferences(of: object) {
+                    trackHeldAmongSurvivors(object)
+                    uncollectable += 1
+                }
             }
         }
         // The references held since phase 4; the last one frees the object.
-        for object in garbage {
+        for index in garbage.indices {
+            let object = garbage[index]
+            if index &+ Collector.prefetchDistance < garbage.count {
+                garbage[index &+ Collector.prefetchDistance].prefetchBlock()
+            }
             let count = object.refcount
             if count == 1 {
                 heap.destroyObject(object)
@@ -791,5 +800,27 @@ extension UnsafeBufferPointer where Element == RawRef {
         if index &+ 3 &* ahead < count { self[index &+ 3 &* ahead].prefetchBlock() }
         if index &+ 2 &* ahead < count { self[index &+ 2 &* ahead].prefetchStorage() }
         if index &+ ahead < count { self[index &+ ahead].prefetchReferents() }
+    }
+
+    /// Prefetches for a pass that clears the garbage of this run in order,
+    /// at object `index`. Each stage reads what the one before brought into
+    /// the cache: an object's block 12 places ahead, its storage block's
+    /// first line 8 ahead, and, for a list or a dict, the headers of what it
+    /// refers to 4 ahead. The garbage of a full collection is spread over
+    /// the heap, so without this nearly every read of the clearing waits
+    /// for memory. An instance's referents are left alone: prefetching them
+    /// cost a tree of instances, laid out in order, 4% more instructions
+    /// for no time.
+    @inline(__always)
+    func prefetchForClearing(at index: Int) {
+        if index &+ 12 < count { self[index &+ 12].prefetchBlock() }
+        if index &+ 8 < count { self[index &+ 8].prefetchStorage() }
+        if index &+ 4 < count, self[index &+ 4].hasStorage { self[index &+ 4].prefetchReferents() }
+    }
+
+    /// Prefetches the block of the object `Collector.prefetchDistance` places after `index`.
+    @inline(__always)
+    func prefetchBlock(aheadOf index: Int) {
+        if index &+ Collector.prefetchDistance < count { self[index &+ Collector.prefetchDistance].prefetchBlock() }
     }
 }

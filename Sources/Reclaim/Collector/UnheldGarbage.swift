@@ -43,17 +43,9 @@ struct UnheldGarbage {
         }
     }
 
-    /// ``forEach(_:)``, with a look ahead: `body` gets each object and a
-    /// function giving the object that many places further in the same
-    /// segment, if there is one, to prefetch what it will need.
+    /// Calls `body` with each segment, in order.
     @inline(__always)
-    func forEachLookingAhead(_ body: (RawRef, (Int) -> RawRef?) -> Void) {
-        for segment in segments {
-            for index in 0..<segment.count {
-                body(segment[index]) { distance in
-                    index &+ distance < segment.count ? segment[index &+ distance] : nil
-                }
-            }
-        }
+    func forEachSegment(_ body: (UnsafeBufferPointer<RawRef>) -> Void) {
+        for segment in segments { body(UnsafeBufferPointer(segment)) }
     }
 }
