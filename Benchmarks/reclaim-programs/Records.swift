@@ -9,11 +9,19 @@ import Reclaim
 /// record (in Swift, weakly). The checksum sums the values left in the window.
 enum Records {
     static let item = ObjectType.makeClass("Item", attributes: ["value", "owner"])
+    /// A class with a finalizer: while one of its instances lives, no
+    /// collection can rule out running user code, so each one holds its
+    /// garbage (the held path).
+    static let finalizable = ObjectType.makeClass("Finalizable", attributes: []) { _ in }
 
-    /// Through the safe layer (`Ref`), as an interpreter's built-ins would.
-    static func onReclaim(operations: Int, window: Int) -> ProgramFigures {
+    /// Through the safe layer (`Ref`), as an interpreter's built-ins would;
+    /// with `finalizable` instances of a class with a finalizer alive
+    /// throughout.
+    static func onReclaim(operations: Int, window: Int, finalizable: Int = 0) -> ProgramFigures {
         let heap = try! Heap()
         let tally = CollectorTally(heap)
+        let kept = try! heap.list()
+        for _ in 0..<finalizable { try! kept.append(heap.instance(of: Self.finalizable)) }
         let idKey = try! heap.str("id"), itemsKey = try! heap.str("items")
         let started = nowNanoseconds()
         // Lists grow as they are filled, as Python's do.
@@ -38,6 +46,7 @@ enum Records {
             let items = try! record.value(forKey: itemsKey)!
             checksum += try! items.length() + items.item(at: 0).attribute("value").intValue()
         }
+        precondition(try! kept.length() == finalizable)
         return ProgramFigures(.records, .reclaim, started: started, tally: tally, checksum: checksum)
     }
 

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 // reclaim-programs PROGRAM IMPLEMENTATION [--depth D] [--operations N]
-//                  [--window W] [--live L]
+//                  [--window W] [--live L] [--finalizable F]
 //
 // Runs one whole program once, on Reclaim or in Swift with ARC, and prints
 // its figures as one line of JSON. `reclaim-bench programs` runs it as its
@@ -24,11 +24,13 @@ enum Implementation: String, CaseIterable {
 }
 
 let usage = """
-    usage: reclaim-programs PROGRAM IMPLEMENTATION [--depth D] [--operations N] [--window W] [--live L]
+    usage: reclaim-programs PROGRAM IMPLEMENTATION [--depth D] [--operations N] [--window W] [--live L] [--finalizable F]
       PROGRAM         \(Program.allCases.map(\.rawValue).joined(separator: ", "))
       IMPLEMENTATION  \(Implementation.allCases.map(\.rawValue).joined(separator: ", "))
       binary-trees needs --depth (4...24); records --operations and --window;
-      long-lived --live and --operations (all positive).
+      long-lived --live and --operations (all positive). --finalizable F keeps F objects
+      with a finalizer alive in the records program on Reclaim, so that every collection
+      takes the path that can run user code.
     """
 
 /// Prints `message` and the usage to standard error and exits 2.
@@ -49,7 +51,7 @@ let sizes: [String: Int] = {
     var sizes: [String: Int] = [:]
     var rest = arguments.dropFirst(2)
     while let option = rest.popFirst() {
-        guard ["--depth", "--operations", "--window", "--live"].contains(option) else { usageError("unknown option '\(option)'") }
+        guard ["--depth", "--operations", "--window", "--live", "--finalizable"].contains(option) else { usageError("unknown option '\(option)'") }
         guard let text = rest.popFirst() else { usageError("\(option) needs a value") }
         guard let value = Int(text), value > 0 else { usageError("\(option) must be a positive integer, not '\(text)'") }
         sizes[String(option.dropFirst(2))] = value
@@ -69,7 +71,9 @@ case (.binaryTrees, _):
     let depth = size("depth", of: sizes, for: program)
     guard (4...24).contains(depth) else { usageError("--depth must be 4...24") }
     figures = implementation == .reclaim ? BinaryTrees.onReclaim(depth: depth) : BinaryTrees.withARC(depth: depth)
-case (.records, .reclaim): figures = Records.onReclaim(operations: size("operations", of: sizes, for: program), window: size("window", of: sizes, for: program))
+case (.records, .reclaim):
+    figures = Records.onReclaim(operations: size("operations", of: sizes, for: program), window: size("window", of: sizes, for: program),
+                                finalizable: sizes["finalizable"] ?? 0)
 case (.records, .swiftARC): figures = Records.withARC(operations: size("operations", of: sizes, for: program), window: size("window", of: sizes, for: program))
 case (.longLived, .reclaim): figures = LongLived.onReclaim(live: size("live", of: sizes, for: program), operations: size("operations", of: sizes, for: program))
 case (.longLived, .swiftARC): figures = LongLived.withARC(live: size("live", of: sizes, for: program), operations: size("operations", of: sizes, for: program))
