@@ -136,6 +136,7 @@ extension Collector {
                 object.gcWord = ScratchWord.make(position: position &+ index, count: object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
             }
+            if run.liesScattered && work.runs.count < 64 { work.scatteredRuns |= 1 &<< UInt64(work.runs.count) }
             work.gathered &+= count
             work.runs.append(run)
             if level == 2 && generation == 2 { work.overwrittenRuns = 1 }
@@ -147,12 +148,18 @@ extension Collector {
     /// Phase 2: subtracts every reference between candidates.
     ///
     /// The referents of a candidate a few places ahead are prefetched, so
-    /// the cache misses of scattered graphs overlap instead of queueing.
+    /// the cache misses of scattered graphs overlap instead of queueing;
+    /// in a run that lies scattered, in three stages (see
+    /// `prefetchForTraversal(at:)`), so that finding them does not wait.
     func subtractInternalReferences(_ work: inout CollectionWork) {
-        for run in work.runs {
-            let count = run.count
+        for (runIndex, run) in work.runs.enumerated() {
+            let count = run.count, scattered = work.isScattered(runIndex)
             for index in 0..<count {
-                run.prefetchForTraversal(at: index)
+                if scattered {
+                    run.prefetchForTraversal(at: index)
+                } else if index &+ Collector.prefetchDistance < count {
+                    run[index &+ Collector.prefetchDistance].prefetchReferents()
+                }
                 let object = run[index]
                 object.traverseReferents { referent in
                     if referent.isCollecting { referent.gcWord &-= 1 }
@@ -216,7 +223,9 @@ extension Collector {
                 continue
             }
             if keepingLeftover { leftover.reserveCapacity(run.count) }
+            let scattered = work.isScattered(runIndex)
             for index in 0..<run.count {
+                if scattered { run.prefetchForTraversal(at: index) }
                 let object = run[index]
                 let position = base &+ index
                 let flags = object.flags
@@ -287,7 +296,10 @@ extension Collector {
         assert(generation == 2 && UnsafePointer(slots) == run.baseAddress,
                "Collector: only the old table's own run keeps its leftover in place")
         var kept = 0
+        let scattered = work.isScattered(0)   // the old table's own run is the first
         for index in 0..<run.count {
+            // Reads ahead of the scan only: every write here lands at or below `index`.
+            if scattered { run.prefetchForTraversal(at: index) }
             let object = run[index]
             let flags = object.flags
             if !flags.contains(.reachable) {
@@ -816,6 +828,35 @@ extension UnsafeBufferPointer where Element == RawRef {
         if index &+ 12 < count { self[index &+ 12].prefetchBlock() }
         if index &+ 8 < count { self[index &+ 8].prefetchStorage() }
         if index &+ 4 < count, self[index &+ 4].hasStorage { self[index &+ 4].prefetchReferents() }
+    }
+
+    /// Whether the run lies scattered over the heap, so that its passes
+    /// wait for memory unless they prefetch in stages. Of 64 pairs of
+    /// neighbours spread evenly over it, more than a quarter are over a
+    /// page apart, or refer (first) to objects over a page apart from each
+    /// other and from them. The processor's prefetcher follows streams:
+    /// the nodes of a tree laid out in order, and their children, form
+    /// streams even where a child is far from its parent; the nodes of a
+    /// random graph refer to no stream. Runs of fewer than 4,096
+    /// candidates count as not scattered: they stay in the cache, or nearly.
+    var liesScattered: Bool {
+        guard count >= 4096 else { return false }
+        let samples = 64, step = (count &- 1) / samples
+        @inline(__always) func far(_ a: RawRef, _ b: RawRef) -> Bool {
+            let gap = Int(bitPattern: a.pointer) &- Int(bitPattern: b.pointer)
+            return gap > 4096 || gap < -4096
+        }
+        var scattered = 0
+        for sample in 0..<samples {
+            let first = self[sample &* step], second = self[sample &* step &+ 1]
+            if far(first, second) {
+                scattered &+= 1
+            } else if let referent = first.firstReferent, let next = second.firstReferent,
+                      far(referent, next) && far(referent, first) {
+                scattered &+= 1
+            }
+        }
+        return scattered &* 4 > samples
     }
 
     /// Prefetches the block of the object `Collector.prefetchDistance` places after `index`.

@@ -30,6 +30,33 @@ extension RawRef {
         }
     }
 
+    /// The first object this one refers to, for the kinds read directly
+    /// (an instance's first set slot, a tuple's or list's first item, a
+    /// dict's first value); nil for the others and when there is none.
+    var firstReferent: RawRef? {
+        withType { type -> RawRef? in
+            switch type.kind {
+            case .instance:
+                for case let value? in instanceSlots(count: type.traversedSlotCount) { return value }
+            case .tuple:
+                for case let item? in tupleSlots { return RawRef(pointer: item) }
+            case .list:
+                return listItems.first
+            case .dict:
+                let layout = dictLayout
+                guard let storage = layout.storage else { return nil }
+                let entries = storage + DictLayout.indexBytes(layout.indexCapacity)
+                for number in 0..<layout.used {
+                    let entry = entries + number &* DictLayout.entrySize
+                    if DictLayout.key(entry) != nil { return DictLayout.value(entry) }
+                }
+            default:
+                break
+            }
+            return nil
+        }
+    }
+
     /// Prefetches the headers (gc word and flags: one cache line) of the
     /// objects this one refers to.
     @inline(__always)
