@@ -61,11 +61,10 @@ extension RawRef {
     @inline(__always)
     func forEachDictEntry(_ body: (RawRef, RawRef) -> Void) {
         let layout = dictLayout
-        guard let storage = layout.storage else { return }
         // Read once: `body` may write to any object (a collection's counts),
         // so the compiler would otherwise read the layout again for each entry.
+        guard let entries = layout.entries else { return }
         let used = layout.used
-        let entries = storage + DictLayout.indexBytes(layout.indexCapacity)
         for number in 0..<used {
             let entry = entries + number &* DictLayout.entrySize
             if let key = DictLayout.key(entry) { body(key, DictLayout.value(entry)) }
@@ -113,7 +112,7 @@ extension Heap {
         // reads the old storage until then.
         let oldStorage = layout.storage, oldBytes = layout.storageByteCount
         DictLayout.emptyIndices(block, capacity: indexCapacity)
-        let entriesStart = block + DictLayout.indexBytes(indexCapacity)
+        let entriesStart = DictLayout.entries(in: block, indexCapacity: indexCapacity)
         var used = 0
         if oldStorage != nil {
             for number in 0..<layout.used {
@@ -197,9 +196,8 @@ extension Heap {
     /// which is the caller's alone until it is freed last.
     func clearDict(_ dict: RawRef) {
         let layout = dict.dictLayout
-        guard let storage = layout.storage else { return }
+        guard let storage = layout.storage, let entries = layout.entries else { return }
         let bytes = layout.storageByteCount, used = layout.used
-        let entries = storage + DictLayout.indexBytes(layout.indexCapacity)
         layout.storage = nil
         layout.count = 0
         layout.used = 0

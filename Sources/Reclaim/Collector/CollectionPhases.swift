@@ -136,9 +136,8 @@ extension Collector {
                 object.gcWord = ScratchWord.make(position: position &+ index, count: object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
             }
-            if run.liesScattered && work.runs.count < 64 { work.scatteredRuns |= 1 &<< UInt64(work.runs.count) }
             work.gathered &+= count
-            work.runs.append(run)
+            work.runs.append(CandidateRun(judging: run))
             if level == 2 && generation == 2 { work.overwrittenRuns = 1 }
             position += count
         }
@@ -152,8 +151,8 @@ extension Collector {
     /// in a run that lies scattered, in three stages (see
     /// `prefetchForTraversal(at:)`), so that finding them does not wait.
     func subtractInternalReferences(_ work: inout CollectionWork) {
-        for (runIndex, run) in work.runs.enumerated() {
-            let count = run.count, scattered = work.isScattered(runIndex)
+        for entry in work.runs {
+            let run = entry.candidates, count = run.count, scattered = entry.isScattered
             for index in 0..<count {
                 if scattered {
                     run.prefetchForTraversal(at: index)
@@ -213,17 +212,19 @@ extension Collector {
         let slots = olderTable.pointee.storage
         var leftover = GrowableBuffer<RawRef>()
         var base = 0
-        for (runIndex, run) in work.runs.enumerated() {
+        for (runIndex, entry) in work.runs.enumerated() {
+            let run = entry.candidates
             let keepingLeftover = generation != nil && runIndex < work.overwrittenRuns
             if let generation, keepingLeftover && work.keepsLeftoverInTable {
                 work.tableLeftoverCount = scanKeepingLeftoverInTable(
-                    run, from: base, work: &work, generation: generation, slots: slots.unsafelyUnwrapped,
+                    run, scattered: entry.isScattered, from: base, work: &work, generation: generation,
+                    slots: slots.unsafelyUnwrapped,
                     pending: &pending, reachable: &reachable, promoted: &promoted, untracked: &untracked)
                 base &+= run.count
                 continue
             }
             if keepingLeftover { leftover.reserveCapacity(run.count) }
-            let scattered = work.isScattered(runIndex)
+            let scattered = entry.isScattered
             for index in 0..<run.count {
                 if scattered { run.prefetchForTraversal(at: index) }
                 let object = run[index]
@@ -288,7 +289,8 @@ extension Collector {
     /// first entry moves up into it (before a promotion writes, as that may
     /// be the place it writes to). A loop of its own, so that the other
     /// runs' scan carries none of this.
-    private func scanKeepingLeftoverInTable(_ run: UnsafeBufferPointer<RawRef>, from base: Int,
+    @inline(never)
+    private func scanKeepingLeftoverInTable(_ run: UnsafeBufferPointer<RawRef>, scattered: Bool, from base: Int,
                                             work: inout CollectionWork, generation: Int,
                                             slots: UnsafeMutablePointer<RawRef>,
                                             pending: inout GrowableBuffer<RawRef>, reachable: inout Int,
@@ -296,7 +298,6 @@ extension Collector {
         assert(generation == 2 && UnsafePointer(slots) == run.baseAddress,
                "Collector: only the old table's own run keeps its leftover in place")
         var kept = 0
-        let scattered = work.isScattered(0)   // the old table's own run is the first
         for index in 0..<run.count {
             // Reads ahead of the scan only: every write here lands at or below `index`.
             if scattered { run.prefetchForTraversal(at: index) }
@@ -414,7 +415,7 @@ extension Collector {
             let object = work.leftover[index]
             body(object, object.flags)
         }
-        for run in work.runs.dropFirst(work.overwrittenRuns) {
+        for run in work.runs.dropFirst(work.overwrittenRuns).lazy.map(\.candidates) {
             for object in run {
                 let flags = object.flags
                 if flags.contains(.collecting) { body(object, flags) }
@@ -539,7 +540,7 @@ extension Collector {
             for index in low..<kept { block[index].gcWord = RawRef.untrackedGCWord }
             garbage.append(block + low, count: kept &- low)
         }
-        for run in work.runs.dropFirst(work.overwrittenRuns) {
+        for run in work.runs.dropFirst(work.overwrittenRuns).lazy.map(\.candidates) {
             guard let start = run.baseAddress else { continue }
             let slots = UnsafeMutablePointer(mutating: start)
             var found = 0
@@ -713,7 +714,7 @@ extension Collector {
             object.flags.insert(.collecting)
         }
         unreachable.withUnsafeBufferPointer { run in
-            var work = CollectionWork(runs: [run], gathered: unreachable.count)
+            var work = CollectionWork(runs: [CandidateRun(inOrder: run)], gathered: unreachable.count)
             subtractInternalReferences(&work)
             checkScratchCounts(work)
             markReachable(&work)
@@ -760,20 +761,18 @@ extension Collector {
                     uncollectable += 1
                 }
             }
-        }
-        // The references held since phase 4; the last one frees the object.
-        for index in garbage.indices {
-            let object = garbage[index]
-            if index &+ Collector.prefetchDistance < garbage.count {
-                garbage[index &+ Collector.prefetchDistance].prefetchBlock()
-            }
-            let count = object.refcount
-            if count == 1 {
-                heap.destroyObject(object)
-            } else {
-                // Still referred to (by an uncollectable object): it lives on, tracked.
-                object.refcount = count &- 1
-                if !object.flags.contains(.tracked) { trackHeldAmongSurvivors(object) }
+            // The references held since phase 4; the last one frees the object.
+            for index in garbage.indices {
+                garbage.prefetchBlock(aheadOf: index)
+                let object = garbage[index]
+                let count = object.refcount
+                if count == 1 {
+                    heap.destroyObject(object)
+                } else {
+                    // Still referred to (by an uncollectable object): it lives on, tracked.
+                    object.refcount = count &- 1
+                    if !object.flags.contains(.tracked) { trackHeldAmongSurvivors(object) }
+                }
             }
         }
         state.pointee.statistics[generation].uncollectable += uncollectable

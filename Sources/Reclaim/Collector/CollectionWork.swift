@@ -15,17 +15,7 @@
 /// position counts from the start of the first run.
 struct CollectionWork: ~Copyable {
     /// The runs of candidates, in position order.
-    var runs: [UnsafeBufferPointer<RawRef>] = []
-    /// Which runs lie scattered over the heap (bit `i` for run `i`), as
-    /// phase 1 found from a sample of neighbours (`liesScattered`). The passes that traverse a scattered run
-    /// prefetch in stages (`prefetchForTraversal(at:)`); where a run
-    /// follows the addresses, the processor's own prefetcher streams it,
-    /// and the stages would only cost instructions.
-    var scatteredRuns: UInt64 = 0
-
-    /// Whether run `index` lies scattered (see ``scatteredRuns``).
-    @inline(__always)
-    func isScattered(_ index: Int) -> Bool { index < 64 && scatteredRuns & (1 &<< UInt64(index)) != 0 }
+    var runs: [CandidateRun] = []
     /// Candidates gathered (the runs' length).
     var gathered = 0
     /// How many candidates phase 3 found reachable.

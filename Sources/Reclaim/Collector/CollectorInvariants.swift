@@ -22,7 +22,7 @@ extension Collector {
         #if DEBUG
         var position = 0
         for run in work.runs {
-            for object in run {
+            for object in run.candidates {
                 let word = object.gcWord
                 guard object.isCollecting else {
                     violation(2, object, "is in a run of candidates but not a candidate")

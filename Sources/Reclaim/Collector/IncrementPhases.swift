@@ -153,7 +153,7 @@ extension Collector {
             object.gcWord = ScratchWord.make(position: index, count: object.refcount &- held)
         }
         var work = CollectionWork()
-        work.runs = [run]
+        work.runs = [CandidateRun(inOrder: run)]
         work.gathered = run.count
         return work
     }

@@ -44,8 +44,7 @@ extension RawRef {
                 return listItems.first
             case .dict:
                 let layout = dictLayout
-                guard let storage = layout.storage else { return nil }
-                let entries = storage + DictLayout.indexBytes(layout.indexCapacity)
+                guard let entries = layout.entries else { return nil }
                 for number in 0..<layout.used {
                     let entry = entries + number &* DictLayout.entrySize
                     if DictLayout.key(entry) != nil { return DictLayout.value(entry) }
@@ -82,10 +81,7 @@ extension RawRef {
             case .list:
                 if let items = listItems.baseAddress { reclaim_prefetch_for_write(items) }
             case .dict:
-                let layout = dictLayout
-                if let storage = layout.storage {
-                    reclaim_prefetch_for_write(storage + DictLayout.indexBytes(layout.indexCapacity))
-                }
+                if let entries = dictLayout.entries { reclaim_prefetch_for_write(entries) }
             default:
                 break
             }

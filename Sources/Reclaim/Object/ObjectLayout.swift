@@ -479,8 +479,23 @@ struct DictLayout {
         precondition(storage != nil && slot >= 0 && slot < capacity, "DictLayout: index slot \(slot) outside 0..<\(capacity)")
         #endif
     }
+    /// Where entry 0 lies in a storage block at `storage` whose index
+    /// table has `indexCapacity` slots: the entries follow the index
+    /// slots, rounded up to a word.
+    @inline(__always)
+    static func entries(in storage: UnsafeMutableRawPointer, indexCapacity: Int) -> UnsafeMutableRawPointer {
+        storage + indexBytes(indexCapacity)
+    }
+
+    /// Where entry 0 lies; nil while the dict has no storage.
+    @inline(__always)
+    var entries: UnsafeMutableRawPointer? {
+        storage.map { DictLayout.entries(in: $0, indexCapacity: indexCapacity) }
+    }
+
+    /// Entry `number` of the storage, which must exist.
     func entry(_ number: Int) -> UnsafeMutableRawPointer {
-        storage! + DictLayout.indexBytes(indexCapacity) + number * DictLayout.entrySize
+        entries! + number * DictLayout.entrySize
     }
     static func hash(_ entry: UnsafeMutableRawPointer) -> Int {
         entry.load(fromByteOffset: PayloadLayout.Dict.entryHash, as: Int.self)
