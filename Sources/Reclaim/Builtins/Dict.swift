@@ -75,6 +75,12 @@ extension RawRef {
     func hashValueForKey() throws -> Int {
         // Through `withType`: the type is not retained for the call.
         try withType { type in
+            // The common key, inline: a str whose hash is cached. The call
+            // through the type's closure would retain and release its context.
+            if type.kind == .str {
+                let cached = self[PayloadLayout.Str.hash]
+                if cached != PayloadLayout.Str.unknownHash { return cached }
+            }
             guard let hash = type.hash else { throw ObjectError.typeError("unhashable type: '\(type.name)'") }
             return try hash(self)
         }
@@ -93,7 +99,7 @@ extension Heap {
     /// A new empty dict. Like CPython, a dict is untracked until a key or
     /// value that may be part of a cycle goes in.
     public func dict() throws(ObjectAllocationError) -> Ref {
-        let object = try allocateObject(of: .dict, itemCount: 0)
+        let object = try allocateObject(of: dictType, itemCount: 0)
         untrack(object)
         return Ref(adopting: object, heap: self)
     }
@@ -107,7 +113,7 @@ extension Heap {
         while indexCapacity * 2 / 3 < minimumEntries { indexCapacity *= 2 }
         let entryCapacity = indexCapacity * 2 / 3
         let byteCount = DictLayout.storageByteCount(indexCapacity: indexCapacity, entryCapacity: entryCapacity)
-        let block = try allocateBlock(byteCount: byteCount, for: .dict)
+        let block = try allocateBlock(byteCount: byteCount, for: dictType)
         // Write the new table into the block before publishing it; `layout`
         // reads the old storage until then.
         let oldStorage = layout.storage, oldBytes = layout.storageByteCount
@@ -132,7 +138,7 @@ extension Heap {
             let (slot, _) = layout.find(DictLayout.key(entry)!, hash: DictLayout.hash(entry))
             layout.setIndex(number, at: slot)
         }
-        if let oldStorage { freeBlock(oldStorage, byteCount: oldBytes, for: .dict) }
+        if let oldStorage { freeBlock(oldStorage, byteCount: oldBytes, for: dictType) }
     }
 
     /// `dict[key] = value`.
@@ -209,7 +215,7 @@ extension Heap {
             key.release()
             DictLayout.value(entry).release()
         }
-        freeBlock(storage, byteCount: bytes, for: .dict)
+        freeBlock(storage, byteCount: bytes, for: dictType)
     }
 }
 

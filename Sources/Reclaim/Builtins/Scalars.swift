@@ -73,7 +73,7 @@ extension Heap {
             requireAlive("Heap.int")
             return Ref(adopting: core.pointee.smallInts[value - Heap.smallIntRange.lowerBound], heap: self)
         }
-        let object = try allocateObject(of: .int, itemCount: 0)
+        let object = try allocateObject(of: intType, itemCount: 0)
         object[PayloadLayout.Number.integer] = value
         return Ref(adopting: object, heap: self)
     }

@@ -103,7 +103,7 @@ extension Heap {
     /// - Throws: ``ObjectAllocationError`` when `capacity` is negative or
     ///   too large.
     public func list(capacity: Int = 0) throws(ObjectAllocationError) -> Ref {
-        let object = try allocateObject(of: .list, itemCount: 0)
+        let object = try allocateObject(of: listType, itemCount: 0)
         let list = Ref(adopting: object, heap: self)
         // Sizing the storage checks the capacity (negative or too large throws).
         if capacity != 0 { try resizeList(object, capacity: capacity) }
@@ -114,12 +114,12 @@ extension Heap {
     /// item block, or the old one resized (a mapped one without a copy,
     /// see `MappedStorage`).
     func resizeList(_ list: RawRef, capacity: Int) throws(ObjectAllocationError) {
-        let byteCount = try Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: .list)
+        let byteCount = try Heap.byteCount(capacity, times: PayloadLayout.wordSize, of: listType)
         let block = if let old = list.listStorage {
             try resizeStorage(RawRef.listItemBlock(old), from: list[PayloadLayout.List.capacity] * PayloadLayout.wordSize,
-                              to: byteCount, keeping: list.itemCount * PayloadLayout.wordSize, for: .list)
+                              to: byteCount, keeping: list.itemCount * PayloadLayout.wordSize, for: listType)
         } else {
-            try allocateStorage(byteCount: byteCount, for: .list)
+            try allocateStorage(byteCount: byteCount, for: listType)
         }
         list.listStorage = RawRef.listItemBlock(block)
         list[PayloadLayout.List.capacity] = capacity
@@ -148,7 +148,7 @@ extension Heap {
         list[PayloadLayout.List.capacity] = 0
         // Last item first, as CPython's list_dealloc and list_clear.
         for index in stride(from: count - 1, through: 0, by: -1) { storage[index].release() }
-        freeStorage(RawRef.listItemBlock(storage), byteCount: capacity * PayloadLayout.wordSize, for: .list)
+        freeStorage(RawRef.listItemBlock(storage), byteCount: capacity * PayloadLayout.wordSize, for: listType)
     }
 
     /// Replaces every item of a tuple by None, releasing them.
@@ -163,10 +163,18 @@ extension Heap {
 }
 
 extension Ref {
-    func requireKind(_ kind: ObjectType.Kind, _ operation: String) throws(ObjectError) {
-        guard raw.type.kind == kind else {
-            throw .typeError("\(operation): expected \(Self.kindName(kind)), got \(raw.type.name)")
-        }
+    /// Throws a `TypeError` naming `operation` unless this is an object of
+    /// `kind`. Inline, on the path of every safe-layer container operation:
+    /// one comparison, and the message is built only for the error.
+    @inline(__always)
+    func requireKind(_ kind: ObjectType.Kind, _ operation: StaticString) throws(ObjectError) {
+        guard raw.withType({ $0.kind }) == kind else { throw wrongKind(kind, operation) }
+    }
+
+    /// The error of ``requireKind(_:_:)``, out of line.
+    @inline(never)
+    private func wrongKind(_ kind: ObjectType.Kind, _ operation: StaticString) -> ObjectError {
+        .typeError("\(operation): expected \(Self.kindName(kind)), got \(raw.type.name)")
     }
 
     static func kindName(_ kind: ObjectType.Kind) -> String {

@@ -51,6 +51,11 @@ public final class Heap: @unchecked Sendable {
     let collectorState: UnsafeMutablePointer<CollectorState>
     /// The weak references' side tables (see `WeakReferenceTable`), allocated and freed with `core`.
     let weakReferenceTable: UnsafeMutablePointer<WeakReferenceTable>
+    /// The built-in types whose objects and storage the hot paths make and
+    /// free, held here: read through their statics, each use would call
+    /// the lazy initializer's `swift_once` (about 1% of an interpreter-like
+    /// program's instructions).
+    let intType = ObjectType.int, listType = ObjectType.list, dictType = ObjectType.dict
     /// Whether ``destroy()`` has run.
     public var isDestroyed: Bool { core.pointee.isDestroyed }
 
