@@ -150,7 +150,7 @@ extension Collector {
     /// three stages (see `prefetchForTraversal(at:)`), so that the cache
     /// misses overlap instead of queueing. A run that does not is read as
     /// the processor's prefetcher streams it: prefetching each candidate's
-    /// referents there cost the tree of the gc suite 35 of its 99
+    /// referents there cost the tree of the gc suite 53 of its 99
     /// instructions a node in this phase, for no time.
     func subtractInternalReferences(_ work: inout CollectionWork) {
         for entry in work.runs {
