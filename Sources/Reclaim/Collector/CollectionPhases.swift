@@ -575,9 +575,8 @@ extension Collector {
     func clearUnheldGarbage(_ garbage: UnheldGarbage, generation: Int) -> Int {
         var uncollectable = 0
         garbage.forEachSegment { segment in
-            for index in segment.indices {
-                segment.prefetchForClearing(at: index)
-                if !clearReferences(of: segment[index]) { uncollectable += 1 }
+            segment.forEachToClear { object in
+                if !clearReferences(of: object) { uncollectable += 1 }
             }
         }
         state.pointee.statistics[generation].uncollectable += uncollectable
@@ -751,9 +750,7 @@ extension Collector {
     func clearGarbage(_ garbage: [RawRef], generation: Int) -> Int {
         var uncollectable = 0
         garbage.withUnsafeBufferPointer { garbage in
-            for index in garbage.indices {
-                garbage.prefetchForClearing(at: index)
-                let object = garbage[index]
+            garbage.forEachToClear { object in
                 if !clearReferences(of: object) {
                     trackHeldAmongSurvivors(object)
                     uncollectable += 1
@@ -821,10 +818,27 @@ extension UnsafeBufferPointer where Element == RawRef {
     /// cost a tree of instances, laid out in order, 4% more instructions
     /// for no time.
     @inline(__always)
-    func prefetchForClearing(at index: Int) {
+    private func prefetchForClearing(at index: Int) {
         if index &+ 12 < count { self[index &+ 12].prefetchBlock() }
         if index &+ 8 < count { self[index &+ 8].prefetchStorage() }
         if index &+ 4 < count, self[index &+ 4].hasStorage { self[index &+ 4].prefetchReferents() }
+    }
+
+    /// Calls `body` with each object in turn, for a pass that clears
+    /// them: prefetching in stages (``prefetchForClearing(at:)``) where
+    /// the objects lie scattered, as a full collection's garbage does; in
+    /// order, as the trees of `binary-trees` lie, the processor streams
+    /// them, and the stages cost that program 2.7% of its instructions.
+    @inline(__always)
+    func forEachToClear(_ body: (RawRef) -> Void) {
+        if liesScattered {
+            for index in indices {
+                prefetchForClearing(at: index)
+                body(self[index])
+            }
+        } else {
+            for object in self { body(object) }
+        }
     }
 
     /// Whether the run lies scattered over the heap, so that its passes
