@@ -130,14 +130,26 @@ extension Collector {
             let table = state.pointee.generations + level
             let count = table.pointee.count
             guard count > 0, let storage = table.pointee.storage else { continue }
-            let run = UnsafeBufferPointer(start: storage, count: count)
-            for index in 0..<count {
-                let object = run[index]
+            let run = CandidateRun(judging: UnsafeBufferPointer(start: storage, count: count))
+            let candidates = run.candidates
+            @inline(__always) func gather(_ index: Int) {
+                let object = candidates[index]
                 object.gcWord = ScratchWord.make(position: position &+ index, count: object.refcount)
                 object.flags = object.flags.subtracting(.tracked).union(.collecting)
             }
+            if run.isScattered {
+                // The first pass over the candidates' headers: where they
+                // lie scattered, nearly every one would wait for memory.
+                let ahead = 3 &* Collector.prefetchDistance
+                for index in 0..<count {
+                    if index &+ ahead < count { candidates[index &+ ahead].prefetchBlock() }
+                    gather(index)
+                }
+            } else {
+                for index in 0..<count { gather(index) }
+            }
             work.gathered &+= count
-            work.runs.append(CandidateRun(judging: run))
+            work.runs.append(run)
             if level == 2 && generation == 2 { work.overwrittenRuns = 1 }
             position += count
         }
