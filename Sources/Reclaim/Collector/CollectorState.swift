@@ -150,7 +150,9 @@ struct CollectorState: ~Copyable {
         guard object.flags.contains(.tracked) else { return }
         let word = object.gcWord
         let index = GCWord.index(word)
-        if index < schedule.cursor && GCWord.generation(word) == 2 {
+        // The generation first: most objects leave young, and then the
+        // cursor (of generation 2's passes) is not read at all.
+        if GCWord.generation(word) == 2, index < schedule.cursor {
             untrackBehindCursor(object)
             return
         }

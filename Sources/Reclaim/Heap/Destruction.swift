@@ -65,9 +65,10 @@ extension Heap {
             core.pointee.deferred.append(object)
             return
         }
-        core.pointee.destructionDepth += 1
+        // Bounded by `maximumNesting` just above: no overflow to check.
+        core.pointee.destructionDepth &+= 1
         destroyNow(object)
-        core.pointee.destructionDepth -= 1
+        core.pointee.destructionDepth &-= 1
         // Plain fields only on this path, taken by every destruction: no
         // look at the callbacks' array unless some were queued.
         if core.pointee.destructionDepth == 0 && (!core.pointee.deferred.isEmpty || core.pointee.hasDeferredCallbacks) {
