@@ -201,7 +201,7 @@ enum ProgramsSuite {
             return
         }
         if table {
-            print("program       impl       size                       seconds (median, min–max of \(runs))   vs cpython  vs swift-arc  peak RSS MiB  data MiB  collections  gc s (young/middle/old)      checksum")
+            print("program       impl       size                           seconds (median, min–max of \(runs))   vs cpython  vs swift-arc  peak RSS MiB  data MiB  collections  gc s (young/middle/old)        checksum")
         }
         for program in programs {
             var results: [String: [Figures]] = [:]
@@ -229,14 +229,15 @@ enum ProgramsSuite {
             let times = runs.map(\.seconds)
             let spread = "\(rounded(seconds, places: 3)) (\(rounded(times.min()!, places: 3))–\(rounded(times.max()!, places: 3)))"
             let versus = { (reference: String) in medians[reference].map { rounded(seconds / $0, places: 3) + "×" } ?? "-" }
-            print(pad(program.rawValue, 14) + pad(implementation, 11) + pad(size.describe(program), 27) + pad(spread, 36)
+            print(pad(program.rawValue, 14) + pad(implementation, 11) + pad(size.describe(program), 31) + pad(spread, 36)
                   + leftPad(versus("cpython"), 10) + leftPad(versus("swift-arc"), 14)
                   + leftPad(rounded(median(runs.map(\.peakResidentMiB)), places: 1), 14)
                   + leftPad(runs.allSatisfy { $0.dataPeakMiB != nil } ? rounded(median(runs.map { $0.dataPeakMiB! }), places: 1) : "-", 10)
-                  + leftPad(String(runs[0].collections), 13) + leftPad(rounded(median(runs.map(\.collectorSeconds)), places: 3), 8)
-                  + " (" + (0..<3).map { generation in rounded(median(runs.map { $0.secondsByGeneration[generation] }), places: 3) }
-                    .joined(separator: "/") + ")"
-                  + leftPad(String(runs[0].checksum), 11))
+                  + leftPad(String(runs[0].collections), 13) + "  "
+                  + pad(rounded(median(runs.map(\.collectorSeconds)), places: 3)
+                        + " (" + (0..<3).map { generation in rounded(median(runs.map { $0.secondsByGeneration[generation] }), places: 3) }
+                        .joined(separator: "/") + ")", 30)
+                  + " " + String(runs[0].checksum))
         }
     }
 }
