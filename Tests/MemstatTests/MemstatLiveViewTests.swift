@@ -70,21 +70,33 @@ struct MemstatLiveViewTests {
             #expect(heap.arenaActive! >= heap.arenaAllocated!)
         }
 
-        let top = try MemstatBinary.run(["top", String(stress.pid), "--count", "3", "--interval", "0.5", "--json"])
-        #expect(top.status == 0)
-        let frames = try top.stdout.split(separator: "\n").map { try decodeReport(String($0)) }
-        #expect(frames.count == 3)
-        #expect(frames.allSatisfy { $0.kind == .top && $0.source.process == .other })
         /// A frame's published figures and collection rates.
         func topFrame(_ report: Report?) -> (published: PublishedStatistics, collectionRates: [String: Double])? {
             guard case .top(let published, let collectionRates)? = report?.content else { return nil }
             return (published, collectionRates)
         }
-        let first = try #require(topFrame(frames.first)?.published), last = try #require(topFrame(frames.last)?.published)
         func collections(_ statistics: PublishedStatistics) -> Int {
             statistics.heaps.map { $0.collections.reduce(0, +) }.reduce(0, +)
         }
-        #expect(collections(last) > collections(first))
+        // Three frames half a second apart, until the heaps' collections rise
+        // between the first and the last: a stress slowed down (a sanitizer
+        // build, a loaded machine) may not collect within one second, so the
+        // test polls, as it waits for the heaps above, rather than trusting
+        // one second to be enough.
+        var top = MemstatBinary.Result(status: 0, stdout: "", stderr: "")
+        var frames: [Report] = []
+        let rose = try stress.waitFor(seconds: 60) {
+            top = try MemstatBinary.run(["top", String(stress.pid), "--count", "3", "--interval", "0.5", "--json"])
+            guard top.status == 0 else { return true }
+            frames = try top.stdout.split(separator: "\n").map { try decodeReport(String($0)) }
+            guard let first = topFrame(frames.first)?.published, let last = topFrame(frames.last)?.published else { return true }
+            return collections(last) > collections(first)
+        }
+        #expect(top.status == 0, "\(top.stderr)")
+        #expect(frames.count == 3)
+        #expect(frames.allSatisfy { $0.kind == .top && $0.source.process == .other })
+        let first = try #require(topFrame(frames.first)?.published), last = try #require(topFrame(frames.last)?.published)
+        #expect(rose && collections(last) > collections(first), "the heaps' collections did not rise between top's frames")
         #expect(topFrame(frames.last)?.collectionRates.count == 3)
 
         let text = try MemstatBinary.run(["attach", String(stress.pid)])
